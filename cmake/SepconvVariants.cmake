@@ -1,0 +1,70 @@
+# sepconv_add_variant(NAME [LAYOUT nhwc|nchw] [KERNEL_H k] [KERNEL_W k] [STRIDE_H s] [STRIDE_W s]
+#                     [DILATION_H d] [DILATION_W d] [MULTIPLIER m] [TUNABLES "k=v,..."])
+#
+# Turns the one separable_conv2d generator into one AOT variant: an unset (0) parameter is taken at
+# run time, a set one is fixed at compile time. Each variant is compiled for every target in
+# SEPCONV_TARGETS with Halide's multi-target CPU dispatch, shares the single runtime
+# sepconv_halide_runtime, and is appended to the variant table that the runtime reads
+# (sepconv_write_variant_table). The variant's constraints are therefore stated exactly once: here.
+
+# Multi-target dispatch order: best first; the last must run on any x86-64 we support.
+set(SEPCONV_TARGETS x86-64-linux-avx512_skylake x86-64-linux-avx2-fma x86-64-linux-sse41
+    CACHE STRING "Halide targets compiled into every variant (multi-target dispatch, best first)")
+set(SEPCONV_TARGET_FAMILY x86 CACHE STRING "Which schedules/<family> the variants use")
+option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to its object" OFF)
+
+add_halide_runtime(sepconv_halide_runtime)
+
+function(sepconv_add_variant NAME)
+    set(one LAYOUT KERNEL_H KERNEL_W STRIDE_H STRIDE_W DILATION_H DILATION_W MULTIPLIER TUNABLES)
+    cmake_parse_arguments(ARG "" "${one}" "" ${ARGN})
+    if (NOT ARG_LAYOUT)
+        set(ARG_LAYOUT nhwc)
+    endif ()
+    foreach (p IN ITEMS KERNEL_H KERNEL_W STRIDE_H STRIDE_W DILATION_H DILATION_W MULTIPLIER)
+        if (NOT ARG_${p})
+            set(ARG_${p} 0)
+        endif ()
+    endforeach ()
+
+    set(extra "")
+    set(tunables_param "")
+    if (ARG_TUNABLES)  # GenGen rejects an empty value; unset means the schedule's defaults
+        set(tunables_param "tunables=${ARG_TUNABLES}")
+    endif ()
+    if (SEPCONV_EMIT_ASSEMBLY)
+        set(extra ASSEMBLY ${NAME}_ASM STMT ${NAME}_STMT)
+    endif ()
+    add_halide_library(${NAME}
+        FROM sepconv::halide_generators::separable_conv2d
+        GENERATOR separable_conv2d
+        TARGETS ${SEPCONV_TARGETS}
+        FEATURES user_context
+        USE_RUNTIME sepconv_halide_runtime
+        PARAMS layout=${ARG_LAYOUT}
+               kernel_h=${ARG_KERNEL_H} kernel_w=${ARG_KERNEL_W}
+               stride_h=${ARG_STRIDE_H} stride_w=${ARG_STRIDE_W}
+               dilation_h=${ARG_DILATION_H} dilation_w=${ARG_DILATION_W}
+               multiplier=${ARG_MULTIPLIER}
+               target_family=${SEPCONV_TARGET_FAMILY}
+               ${tunables_param}
+        ${extra})
+
+    string(TOUPPER "${ARG_LAYOUT}" layout_upper)
+    set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
+    set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS
+        "SEPCONV_VARIANT(${NAME}, ${layout_upper}, ${ARG_KERNEL_H}, ${ARG_KERNEL_W}, ${ARG_STRIDE_H}, ${ARG_STRIDE_W}, ${ARG_DILATION_H}, ${ARG_DILATION_W}, ${ARG_MULTIPLIER}, \"${ARG_TUNABLES}\")\n")
+endfunction()
+
+# Writes <dir>/sepconv_variant_headers.inc (one #include per variant) and
+# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(...) X-macro row per variant).
+function(sepconv_write_variant_table DIR)
+    get_property(names GLOBAL PROPERTY SEPCONV_VARIANT_NAMES)
+    get_property(rows GLOBAL PROPERTY SEPCONV_VARIANT_ROWS)
+    set(includes "")
+    foreach (name IN LISTS names)
+        string(APPEND includes "#include \"${name}.h\"\n")
+    endforeach ()
+    file(CONFIGURE OUTPUT "${DIR}/sepconv_variant_headers.inc" CONTENT "${includes}")
+    file(CONFIGURE OUTPUT "${DIR}/sepconv_variant_rows.inc" CONTENT "${rows}")
+endfunction()

@@ -1,0 +1,169 @@
+// separable_conv2d: TensorFlow's tf.nn.separable_conv2d (plus Keras's optional bias + activation),
+// stated once. Schedules live in schedules/<family>/ and are picked by the `target_family` param.
+//
+// Shape contract (Halide dimension 0 is the innermost, i.e. the last TF dimension):
+//   input             NHWC: (C, W, H, N)          NCHW: (W, H, C, N)
+//   depthwise_filter  TF [kh, kw, C, M]  ->  (M, C, kw, kh)
+//   pointwise_filter  TF [1, 1, C*M, Cout] -> (Cout, C*M)   (the two unit dimensions dropped)
+//   bias              (Cout)                    zeros when the caller has no bias
+//   output            NHWC: (Cout, Wo, Ho, N)     NCHW: (Wo, Ho, Cout, N)
+// Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
+// implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6.
+// Every variant has this same signature; a specialized variant requires (and exploits) fixed
+// values for some scalars and filter extents. The runtime checks all of this before calling.
+#include "Halide.h"
+#include "sepconv_pipeline.h"
+#include "x86/x86_schedule.h"
+
+namespace sepconv {
+namespace {
+
+using namespace Halide;
+
+class SeparableConv2D : public Generator<SeparableConv2D> {
+public:
+    GeneratorParam<Type> elem_type{"elem_type", Float(32)};
+    GeneratorParam<Layout> layout{"layout", Layout::NHWC, {{"nhwc", Layout::NHWC}, {"nchw", Layout::NCHW}}};
+    // 0 = taken at run time; > 0 = fixed at compile time (the specialized variants).
+    GeneratorParam<int> kernel_h{"kernel_h", 0}, kernel_w{"kernel_w", 0};
+    GeneratorParam<int> stride_h_fixed{"stride_h", 0}, stride_w_fixed{"stride_w", 0};
+    GeneratorParam<int> dilation_h_fixed{"dilation_h", 0}, dilation_w_fixed{"dilation_w", 0};
+    GeneratorParam<int> multiplier{"multiplier", 0};
+    GeneratorParam<std::string> target_family{"target_family", "x86"};
+    GeneratorParam<std::string> tunables{"tunables", ""};  // see schedules/<family>/*_tunables.h
+
+    Input<Buffer<void, 4>> input{"input"};
+    Input<Buffer<void, 4>> depthwise_filter{"depthwise_filter"};
+    Input<Buffer<void, 2>> pointwise_filter{"pointwise_filter"};
+    Input<Buffer<void, 1>> bias{"bias"};
+    Input<int32_t> stride_h{"stride_h_in"}, stride_w{"stride_w_in"};
+    Input<int32_t> dilation_h{"dilation_h_in"}, dilation_w{"dilation_w_in"};
+    Input<int32_t> pad_top{"pad_top"}, pad_left{"pad_left"};
+    Input<int32_t> activation{"activation"};
+    Output<Buffer<void, 4>> output{"output"};
+
+    void configure() {
+        if (elem_type != Float(32)) fail("separable_conv2d: only float32 is implemented so far");
+        input.set_type(elem_type);
+        depthwise_filter.set_type(elem_type);
+        pointwise_filter.set_type(elem_type);
+        bias.set_type(elem_type);
+        output.set_type(elem_type);
+    }
+
+    void generate() {
+        SepconvPipeline p;
+        p.layout = layout;
+        const bool nchw = p.layout == Layout::NCHW;
+        Var c = p.c, m = p.m, co = p.co, x = p.x, y = p.y, n = p.n;
+
+        // Fixed values replace the run-time scalars, so the specialized variants get constant
+        // strides, taps and loop extents.
+        Expr sh = fixed_or(stride_h_fixed, stride_h), sw = fixed_or(stride_w_fixed, stride_w);
+        Expr dh = fixed_or(dilation_h_fixed, dilation_h), dw = fixed_or(dilation_w_fixed, dilation_w);
+        Expr kh = fixed_or(kernel_h, depthwise_filter.dim(3).extent());
+        Expr kw = fixed_or(kernel_w, depthwise_filter.dim(2).extent());
+        Expr mult = fixed_or(multiplier, depthwise_filter.dim(0).extent());
+        p.fixed_kernel_h = kernel_h;
+        p.fixed_kernel_w = kernel_w;
+        p.fixed_multiplier = multiplier;
+
+        const int in_c = nchw ? 2 : 0, in_w = nchw ? 0 : 1, in_h = 1 + (nchw ? 0 : 1);
+        Expr channels = input.dim(in_c).extent();
+        Expr width = input.dim(in_w).extent(), height = input.dim(in_h).extent();
+
+        // Logical NHWC view of the input, zero outside the image rows and columns only.
+        Func in_logical("in_logical");
+        if (nchw) {
+            in_logical(c, x, y, n) = input(x, y, c, n);
+        } else {
+            in_logical(c, x, y, n) = input(c, x, y, n);
+        }
+        Func padded = BoundaryConditions::constant_exterior(
+            in_logical, cast(elem_type, 0), {{Expr(), Expr()}, {0, width}, {0, height}, {Expr(), Expr()}});
+
+        // Depthwise: out channel (c, m) of pixel (x, y) = taps of input channel c.
+        p.r_kernel = RDom(0, kw, 0, kh, "r_kernel");
+        RVar kx = p.r_kernel.x, ky = p.r_kernel.y;
+        p.depthwise = Func("depthwise");
+        p.depthwise(m, c, x, y, n) = cast(elem_type, 0);
+        p.depthwise(m, c, x, y, n) +=
+            padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) *
+            depthwise_filter(m, c, kx, ky);
+
+        // Pointwise: 1x1 conv over the C*M depthwise channels, ordered c-major as TF flattens them.
+        p.r_channel = RDom(0, mult, 0, channels, "r_channel");
+        RVar rm = p.r_channel.x, rc = p.r_channel.y;
+        p.pointwise = Func("pointwise");
+        p.pointwise(co, x, y, n) = cast(elem_type, 0);
+        p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * pointwise_filter(co, rc * mult + rm);
+
+        // Epilogue: bias then activation, as Keras's SeparableConv2D applies them.
+        Expr v = p.pointwise(co, x, y, n) + bias(co);
+        Expr zero = cast(elem_type, 0), six = cast(elem_type, 6);
+        Expr result = select(activation == 1, max(v, zero), activation == 2, clamp(v, zero, six), v);
+        if (nchw) {
+            output(x, y, co, n) = result;
+            p.output_channels = output.dim(2).extent();
+            p.output_width = output.dim(0).extent();
+        } else {
+            output(co, x, y, n) = result;
+            p.output_channels = output.dim(0).extent();
+            p.output_width = output.dim(1).extent();
+        }
+        p.output = output;
+
+        add_requirements(channels, mult, kh, kw, nchw);
+
+        if (!using_autoscheduler()) {
+            apply_schedule(p);
+        }
+    }
+
+private:
+    [[noreturn]] static void fail(const std::string &message) { throw CompileError(message); }
+    static Expr fixed_or(int fixed, Expr runtime) { return fixed > 0 ? Expr(fixed) : runtime; }
+
+    // The runtime validates every argument before calling; these requirements restate the contract
+    // so that a caller who bypasses the runtime gets an error status instead of a wild read.
+    void add_requirements(Expr channels, Expr mult, Expr kh, Expr kw, bool nchw) {
+        const int out_c = nchw ? 2 : 0;
+        add_requirement(stride_h >= 1 && stride_w >= 1, "strides must be >= 1");
+        add_requirement(dilation_h >= 1 && dilation_w >= 1, "dilations must be >= 1");
+        add_requirement(pad_top >= 0 && pad_left >= 0, "padding must be >= 0");
+        add_requirement(activation >= 0 && activation <= 2, "activation must be 0, 1 or 2");
+        add_requirement(depthwise_filter.dim(1).extent() == channels,
+                        "depthwise_filter channels must equal input channels");
+        add_requirement(depthwise_filter.dim(0).extent() == mult &&
+                            depthwise_filter.dim(2).extent() == kw && depthwise_filter.dim(3).extent() == kh,
+                        "depthwise_filter extents do not match this variant");
+        add_requirement(pointwise_filter.dim(1).extent() == channels * mult,
+                        "pointwise_filter rows must equal C * M");
+        add_requirement(pointwise_filter.dim(0).extent() == output.dim(out_c).extent(),
+                        "pointwise_filter columns must equal output channels");
+        add_requirement(bias.dim(0).extent() == output.dim(out_c).extent(), "bias must have Cout entries");
+        for (auto [fixed, runtime] : {std::pair<int, Expr>{stride_h_fixed, stride_h},
+                                      {stride_w_fixed, stride_w},
+                                      {dilation_h_fixed, dilation_h},
+                                      {dilation_w_fixed, dilation_w}}) {
+            if (fixed > 0) add_requirement(runtime == fixed, "this variant requires a fixed stride/dilation of ", fixed);
+        }
+    }
+
+    void apply_schedule(SepconvPipeline &p) {
+        const std::string family = target_family;
+        if (family == "x86") {
+            x86::Tunables t;
+            std::string error;
+            if (!x86::Tunables::parse(tunables, &t, &error)) fail(error);
+            x86::apply_schedule(p, t, get_target());
+        } else {
+            fail("unknown target_family '" + family + "'");
+        }
+    }
+};
+
+}  // namespace
+}  // namespace sepconv
+
+HALIDE_REGISTER_GENERATOR(sepconv::SeparableConv2D, separable_conv2d)

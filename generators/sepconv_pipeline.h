@@ -1,0 +1,40 @@
+// The pieces of the separable-conv algorithm that a schedule needs to see.
+//
+// The generator (separable_conv2d_generator.cpp) defines the math once and fills this struct;
+// each target family's schedule (schedules/<family>/) receives it and decides loop order, tiling,
+// vectorization and where the depthwise intermediate lives. Schedules never change the math.
+#pragma once
+
+#include "Halide.h"
+
+namespace sepconv {
+
+enum class Layout { NHWC, NCHW };
+
+struct SepconvPipeline {
+    Layout layout = Layout::NHWC;
+
+    // Logical loop variables: c = input channel, m = multiplier index, co = output channel,
+    // x/y = output column/row, n = batch.
+    Halide::Var c{"c"}, m{"m"}, co{"co"}, x{"x"}, y{"y"}, n{"n"};
+
+    // depthwise(m, c, x, y, n): pure init to zero, one update summing over kernel taps r_kernel.
+    Halide::Func depthwise;
+    Halide::RDom r_kernel;  // r_kernel.x = kernel column, r_kernel.y = kernel row
+
+    // pointwise(co, x, y, n): pure init to zero, one update summing over r_channel (m inner, c outer).
+    Halide::Func pointwise;
+    Halide::RDom r_channel;  // r_channel.x = m, r_channel.y = c
+
+    // The pipeline output; its dimension order follows `layout`:
+    // NHWC -> (co, x, y, n), NCHW -> (x, y, co, n). Bias and activation are inlined into it.
+    Halide::Func output;
+
+    // Compile-time facts a schedule may exploit; 0 means "known only at run time".
+    int fixed_kernel_w = 0, fixed_kernel_h = 0, fixed_multiplier = 0;
+
+    // Run-time extents (output channels and output width) a schedule may specialize on.
+    Halide::Expr output_channels, output_width;
+};
+
+}  // namespace sepconv

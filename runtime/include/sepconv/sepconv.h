@@ -1,0 +1,128 @@
+// sepconv: TensorFlow's tf.nn.separable_conv2d as ahead-of-time compiled Halide kernels.
+//
+// Two forms:
+//   * sepconv::separable_conv2d(input, depthwise_filter, pointwise_filter, options, output)
+//     one call shaped like TF's op;
+//   * sepconv::Layer, which checks the filters and options once, picks the kernel variant and
+//     packs the weights, then runs on many inputs (and may be shared by threads).
+// Nothing throws across this API and nothing aborts: every failure is a Status with a message
+// naming the argument and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sepconv {
+
+enum class StatusCode { kOk = 0, kInvalidArgument, kUnimplemented, kInternal };
+
+struct Status {
+    StatusCode code = StatusCode::kOk;
+    std::string message;
+
+    bool ok() const { return code == StatusCode::kOk; }
+    static Status Ok() { return {}; }
+    static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+    static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+};
+
+// A dense, C-order (row-major) float32 tensor that the caller owns. `shape` lists TF's dimensions
+// outermost first, e.g. {N, H, W, C} for an NHWC input.
+struct TensorView {
+    const float *data = nullptr;
+    std::vector<int64_t> shape;
+};
+struct MutableTensorView {
+    float *data = nullptr;
+    std::vector<int64_t> shape;
+};
+
+enum class DataFormat { kNHWC, kNCHW };
+enum class Padding { kSame, kValid, kExplicit };
+enum class Activation { kNone, kRelu, kRelu6 };
+
+struct Options {
+    // 4 entries in the data format's order; the batch and channel entries must be 1.
+    std::vector<int64_t> strides{1, 1, 1, 1};
+    Padding padding = Padding::kSame;
+    // With Padding::kExplicit: {top, bottom, left, right}, each >= 0.
+    std::vector<int64_t> explicit_padding{0, 0, 0, 0};
+    DataFormat data_format = DataFormat::kNHWC;
+    std::vector<int64_t> dilations{1, 1};  // {height, width}
+
+    // Optional fused epilogue (Keras's SeparableConv2D): out = activation(conv + bias).
+    TensorView bias;  // empty (data == nullptr) for none, else shape {Cout}
+    Activation activation = Activation::kNone;
+
+    // Worker threads for Halide's thread pool; 0 keeps the current setting (default: one per
+    // core). The pool is process-wide, so this is applied before each run.
+    int num_threads = 0;
+
+    // Force one compiled variant by name (see variants()); empty lets the table choose.
+    std::string variant;
+};
+
+// Computes TF's output shape for these arguments, after validating all of them.
+Status output_shape(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+                    const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
+                    std::vector<int64_t> *shape);
+
+// One-shot call. `output` must already have the shape output_shape() gives.
+Status separable_conv2d(const TensorView &input, const TensorView &depthwise_filter,
+                        const TensorView &pointwise_filter, const Options &options, const MutableTensorView &output);
+
+// A prepared layer: owns packed copies of the filters and bias, so the caller's buffers may be
+// freed after create(). run() is const and safe to call from several threads at once.
+class Layer {
+public:
+    static Status create(const TensorView &depthwise_filter, const TensorView &pointwise_filter,
+                         const Options &options, std::unique_ptr<Layer> *layer);
+    ~Layer();
+
+    Status output_shape(const std::vector<int64_t> &input_shape, std::vector<int64_t> *shape) const;
+    Status run(const TensorView &input, const MutableTensorView &output) const;
+    // The variant a run on this input shape would use.
+    Status variant_for(const std::vector<int64_t> &input_shape, std::string *variant) const;
+
+    struct Impl;
+
+private:
+    explicit Layer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Which variant a call with these shapes and options would use, and why.
+struct Explanation {
+    std::string variant;
+    std::string reason;
+};
+Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+               const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
+               Explanation *explanation);
+
+// The compiled variants, most specialized first, with the constraints each one serves.
+struct VariantInfo {
+    std::string name;
+    std::string constraints;  // e.g. "NHWC, 3x3 kernel, stride 1x1, dilation 1x1, multiplier 1"
+    std::string tunables;     // the schedule tunables it was compiled with
+};
+std::vector<VariantInfo> variants();
+
+// CPU features seen on this machine and the Halide target that multi-target dispatch will run.
+struct CpuInfo {
+    std::vector<std::string> features;  // e.g. {"sse4.1", "avx", "avx2", "fma", "f16c"}
+    std::string dispatched_target;      // e.g. "x86-64-linux-avx2-fma"
+};
+CpuInfo cpu_info();
+
+// FLOPs of one call, counting multiply and add: 2*N*Ho*Wo*C*M*(kh*kw + Cout).
+int64_t flop_count(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+                   const std::vector<int64_t> &pointwise_filter_shape, const Options &options);
+
+const char *to_string(DataFormat f);
+const char *to_string(Padding p);
+const char *to_string(Activation a);
+
+}  // namespace sepconv

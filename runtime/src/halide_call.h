@@ -1,0 +1,22 @@
+// Calling one compiled variant: wrapping caller memory as halide_buffer_t, routing Halide's
+// runtime errors into a Status (Halide's default AOT handler would abort the process).
+#pragma once
+
+#include "conv_geometry.h"
+#include "variant_table.h"
+
+namespace sepconv::internal {
+
+struct CallArgs {
+    const float *input;
+    const float *depthwise_filter;  // TF layout [kh, kw, C, M]
+    const float *pointwise_filter;  // TF layout [1, 1, C*M, Cout]
+    const float *bias;              // Cout entries, never null (zeros when the caller has none)
+    float *output;
+    Activation activation;
+    int num_threads;
+};
+
+Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args);
+
+}  // namespace sepconv::internal

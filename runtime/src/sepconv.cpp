@@ -1,0 +1,197 @@
+// The public API: argument checking, variant choice and the call, for both the one-shot form and
+// the prepared Layer.
+#include "sepconv/sepconv.h"
+
+#include <functional>
+
+#include "conv_geometry.h"
+#include "halide_call.h"
+#include "variant_table.h"
+
+namespace sepconv {
+
+using internal::ConvGeometry;
+using internal::FilterGeometry;
+
+namespace {
+
+bool overlaps(const void *a, int64_t a_bytes, const void *b, int64_t b_bytes) {
+    const auto pa = reinterpret_cast<uintptr_t>(a), pb = reinterpret_cast<uintptr_t>(b);
+    return pa < pb + static_cast<uintptr_t>(b_bytes) && pb < pa + static_cast<uintptr_t>(a_bytes);
+}
+
+int64_t element_count(const std::vector<int64_t> &shape) {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+}
+
+// Everything after the filters are known: resolve the input, check both buffers, pick, call.
+Status run_with_filters(const FilterGeometry &f, const Options &options, const float *depthwise,
+                        const float *pointwise, const float *bias, const TensorView &input,
+                        const MutableTensorView &output) {
+    ConvGeometry g;
+    Status s = internal::resolve_geometry(input.shape, f, options, &g);
+    if (!s.ok()) return s;
+    if (input.data == nullptr) return Status::InvalidArgument("input: data is null");
+    s = internal::check_tensor("output", output.data, output.shape, g.output_shape());
+    if (!s.ok()) return s;
+    const int64_t in_bytes = element_count(input.shape) * 4, out_bytes = element_count(output.shape) * 4;
+    if (overlaps(input.data, in_bytes, output.data, out_bytes)) {
+        return Status::InvalidArgument("output must not overlap input (in-place is not supported)");
+    }
+
+    std::string why;
+    const internal::VariantRow *variant = internal::select_variant(f, options.variant, &why);
+    if (variant == nullptr) return Status::InvalidArgument(why);
+
+    std::vector<float> zero_bias;
+    if (bias == nullptr) {
+        zero_bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
+        bias = zero_bias.data();
+    }
+    internal::CallArgs args{input.data, depthwise, pointwise, bias, output.data, options.activation,
+                            options.num_threads};
+    return internal::call_variant(*variant, g, args);
+}
+
+Status check_filter_data(const TensorView &depthwise_filter, const TensorView &pointwise_filter) {
+    if (depthwise_filter.data == nullptr) return Status::InvalidArgument("depthwise_filter: data is null");
+    if (pointwise_filter.data == nullptr) return Status::InvalidArgument("pointwise_filter: data is null");
+    return Status::Ok();
+}
+
+}  // namespace
+
+const char *to_string(DataFormat f) { return f == DataFormat::kNCHW ? "NCHW" : "NHWC"; }
+const char *to_string(Padding p) {
+    return p == Padding::kSame ? "SAME" : p == Padding::kValid ? "VALID" : "EXPLICIT";
+}
+const char *to_string(Activation a) {
+    return a == Activation::kRelu ? "relu" : a == Activation::kRelu6 ? "relu6" : "none";
+}
+
+Status output_shape(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+                    const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
+                    std::vector<int64_t> *shape) {
+    FilterGeometry f;
+    Status s = internal::validate_filters(depthwise_filter_shape, pointwise_filter_shape, options, &f);
+    if (!s.ok()) return s;
+    ConvGeometry g;
+    s = internal::resolve_geometry(input_shape, f, options, &g);
+    if (!s.ok()) return s;
+    *shape = g.output_shape();
+    return Status::Ok();
+}
+
+Status separable_conv2d(const TensorView &input, const TensorView &depthwise_filter,
+                        const TensorView &pointwise_filter, const Options &options,
+                        const MutableTensorView &output) {
+    FilterGeometry f;
+    Status s = internal::validate_filters(depthwise_filter.shape, pointwise_filter.shape, options, &f);
+    if (!s.ok()) return s;
+    s = check_filter_data(depthwise_filter, pointwise_filter);
+    if (!s.ok()) return s;
+    return run_with_filters(f, options, depthwise_filter.data, pointwise_filter.data, options.bias.data, input,
+                            output);
+}
+
+struct Layer::Impl {
+    FilterGeometry geometry;
+    Options options;  // bias cleared: the layer owns its copy below
+    std::vector<float> depthwise, pointwise, bias;
+};
+
+Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Layer::~Layer() = default;
+
+Status Layer::create(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const Options &options,
+                     std::unique_ptr<Layer> *layer) {
+    if (layer == nullptr) return Status::InvalidArgument("layer: output pointer is null");
+    auto impl = std::make_unique<Impl>();
+    Status s = internal::validate_filters(depthwise_filter.shape, pointwise_filter.shape, options, &impl->geometry);
+    if (!s.ok()) return s;
+    s = check_filter_data(depthwise_filter, pointwise_filter);
+    if (!s.ok()) return s;
+    // The variant depends only on the filters and options, so an impossible forced variant is an
+    // error now rather than at the first run.
+    std::string why;
+    if (internal::select_variant(impl->geometry, options.variant, &why) == nullptr) {
+        return Status::InvalidArgument(why);
+    }
+    const FilterGeometry &f = impl->geometry;
+    impl->depthwise.assign(depthwise_filter.data,
+                           depthwise_filter.data + f.kh * f.kw * f.channels * f.multiplier);
+    impl->pointwise.assign(pointwise_filter.data,
+                           pointwise_filter.data + f.channels * f.multiplier * f.out_channels);
+    if (f.has_bias) {
+        impl->bias.assign(options.bias.data, options.bias.data + f.out_channels);
+    } else {
+        impl->bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
+    }
+    impl->options = options;
+    impl->options.bias = TensorView{};
+    layer->reset(new Layer(std::move(impl)));
+    return Status::Ok();
+}
+
+Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<int64_t> *shape) const {
+    ConvGeometry g;
+    Status s = internal::resolve_geometry(input_shape, impl_->geometry, impl_->options, &g);
+    if (s.ok()) *shape = g.output_shape();
+    return s;
+}
+
+Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
+    return run_with_filters(impl_->geometry, impl_->options, impl_->depthwise.data(), impl_->pointwise.data(),
+                            impl_->bias.data(), input, output);
+}
+
+Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *variant) const {
+    ConvGeometry g;
+    Status s = internal::resolve_geometry(input_shape, impl_->geometry, impl_->options, &g);
+    if (!s.ok()) return s;
+    std::string why;
+    const internal::VariantRow *row = internal::select_variant(impl_->geometry, impl_->options.variant, &why);
+    if (row == nullptr) return Status::InvalidArgument(why);
+    *variant = row->name;
+    return Status::Ok();
+}
+
+Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+               const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
+               Explanation *explanation) {
+    FilterGeometry f;
+    Status s = internal::validate_filters(depthwise_filter_shape, pointwise_filter_shape, options, &f);
+    if (!s.ok()) return s;
+    ConvGeometry g;
+    s = internal::resolve_geometry(input_shape, f, options, &g);
+    if (!s.ok()) return s;
+    std::string why;
+    const internal::VariantRow *row = internal::select_variant(f, options.variant, &why);
+    if (row == nullptr) return Status::InvalidArgument(why);
+    explanation->variant = row->name;
+    explanation->reason = why;
+    return Status::Ok();
+}
+
+std::vector<VariantInfo> variants() {
+    std::vector<VariantInfo> out;
+    for (const internal::VariantRow &row : internal::variant_table()) {
+        out.push_back({row.name, row.constraints(), row.tunables});
+    }
+    return out;
+}
+
+int64_t flop_count(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+                   const std::vector<int64_t> &pointwise_filter_shape, const Options &options) {
+    std::vector<int64_t> out;
+    if (!output_shape(input_shape, depthwise_filter_shape, pointwise_filter_shape, options, &out).ok()) return 0;
+    const bool nchw = options.data_format == DataFormat::kNCHW;
+    const int64_t pixels = out[0] * (nchw ? out[2] * out[3] : out[1] * out[2]);
+    const int64_t cm = depthwise_filter_shape[2] * depthwise_filter_shape[3];
+    const int64_t taps = depthwise_filter_shape[0] * depthwise_filter_shape[1];
+    return 2 * pixels * cm * (taps + pointwise_filter_shape[3]);
+}
+
+}  // namespace sepconv

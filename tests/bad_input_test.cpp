@@ -1,0 +1,175 @@
+// Every argument TF validates (and a few more): each bad input must come back as InvalidArgument
+// with a message naming the argument, and must leave the output untouched.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "support/tester.h"
+
+namespace sepconv_test {
+namespace {
+
+constexpr float kSentinel = 1234.5f;
+
+// A valid NHWC call (2x5x6x3 input, 3x3 filter, M = 2, Cout = 4) that each test breaks one way.
+struct Call {
+    std::vector<int64_t> in_shape{2, 5, 6, 3}, dw_shape{3, 3, 3, 2}, pw_shape{1, 1, 6, 4}, out_shape{2, 5, 6, 4};
+    std::vector<float> input = std::vector<float>(2 * 5 * 6 * 3, 0.5f);
+    std::vector<float> dwf = std::vector<float>(3 * 3 * 3 * 2, 0.25f);
+    std::vector<float> pwf = std::vector<float>(6 * 4, 0.125f);
+    std::vector<float> bias = std::vector<float>(4, 1.f);
+    std::vector<float> out = std::vector<float>(2 * 5 * 6 * 4 * 2, kSentinel);  // room for any shape tried
+    const float *input_data = input.data();
+    const float *dw_data = dwf.data();
+    const float *pw_data = pwf.data();
+    float *out_data = out.data();
+    sepconv::Options options;
+
+    sepconv::Status run() {
+        return sepconv::separable_conv2d({input_data, in_shape}, {dw_data, dw_shape}, {pw_data, pw_shape}, options,
+                                         {out_data, out_shape});
+    }
+};
+
+struct BadCase {
+    const char *name;
+    std::function<void(Call &)> breaks;
+    std::vector<std::string> message_contains;
+};
+
+const std::vector<BadCase> &bad_cases() {
+    static const std::vector<BadCase> cases = {
+        {"InputRank3", [](Call &c) { c.in_shape = {5, 6, 3}; }, {"input", "rank 4", "rank 3"}},
+        {"InputRank5", [](Call &c) { c.in_shape = {1, 2, 5, 6, 3}; }, {"input", "rank 4"}},
+        {"DepthwiseRank3", [](Call &c) { c.dw_shape = {3, 3, 3}; }, {"depthwise_filter", "rank 4"}},
+        {"PointwiseRank2", [](Call &c) { c.pw_shape = {6, 4}; }, {"pointwise_filter", "rank 4"}},
+        {"ChannelMismatch", [](Call &c) { c.in_shape = {2, 5, 6, 4}; }, {"input has 4 channels", "in_channels) is 3"}},
+        {"PointwiseNot1x1", [](Call &c) { c.pw_shape = {3, 3, 6, 4}; }, {"pointwise_filter must be 1x1"}},
+        {"PointwiseWrongInChannels", [](Call &c) { c.pw_shape = {1, 1, 5, 4}; },
+         {"pointwise_filter dimension 2", "= 6", "got 5"}},
+        {"BatchStrideNot1", [](Call &c) { c.options.strides = {2, 1, 1, 1}; }, {"strides", "batch and channel"}},
+        {"ChannelStrideNot1Nhwc", [](Call &c) { c.options.strides = {1, 1, 1, 2}; }, {"strides", "batch and channel"}},
+        {"ChannelStrideNot1Nchw",
+         [](Call &c) {
+             c.options.data_format = sepconv::DataFormat::kNCHW;
+             c.in_shape = {2, 3, 5, 6};
+             c.out_shape = {2, 4, 5, 6};
+             c.options.strides = {1, 2, 1, 1};
+         },
+         {"strides", "batch and channel", "NCHW"}},
+        {"StridesWrongCount", [](Call &c) { c.options.strides = {1, 1, 1}; }, {"strides must have 4 entries"}},
+        {"StrideZero", [](Call &c) { c.options.strides = {1, 0, 1, 1}; }, {"strides entries must be in [1"}},
+        {"StrideNegative", [](Call &c) { c.options.strides = {1, -2, 1, 1}; }, {"strides entries must be in [1"}},
+        {"DilationZero", [](Call &c) { c.options.dilations = {1, 0}; }, {"dilations entries must be in [1"}},
+        {"DilationsWrongCount", [](Call &c) { c.options.dilations = {1, 1, 1}; }, {"dilations must have 2 entries"}},
+        {"InputEmpty", [](Call &c) { c.in_shape = {2, 0, 6, 3}; }, {"input must not be empty", "dimension 1 is 0"}},
+        {"InputNegative", [](Call &c) { c.in_shape = {2, 5, -6, 3}; }, {"input must not be empty", "-6"}},
+        {"DepthwiseEmpty", [](Call &c) { c.dw_shape = {3, 3, 3, 0}; }, {"depthwise_filter must not be empty"}},
+        {"PointwiseEmpty", [](Call &c) { c.pw_shape = {1, 1, 6, 0}; }, {"pointwise_filter must not be empty"}},
+        {"ValidFilterTallerThanImage",
+         [](Call &c) {
+             c.options.padding = sepconv::Padding::kValid;
+             c.in_shape = {2, 2, 6, 3};
+         },
+         {"padding VALID", "height (3)", "input height (2)"}},
+        {"ValidDilatedFilterWiderThanImage",
+         [](Call &c) {
+             c.options.padding = sepconv::Padding::kValid;
+             c.options.dilations = {1, 3};
+         },
+         {"padding VALID", "width (7)", "input width (6)"}},
+        {"ExplicitPaddingWrongCount",
+         [](Call &c) {
+             c.options.padding = sepconv::Padding::kExplicit;
+             c.options.explicit_padding = {1, 1, 1};
+         },
+         {"explicit_padding must have 4 entries"}},
+        {"ExplicitPaddingNegative",
+         [](Call &c) {
+             c.options.padding = sepconv::Padding::kExplicit;
+             c.options.explicit_padding = {1, -1, 1, 1};
+         },
+         {"explicit_padding entries must be in [0"}},
+        {"InputBytesOverflow", [](Call &c) { c.in_shape = {1 << 20, 1 << 20, 1 << 20, 3}; }, {"input", "too large"}},
+        {"InputProductOverflowsInt64",
+         [](Call &c) { c.in_shape = {int64_t(1) << 30, int64_t(1) << 30, int64_t(1) << 30, 3}; },
+         {"input", "too large"}},
+        {"DimensionAboveLimit", [](Call &c) { c.in_shape = {1, int64_t(1) << 40, 6, 3}; }, {"input dimension 1"}},
+        {"FilterBytesOverflow", [](Call &c) { c.dw_shape = {1 << 16, 1 << 16, 3, 2}; },
+         {"depthwise_filter", "too large"}},
+        {"HugeStride", [](Call &c) { c.options.strides = {1, int64_t(1) << 40, 1, 1}; }, {"strides entries"}},
+        {"OutputWrongShape", [](Call &c) { c.out_shape = {2, 5, 6, 5}; }, {"output must have shape [2, 5, 6, 4]"}},
+        {"OutputNull", [](Call &c) { c.out_data = nullptr; }, {"output: data is null"}},
+        {"InputNull", [](Call &c) { c.input_data = nullptr; }, {"input: data is null"}},
+        {"DepthwiseNull", [](Call &c) { c.dw_data = nullptr; }, {"depthwise_filter: data is null"}},
+        {"PointwiseNull", [](Call &c) { c.pw_data = nullptr; }, {"pointwise_filter: data is null"}},
+        {"BiasWrongSize", [](Call &c) { c.options.bias = {c.bias.data(), {3}}; }, {"bias must have shape [out_channels] = [4]"}},
+        {"BiasWrongRank", [](Call &c) { c.options.bias = {c.bias.data(), {1, 4}}; }, {"bias must have shape"}},
+        {"BiasShapeWithoutData", [](Call &c) { c.options.bias = {nullptr, {4}}; }, {"bias", "data is null"}},
+        {"BadActivation", [](Call &c) { c.options.activation = static_cast<sepconv::Activation>(7); }, {"activation"}},
+        {"BadPaddingEnum", [](Call &c) { c.options.padding = static_cast<sepconv::Padding>(9); }, {"padding must be"}},
+        {"BadDataFormatEnum", [](Call &c) { c.options.data_format = static_cast<sepconv::DataFormat>(5); },
+         {"data_format must be"}},
+        {"NegativeThreads", [](Call &c) { c.options.num_threads = -1; }, {"num_threads"}},
+        {"UnknownVariant", [](Call &c) { c.options.variant = "no_such_variant"; }, {"no_such_variant"}},
+        {"OutputOverlapsInput",
+         [](Call &c) {
+             c.input.resize(c.out.size());
+             c.input_data = c.input.data();
+             c.out_data = c.input.data();
+         },
+         {"output must not overlap input"}},
+    };
+    return cases;
+}
+
+class BadInput : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadInput, IsRefusedWithAClearMessageAndNoWrite) {
+    Call c;
+    GetParam().breaks(c);
+    const std::vector<float> out_before = c.out;
+    sepconv::Status s = c.run();
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << s.message;
+    for (const std::string &part : GetParam().message_contains) {
+        EXPECT_NE(s.message.find(part), std::string::npos) << "message: " << s.message << "\nmissing: " << part;
+    }
+    if (c.out_data == c.out.data()) EXPECT_EQ(c.out, out_before) << "a refused call wrote to the output";
+}
+
+INSTANTIATE_TEST_SUITE_P(AllBadInputs, BadInput, ::testing::ValuesIn(bad_cases()),
+                         [](const ::testing::TestParamInfo<BadCase> &info) { return info.param.name; });
+
+TEST(BadInput, TheValidBaseCallSucceeds) {
+    Call c;
+    sepconv::Status s = c.run();
+    EXPECT_TRUE(s.ok()) << s.message;
+}
+
+TEST(BadInput, LayerCreateChecksFiltersAndForcedVariant) {
+    Call c;
+    std::unique_ptr<sepconv::Layer> layer;
+    sepconv::Status s = sepconv::Layer::create({c.dwf.data(), {3, 3, 3}}, {c.pwf.data(), c.pw_shape}, c.options, &layer);
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
+    EXPECT_EQ(layer, nullptr);
+    c.options.variant = "f32_sepconv_nhwc_k3x3_s1_d1_m1";  // needs M = 1, the filter has M = 2
+    s = sepconv::Layer::create({c.dwf.data(), c.dw_shape}, {c.pwf.data(), c.pw_shape}, c.options, &layer);
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message.find("channel multiplier is 2, needs 1"), std::string::npos) << s.message;
+    EXPECT_EQ(sepconv::Layer::create({c.dwf.data(), c.dw_shape}, {c.pwf.data(), c.pw_shape}, c.options, nullptr).code,
+              sepconv::StatusCode::kInvalidArgument);
+}
+
+TEST(BadInput, LayerRunChecksTheInput) {
+    Call c;
+    std::unique_ptr<sepconv::Layer> layer;
+    ASSERT_TRUE(sepconv::Layer::create({c.dwf.data(), c.dw_shape}, {c.pwf.data(), c.pw_shape}, c.options, &layer).ok());
+    const std::vector<float> before = c.out;
+    sepconv::Status s = layer->run({c.input.data(), {2, 5, 6, 7}}, {c.out.data(), c.out_shape});
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message.find("input has 7 channels"), std::string::npos) << s.message;
+    EXPECT_EQ(c.out, before);
+}
+
+}  // namespace
+}  // namespace sepconv_test

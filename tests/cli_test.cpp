@@ -1,0 +1,226 @@
+// The `sepconv` CLI end to end: good files give the reference result; every bad argument or file
+// gives a non-zero exit, a message on stderr, and no output file.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "npy.h"
+#include "support/tester.h"
+
+namespace sepconv_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+    int exit_code;
+    std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("sepconv_cli_test_" + std::to_string(::getpid()) + "_" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    std::string path(const std::string &name) const { return (dir_ / name).string(); }
+
+    Result cli(const std::string &args) const {
+        const std::string out = path("stdout.txt"), err = path("stderr.txt");
+        const std::string cmd = std::string(SEPCONV_CLI_PATH) + " " + args + " >" + out + " 2>" + err;
+        const int status = std::system(cmd.c_str());
+        return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+    }
+    static std::string slurp(const std::string &p) {
+        std::ifstream f(p);
+        std::stringstream s;
+        s << f.rdbuf();
+        return s.str();
+    }
+    void write(const std::string &name, const std::vector<int64_t> &shape, const std::vector<float> &data) const {
+        ASSERT_TRUE(sepconv::npy::write(path(name), shape, data.data()).ok());
+    }
+    void write_bytes(const std::string &name, const std::string &bytes) const {
+        std::ofstream(path(name), std::ios::binary) << bytes;
+    }
+    // A valid case: NHWC 1x7x6x5, 3x3, M = 2, Cout = 9, stride 2 SAME, bias + relu6.
+    ConvCase good_case() const {
+        ConvCase k;
+        k.n = 1, k.h = 7, k.w = 6, k.c = 5, k.m = 2, k.cout = 9, k.sh = 2, k.sw = 2, k.bias = true, k.activation = 2;
+        return k;
+    }
+    std::string write_good_files() const {
+        TensorSet t = make_tensors(good_case(), 5);
+        write("x.npy", t.in_shape, t.input);
+        write("dw.npy", t.dw_shape, t.dwf);
+        write("pw.npy", t.pw_shape, t.pwf);
+        write("b.npy", {good_case().cout}, t.bias);
+        return "run --input " + path("x.npy") + " --depthwise-filter " + path("dw.npy") + " --pointwise-filter " +
+               path("pw.npy") + " --bias " + path("b.npy") + " --activation relu6 --strides 1,2,2,1 --padding SAME";
+    }
+    // Runs a command expected to fail: non-zero exit, the message on stderr, no output file.
+    void expect_refused(const std::string &args, int exit_code, const std::string &message) const {
+        Result r = cli(args + " --output " + path("y.npy"));
+        EXPECT_EQ(r.exit_code, exit_code) << r.err;
+        EXPECT_NE(r.err.find(message), std::string::npos) << "stderr: " << r.err << "\nmissing: " << message;
+        EXPECT_FALSE(fs::exists(path("y.npy"))) << "an output file was written";
+        EXPECT_FALSE(fs::exists(path("y.npy.tmp")));
+    }
+
+    fs::path dir_;
+};
+
+TEST_F(Cli, RunMatchesTheReference) {
+    const std::string args = write_good_files();
+    Result r = cli(args + " --output " + path("y.npy"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    sepconv::npy::Array y;
+    ASSERT_TRUE(sepconv::npy::read(path("y.npy"), &y).ok());
+    TensorSet t = make_tensors(good_case(), 5);
+    EXPECT_EQ(y.shape, t.out_shape);
+    EXPECT_TRUE(all_close(t.expected, y.data));
+}
+
+TEST_F(Cli, RunAcceptsNchwAndExplicitPadding) {
+    ConvCase k;
+    k.n = 2, k.h = 5, k.w = 4, k.c = 3, k.cout = 4, k.nchw = true, k.pad = Pad::kExplicit;
+    k.pad_top = 1, k.pad_bottom = 0, k.pad_left = 2, k.pad_right = 1, k.dh = 2;
+    TensorSet t = make_tensors(k, 9);
+    write("x.npy", t.in_shape, t.input);
+    write("dw.npy", t.dw_shape, t.dwf);
+    write("pw.npy", t.pw_shape, t.pwf);
+    Result r = cli("run --input " + path("x.npy") + " --depthwise-filter " + path("dw.npy") + " --pointwise-filter " +
+                   path("pw.npy") + " --data-format NCHW --strides 1,1,1,1 --dilations 2,1 --padding EXPLICIT " +
+                   "--explicit-padding 1,0,2,1 --output " + path("y.npy"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    sepconv::npy::Array y;
+    ASSERT_TRUE(sepconv::npy::read(path("y.npy"), &y).ok());
+    EXPECT_EQ(y.shape, t.out_shape);
+    EXPECT_TRUE(all_close(t.expected, y.data));
+}
+
+// numpy's own float64 layout, written by hand: '<f8', version 1.0, header padded to 64 bytes.
+std::string float64_npy(const std::vector<int64_t> &shape, const std::vector<double> &values) {
+    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (";
+    for (int64_t d : shape) header += std::to_string(d) + ", ";
+    header += "), }";
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+    header += '\n';
+    std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+    bytes += static_cast<char>(header.size() & 0xff);
+    bytes += static_cast<char>(header.size() >> 8);
+    bytes += header;
+    bytes.append(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(double));
+    return bytes;
+}
+
+TEST_F(Cli, Float64InputIsConvertedWithANote) {
+    const std::string args = write_good_files();
+    TensorSet t = make_tensors(good_case(), 5);
+    write_bytes("x.npy", float64_npy(t.in_shape, std::vector<double>(t.input.begin(), t.input.end())));
+    Result r = cli(args + " --output " + path("y.npy"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("converted from float64"), std::string::npos) << r.err;
+    sepconv::npy::Array y;
+    ASSERT_TRUE(sepconv::npy::read(path("y.npy"), &y).ok());
+    EXPECT_TRUE(all_close(t.expected, y.data));
+}
+
+TEST_F(Cli, MissingFileIsRefused) {
+    const std::string args = write_good_files();
+    fs::remove(path("dw.npy"));
+    expect_refused(args, 1, "--depthwise-filter: cannot open '" + path("dw.npy") + "'");
+}
+
+TEST_F(Cli, CorruptFileIsRefused) {
+    const std::string args = write_good_files();
+    write_bytes("x.npy", "this is not a numpy file at all");
+    expect_refused(args, 1, "not a valid .npy file: missing the \\x93NUMPY magic");
+}
+
+TEST_F(Cli, TruncatedFileIsRefused) {
+    const std::string args = write_good_files();
+    std::string bytes = slurp(path("pw.npy"));
+    write_bytes("pw.npy", bytes.substr(0, bytes.size() - 7));
+    expect_refused(args, 1, "data bytes, but the file holds");
+}
+
+TEST_F(Cli, AbsurdHeaderSizeIsRefused) {
+    const std::string args = write_good_files();
+    write_bytes("x.npy", float64_npy({int64_t(1) << 40, int64_t(1) << 40, 3}, {1.0, 2.0}));
+    expect_refused(args, 1, "the element count in 'shape' overflows");
+    write_bytes("x.npy", float64_npy({int64_t(1) << 62}, {1.0, 2.0}));
+    expect_refused(args, 1, "needs an overflowing number of data bytes");
+    write_bytes("x.npy", float64_npy({1000000, 1000000}, {1.0, 2.0}));
+    expect_refused(args, 1, "needs 8000000000000 data bytes, but the file holds 16");
+}
+
+TEST_F(Cli, UnsupportedDtypeIsRefused) {
+    const std::string args = write_good_files();
+    std::string bytes = float64_npy({2}, {1.0, 2.0});
+    bytes.replace(bytes.find("<f8"), 3, ">f4");
+    write_bytes("b.npy", bytes);
+    expect_refused(args, 1, "unsupported dtype '>f4'");
+}
+
+TEST_F(Cli, LibraryRefusalsAreReported) {
+    const std::string args = write_good_files();
+    write("b.npy", {4}, {1, 2, 3, 4});
+    expect_refused(args, 1, "bias must have shape [out_channels] = [9]");
+    write_good_files();
+    write("x.npy", {1, 7, 6, 4}, std::vector<float>(7 * 6 * 4, 1.f));
+    expect_refused(args, 1, "input has 4 channels");
+}
+
+TEST_F(Cli, BadCommandLinesAreRefused) {
+    const std::string args = write_good_files();
+    expect_refused(args + " --strides 1,2,2", 2, "--strides given twice");
+    const std::string base = args.substr(0, args.find(" --strides"));
+    expect_refused(base + " --strides 1,x,2,1 --padding SAME", 2, "--strides: expected 4 comma-separated integers");
+    expect_refused(base + " --strides 1,2,2,1 --padding FULL", 2, "--padding must be SAME|VALID|EXPLICIT");
+    expect_refused(base + " --strides 1,2,2,1", 2, "--padding is required");
+    expect_refused(base + " --strides 1,2,2,1 --padding SAME --bogus 1", 2, "unknown argument '--bogus'");
+    expect_refused(base + " --strides 1,2,2,1 --padding SAME --threads -3", 2, "--threads must be in [0, 1024]");
+    expect_refused(base + " --strides 2,2,2,1 --padding SAME", 1, "the batch and channel entries must be 1");
+    Result r = cli("frobnicate");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos);
+}
+
+TEST_F(Cli, UnwritableOutputIsReported) {
+    const std::string args = write_good_files();
+    Result r = cli(args + " --output " + path("no_such_dir/y.npy"));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("--output: cannot create"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, BenchReportsVariantTimeAndGflops) {
+    Result r = cli("bench --shape 9,9,16,24,2 --threads 1 --repeats 3");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("variant    f32_sepconv_nhwc_k3x3_s2_d1_m1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("median of 3 runs"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos) << r.out;
+    r = cli("bench --layer mobilenet_v1_conv13 --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("input [1,7,7,1024]"), std::string::npos) << r.out;
+    r = cli("bench --layer no_such_layer");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("no layer named 'no_such_layer'"), std::string::npos);
+}
+
+TEST_F(Cli, VariantsListsEveryVariantAndTheDispatch) {
+    Result r = cli("variants");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const sepconv::VariantInfo &v : sepconv::variants()) EXPECT_NE(r.out.find(v.name), std::string::npos);
+    EXPECT_NE(r.out.find("dispatch:     x86-64-linux-"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace sepconv_test

@@ -1,0 +1,98 @@
+// The prepared layer: one create, many inputs of different sizes, shared by threads, and
+// independent of the caller's filter buffers after create().
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/tester.h"
+#include "support/variant_expectations.h"
+
+namespace sepconv_test {
+namespace {
+
+ConvCase layer_case(int64_t n, int64_t h, int64_t w) {
+    ConvCase k;
+    k.n = n, k.h = h, k.w = w, k.c = 11, k.cout = 19, k.sh = 2, k.sw = 2, k.bias = true, k.activation = 2;
+    return k;
+}
+
+struct Prepared {
+    TensorSet t;
+    std::unique_ptr<sepconv::Layer> layer;
+};
+
+Prepared prepare(const ConvCase &k) {
+    Prepared p{make_tensors(k, 3), nullptr};
+    sepconv::Options o = options_for(k);
+    o.bias = {p.t.bias.data(), {k.cout}};
+    sepconv::Status s = sepconv::Layer::create({p.t.dwf.data(), p.t.dw_shape}, {p.t.pwf.data(), p.t.pw_shape}, o, &p.layer);
+    EXPECT_TRUE(s.ok()) << s.message;
+    return p;
+}
+
+// The filters (seeded identically by make_tensors) are the same for every input size; only the
+// input differs, so one layer serves all of these.
+TEST(Layer, RunsOnInputsOfManySizes) {
+    Prepared p = prepare(layer_case(1, 9, 9));
+    for (auto [n, h, w] : {std::tuple{1, 9, 9}, {2, 4, 13}, {1, 1, 1}, {3, 17, 5}}) {
+        ConvCase k = layer_case(n, h, w);
+        TensorSet t = make_tensors(k, 3);
+        ASSERT_EQ(t.dwf, p.t.dwf);
+        std::vector<int64_t> shape;
+        ASSERT_TRUE(p.layer->output_shape(t.in_shape, &shape).ok());
+        EXPECT_EQ(shape, t.out_shape);
+        std::vector<float> out(t.expected.size());
+        sepconv::Status s = p.layer->run({t.input.data(), t.in_shape}, {out.data(), t.out_shape});
+        ASSERT_TRUE(s.ok()) << s.message;
+        EXPECT_TRUE(all_close(t.expected, out)) << describe(k);
+        std::string variant;
+        ASSERT_TRUE(p.layer->variant_for(t.in_shape, &variant).ok());
+        EXPECT_EQ(variant, expected_auto_variant(k));
+    }
+}
+
+TEST(Layer, OwnsItsCopyOfTheFilters) {
+    ConvCase k = layer_case(1, 6, 7);
+    Prepared p = prepare(k);
+    std::fill(p.t.dwf.begin(), p.t.dwf.end(), 0.f);  // the caller reuses its buffers
+    std::fill(p.t.pwf.begin(), p.t.pwf.end(), 0.f);
+    std::fill(p.t.bias.begin(), p.t.bias.end(), 0.f);
+    std::vector<float> out(p.t.expected.size());
+    ASSERT_TRUE(p.layer->run({p.t.input.data(), p.t.in_shape}, {out.data(), p.t.out_shape}).ok());
+    EXPECT_TRUE(all_close(p.t.expected, out));
+}
+
+TEST(Layer, IsSafeToShareAcrossThreads) {
+    Prepared p = prepare(layer_case(1, 8, 8));
+    constexpr int kThreads = 4, kRunsEach = 20;
+    // Same filters (seed 3) everywhere; a different input size and input values per thread.
+    std::vector<TensorSet> inputs;
+    for (int i = 0; i < kThreads; ++i) {
+        ConvCase k = layer_case(1 + i % 2, 8 + i, 8);
+        TensorSet t = make_tensors(k, 3);
+        std::mt19937 rng(100 + i);
+        t.input = random_tensor(k.n * k.h * k.w * k.c, rng);
+        t.expected = naive_separable_conv2d(k, t.input, t.dwf, t.pwf, t.bias);
+        inputs.push_back(std::move(t));
+    }
+    std::vector<int> failures(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] {
+            const TensorSet &t = inputs[i];
+            std::vector<float> out(t.expected.size());
+            for (int r = 0; r < kRunsEach; ++r) {
+                std::fill(out.begin(), out.end(), 0.f);
+                if (!p.layer->run({t.input.data(), t.in_shape}, {out.data(), t.out_shape}).ok() ||
+                    !all_close(t.expected, out)) {
+                    ++failures[i];
+                }
+            }
+        });
+    }
+    for (auto &t : threads) t.join();
+    for (int i = 0; i < kThreads; ++i) EXPECT_EQ(failures[i], 0) << "thread " << i;
+}
+
+}  // namespace
+}  // namespace sepconv_test

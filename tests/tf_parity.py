@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Parity with TensorFlow itself: random argument sets through tf.nn.separable_conv2d and through
+the `sepconv run` CLI, compared element-wise.
+
+Where TF defines the call, TF is the truth. Where TF refuses it or leaves it undefined but
+sepconv defines it (dilations combined with strides > 1), the truth is the plain NumPy reference
+below. Where sepconv must refuse (VALID with a filter larger than the image), it must refuse.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+
+def numpy_reference(x, dwf, pwf, strides, dilations, pads, bias, activation):
+    """NHWC; pads = (top, bottom, left, right); strides = (sh, sw); dilations = (dh, dw)."""
+    n, h, w, c = x.shape
+    kh, kw, _, m = dwf.shape
+    sh, sw = strides
+    dh, dw = dilations
+    xp = np.pad(x.astype(np.float64), ((0, 0), (pads[0], pads[1]), (pads[2], pads[3]), (0, 0)))
+    ho = (xp.shape[1] - ((kh - 1) * dh + 1)) // sh + 1
+    wo = (xp.shape[2] - ((kw - 1) * dw + 1)) // sw + 1
+    depthwise = np.zeros((n, ho, wo, c, m))
+    for i in range(kh):
+        for j in range(kw):
+            patch = xp[:, i * dh: i * dh + (ho - 1) * sh + 1: sh, j * dw: j * dw + (wo - 1) * sw + 1: sw, :]
+            depthwise += patch[..., None] * dwf[i, j].astype(np.float64)
+    out = depthwise.reshape(n, ho, wo, c * m) @ pwf[0, 0].astype(np.float64)
+    return apply_epilogue(out, bias, activation)
+
+
+def apply_epilogue(out, bias, activation):
+    if bias is not None:
+        out = out + bias
+    if activation == "relu":
+        out = np.maximum(out, 0)
+    elif activation == "relu6":
+        out = np.clip(out, 0, 6)
+    return out
+
+
+def same_pads(size, k, stride, dilation):
+    out = -(-size // stride)
+    total = max((out - 1) * stride + (k - 1) * dilation + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+def tf_separable(x, dwf, pwf, strides, dilations, padding, explicit, bias, activation):
+    """Runs TF on NHWC data; returns None when TF refuses the arguments."""
+    try:
+        xt = x
+        tf_padding = padding
+        if padding == "EXPLICIT":
+            # TF's CPU separable_conv2d takes string paddings; explicit padding is tf.pad + VALID.
+            t, b, l, r = explicit
+            xt = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))
+            tf_padding = "VALID"
+        y = tf.nn.separable_conv2d(xt, dwf, pwf, strides=[1, strides[0], strides[1], 1], padding=tf_padding,
+                                   dilations=list(dilations)).numpy().astype(np.float64)
+    except (tf.errors.InvalidArgumentError, ValueError, tf.errors.UnimplementedError):
+        return None
+    return apply_epilogue(y, bias, activation)
+
+
+def random_case(rng):
+    k = dict(
+        n=int(rng.integers(1, 4)), h=int(rng.integers(1, 13)), w=int(rng.integers(1, 13)),
+        c=int(rng.integers(1, 21)), m=int(rng.integers(1, 4)), cout=int(rng.integers(1, 21)),
+        kh=int(rng.choice([1, 2, 3, 3, 3, 5])), kw=int(rng.choice([1, 2, 3, 3, 3, 5])),
+        padding=str(rng.choice(["SAME", "VALID", "EXPLICIT"])),
+        nchw=bool(rng.random() < 0.3), bias=bool(rng.random() < 0.5),
+        activation=str(rng.choice(["none", "relu", "relu6"])),
+    )
+    if rng.random() < 0.05:
+        # A model-sized 3x3 layer, large enough for the full register blocks of the fast path.
+        k.update(h=int(rng.integers(14, 31)), w=int(rng.integers(14, 31)), c=int(rng.integers(24, 97)),
+                 m=1, cout=int(rng.integers(24, 129)), kh=3, kw=3, padding="SAME")
+    # Mostly what models use (equal strides, no dilation), plus the combinations TF refuses.
+    shape = rng.random()
+    if shape < 0.5:
+        s = int(rng.integers(1, 4))
+        k.update(strides=(s, s), dilations=(1, 1))
+    elif shape < 0.75:
+        d = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        k.update(strides=(1, 1), dilations=d)
+    else:
+        k.update(strides=(int(rng.integers(1, 4)), int(rng.integers(1, 4))),
+                 dilations=(int(rng.integers(1, 4)), int(rng.integers(1, 4))))
+    k["explicit"] = tuple(int(v) for v in rng.integers(0, 3, size=4))
+    return k
+
+
+def tf_documents(k):
+    """Whether TF defines the call. TF's documentation requires strides of 1 wherever a dilation
+    exceeds 1; TF 2.21 does not check it and silently returns something other than the natural
+    (PyTorch) definition that sepconv implements, so those calls are checked against NumPy."""
+    return max(k["dilations"]) == 1 or max(k["strides"]) == 1
+
+
+def sepconv_defines(k):
+    """Whether the call is legal in sepconv (TF's rules, without TF's needless refusals)."""
+    for size, kern, dil, pad in ((k["h"], k["kh"], k["dilations"][0], k["explicit"][:2]),
+                                 (k["w"], k["kw"], k["dilations"][1], k["explicit"][2:])):
+        span = (kern - 1) * dil + 1
+        if k["padding"] == "VALID" and span > size:
+            return False
+        if k["padding"] == "EXPLICIT" and span > size + pad[0] + pad[1]:
+            return False
+    return True
+
+
+def save(path, array):
+    np.save(path, np.ascontiguousarray(array, dtype=np.float32))
+
+
+def run_case(cli, tmp, k, rng):
+    x = rng.uniform(-1, 1, (k["n"], k["h"], k["w"], k["c"])).astype(np.float32)
+    dwf = rng.uniform(-1, 1, (k["kh"], k["kw"], k["c"], k["m"])).astype(np.float32)
+    pwf = rng.uniform(-1, 1, (1, 1, k["c"] * k["m"], k["cout"])).astype(np.float32)
+    bias = rng.uniform(-1, 1, (k["cout"],)).astype(np.float32) if k["bias"] else None
+
+    fmt = "NCHW" if k["nchw"] else "NHWC"
+    save(f"{tmp}/x.npy", x.transpose(0, 3, 1, 2) if k["nchw"] else x)
+    save(f"{tmp}/dw.npy", dwf)
+    save(f"{tmp}/pw.npy", pwf)
+    sh, sw = k["strides"]
+    args = [cli, "run", "--input", f"{tmp}/x.npy", "--depthwise-filter", f"{tmp}/dw.npy",
+            "--pointwise-filter", f"{tmp}/pw.npy", "--data-format", fmt,
+            "--strides", f"1,1,{sh},{sw}" if k["nchw"] else f"1,{sh},{sw},1",
+            "--dilations", "{},{}".format(*k["dilations"]), "--padding", k["padding"],
+            "--activation", k["activation"], "--output", f"{tmp}/y.npy"]
+    if k["padding"] == "EXPLICIT":
+        args += ["--explicit-padding", ",".join(map(str, k["explicit"]))]
+    if bias is not None:
+        save(f"{tmp}/b.npy", bias)
+        args += ["--bias", f"{tmp}/b.npy"]
+    if os.path.exists(f"{tmp}/y.npy"):
+        os.remove(f"{tmp}/y.npy")
+    proc = subprocess.run(args, capture_output=True, text=True)
+
+    source = "tf"
+    if not sepconv_defines(k):
+        # The dilated filter is larger than the (padded) image: TF's own size rule gives an output
+        # size <= 0. TF 2.21 does not always refuse (it may return a tensor as large as the input),
+        # so only sepconv's refusal is checked here.
+        if proc.returncode == 0 or os.path.exists(f"{tmp}/y.npy"):
+            return "fail", "sepconv accepted a call it must refuse"
+        if "filter" not in proc.stderr:
+            return "fail", "the refusal does not name the filter: " + proc.stderr.strip()
+        return "refused", ""
+    expected = None
+    if tf_documents(k):
+        expected = tf_separable(x, dwf, pwf, k["strides"], k["dilations"], k["padding"], k["explicit"], bias,
+                                k["activation"])
+    if expected is None:
+        source = "numpy"
+        if k["padding"] == "SAME":
+            pads = same_pads(k["h"], k["kh"], sh, k["dilations"][0]) + same_pads(k["w"], k["kw"], sw, k["dilations"][1])
+        elif k["padding"] == "VALID":
+            pads = (0, 0, 0, 0)
+        else:
+            pads = k["explicit"]
+        expected = numpy_reference(x, dwf, pwf, k["strides"], k["dilations"], pads, bias, k["activation"])
+    if proc.returncode != 0:
+        return "fail", f"sepconv refused a legal call: {proc.stderr.strip()}"
+    got = np.load(f"{tmp}/y.npy").astype(np.float64)
+    if k["nchw"]:
+        got = got.transpose(0, 2, 3, 1)
+    if got.shape != expected.shape:
+        return "fail", f"shape {got.shape} != {source} {expected.shape}"
+    err = np.abs(got - expected) - (ARGS.atol + ARGS.rtol * np.abs(expected))
+    if (err > 0).any():
+        return "fail", f"max excess error {err.max():.3g} vs {source}"
+    return source, ""
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--cli", required=True)
+    p.add_argument("--cases", type=int, default=300)
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--atol", type=float, required=True)
+    p.add_argument("--rtol", type=float, required=True)
+    ARGS = p.parse_args()
+    rng = np.random.default_rng(ARGS.seed)
+    counts = {"tf": 0, "numpy": 0, "refused": 0, "fail": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(ARGS.cases):
+            k = random_case(rng)
+            kind, why = run_case(ARGS.cli, tmp, k, rng)
+            counts[kind] += 1
+            if kind == "fail":
+                print(f"case {i} FAILED: {why}\n  {k}", flush=True)
+    print(f"tf_parity: TensorFlow {tf.__version__}, {ARGS.cases} random cases: {counts['tf']} matched TF, "
+          f"{counts['numpy']} matched the NumPy reference (TF does not define them), {counts['refused']} refused (filter larger than the image), "
+          f"{counts['fail']} failed")
+    sys.exit(1 if counts["fail"] else 0)
+
+
+if __name__ == "__main__":
+    main()

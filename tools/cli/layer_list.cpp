@@ -1,0 +1,45 @@
+#include "layer_list.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace sepconv::tools {
+
+const char *default_layer_list() { return SEPCONV_DEFAULT_LAYER_LIST; }
+
+Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *layers) {
+    const std::string path = path_in.empty() ? default_layer_list() : path_in;
+    std::ifstream f(path);
+    if (!f) return Status::InvalidArgument("cannot open the layer list '" + path + "'");
+    layers->clear();
+    std::string line;
+    for (int number = 1; std::getline(f, line); ++number) {
+        if (line.empty() || line[0] == '#') continue;
+        std::stringstream row(line);
+        ModelLayer l;
+        std::string field;
+        std::vector<std::string> fields;
+        while (std::getline(row, field, ',')) fields.push_back(field);
+        bool ok = fields.size() == 6;
+        try {
+            if (ok) {
+                l.name = fields[0];
+                l.height = std::stoll(fields[1]);
+                l.width = std::stoll(fields[2]);
+                l.in_channels = std::stoll(fields[3]);
+                l.out_channels = std::stoll(fields[4]);
+                l.stride = std::stoll(fields[5]);
+            }
+        } catch (...) {
+            ok = false;
+        }
+        if (!ok || l.height < 1 || l.width < 1 || l.in_channels < 1 || l.out_channels < 1 || l.stride < 1) {
+            return Status::InvalidArgument(path + ":" + std::to_string(number) +
+                                           ": expected name,height,width,in_channels,out_channels,stride");
+        }
+        layers->push_back(l);
+    }
+    return Status::Ok();
+}
+
+}  // namespace sepconv::tools

@@ -1,0 +1,316 @@
+// The `sepconv` command line: run one layer on .npy files, time a layer, list the variants.
+// Every failure prints one line on stderr naming the argument, exits non-zero, and writes no output.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "layer_list.h"
+#include "npy.h"
+#include "sepconv/sepconv.h"
+
+namespace {
+
+using sepconv::Status;
+
+constexpr int kExitError = 1;  // a bad file, or the library refused the arguments
+constexpr int kExitUsage = 2;  // a malformed command line
+
+const char kUsage[] =
+    "usage:\n"
+    "  sepconv run --input X.npy --depthwise-filter DW.npy --pointwise-filter PW.npy\n"
+    "              --strides 1,S,S,1 --padding SAME|VALID|EXPLICIT [--explicit-padding T,B,L,R]\n"
+    "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
+    "              [--activation none|relu|relu6] [--threads N] [--variant NAME] --output Y.npy\n"
+    "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE) [--layers FILE] [--batch N]\n"
+    "              [--threads N] [--repeats N] [--variant NAME]\n"
+    "  sepconv layers [--layers FILE]     list the model layers known to bench\n"
+    "  sepconv variants                   list the compiled variants and the CPU dispatch\n";
+
+struct UsageError {
+    std::string message;
+};
+
+// --key value pairs, each key allowed by the subcommand, none repeated.
+class Args {
+public:
+    Args(int argc, char **argv, int first, const std::set<std::string> &allowed) {
+        for (int i = first; i < argc; i += 2) {
+            const std::string key = argv[i];
+            if (key.rfind("--", 0) != 0 || !allowed.count(key.substr(2))) {
+                throw UsageError{"unknown argument '" + key + "'"};
+            }
+            if (i + 1 >= argc) throw UsageError{key + " needs a value"};
+            if (!values_.emplace(key.substr(2), argv[i + 1]).second) throw UsageError{key + " given twice"};
+        }
+    }
+    bool has(const std::string &k) const { return values_.count(k) != 0; }
+    std::string get(const std::string &k, const std::string &fallback = "") const {
+        auto it = values_.find(k);
+        return it == values_.end() ? fallback : it->second;
+    }
+    std::string required(const std::string &k) const {
+        if (!has(k)) throw UsageError{"--" + k + " is required"};
+        return get(k);
+    }
+    std::vector<int64_t> ints(const std::string &k, size_t count, const std::string &fallback) const {
+        const std::string text = has(k) ? get(k) : fallback;
+        std::vector<int64_t> out;
+        std::stringstream items(text);
+        std::string item;
+        while (std::getline(items, item, ',')) {
+            size_t used = 0;
+            long long v = 0;
+            try {
+                v = std::stoll(item, &used);
+            } catch (...) {
+                used = 0;
+            }
+            if (used == 0 || used != item.size()) break;
+            out.push_back(v);
+        }
+        if (out.size() != count || std::count(text.begin(), text.end(), ',') != static_cast<long>(count) - 1) {
+            throw UsageError{"--" + k + ": expected " + std::to_string(count) + " comma-separated integers, got '" +
+                             text + "'"};
+        }
+        return out;
+    }
+    int integer(const std::string &k, int fallback, int lo, int hi) const {
+        if (!has(k)) return fallback;
+        const int64_t v = ints(k, 1, "")[0];
+        if (v < lo || v > hi) {
+            throw UsageError{"--" + k + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]"};
+        }
+        return static_cast<int>(v);
+    }
+
+private:
+    std::map<std::string, std::string> values_;
+};
+
+template <typename T>
+T choice(const Args &a, const std::string &key, const std::string &fallback,
+         const std::vector<std::pair<std::string, T>> &options) {
+    const std::string v = a.get(key, fallback);
+    std::string names;
+    for (const auto &[name, value] : options) {
+        if (name == v) return value;
+        names += (names.empty() ? "" : "|") + name;
+    }
+    throw UsageError{"--" + key + " must be " + names + ", got '" + v + "'"};
+}
+
+// Options shared by `run` and `bench`.
+void parse_common(const Args &a, sepconv::Options *o) {
+    o->num_threads = a.integer("threads", 0, 0, 1024);
+    o->variant = a.get("variant");
+}
+
+std::string shape_text(const std::vector<int64_t> &s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
+int fail(const std::string &message) {
+    std::cerr << "sepconv: error: " << message << "\n";
+    return kExitError;
+}
+
+Status read_npy(const std::string &what, const std::string &path, sepconv::npy::Array *a) {
+    Status s = sepconv::npy::read(path, a);
+    if (!s.ok()) return Status::InvalidArgument(what + ": " + s.message);
+    if (a->converted_from_float64) std::cerr << "sepconv: note: " << what << " converted from float64 to float32\n";
+    return s;
+}
+
+int cmd_run(const Args &a) {
+    sepconv::Options o;
+    o.data_format = choice<sepconv::DataFormat>(a, "data-format", "NHWC",
+                                                {{"NHWC", sepconv::DataFormat::kNHWC}, {"NCHW", sepconv::DataFormat::kNCHW}});
+    o.strides = a.ints("strides", 4, a.required("strides"));
+    o.padding = choice<sepconv::Padding>(a, "padding", a.required("padding"),
+                                         {{"SAME", sepconv::Padding::kSame},
+                                          {"VALID", sepconv::Padding::kValid},
+                                          {"EXPLICIT", sepconv::Padding::kExplicit}});
+    if (o.padding == sepconv::Padding::kExplicit) {
+        o.explicit_padding = a.ints("explicit-padding", 4, a.required("explicit-padding"));
+    } else if (a.has("explicit-padding")) {
+        throw UsageError{"--explicit-padding needs --padding EXPLICIT"};
+    }
+    o.dilations = a.ints("dilations", 2, "1,1");
+    o.activation = choice<sepconv::Activation>(a, "activation", "none",
+                                               {{"none", sepconv::Activation::kNone},
+                                                {"relu", sepconv::Activation::kRelu},
+                                                {"relu6", sepconv::Activation::kRelu6}});
+    parse_common(a, &o);
+    const std::string output_path = a.required("output");
+
+    sepconv::npy::Array input, dw, pw, bias;
+    for (auto [what, path, array] : {std::tuple{"--input", a.required("input"), &input},
+                                     std::tuple{"--depthwise-filter", a.required("depthwise-filter"), &dw},
+                                     std::tuple{"--pointwise-filter", a.required("pointwise-filter"), &pw}}) {
+        Status s = read_npy(what, path, array);
+        if (!s.ok()) return fail(s.message);
+    }
+    if (a.has("bias")) {
+        Status s = read_npy("--bias", a.get("bias"), &bias);
+        if (!s.ok()) return fail(s.message);
+        o.bias = {bias.data.data(), bias.shape};
+    }
+
+    std::vector<int64_t> out_shape;
+    Status s = sepconv::output_shape(input.shape, dw.shape, pw.shape, o, &out_shape);
+    if (!s.ok()) return fail(s.message);
+    int64_t count = 1;
+    for (int64_t d : out_shape) count *= d;
+    std::vector<float> out(static_cast<size_t>(count));
+    s = sepconv::separable_conv2d({input.data.data(), input.shape}, {dw.data.data(), dw.shape},
+                                  {pw.data.data(), pw.shape}, o, {out.data(), out_shape});
+    if (!s.ok()) return fail(s.message);
+    s = sepconv::npy::write(output_path, out_shape, out.data());
+    if (!s.ok()) return fail("--output: " + s.message);
+    return 0;
+}
+
+int cmd_bench(const Args &a) {
+    sepconv::tools::ModelLayer layer;
+    if (a.has("layer") == a.has("shape")) throw UsageError{"give exactly one of --layer NAME or --shape H,W,CIN,COUT,STRIDE"};
+    if (a.has("layer")) {
+        std::vector<sepconv::tools::ModelLayer> layers;
+        Status s = sepconv::tools::load_layer_list(a.get("layers"), &layers);
+        if (!s.ok()) return fail(s.message);
+        auto it = std::find_if(layers.begin(), layers.end(),
+                               [&](const sepconv::tools::ModelLayer &l) { return l.name == a.get("layer"); });
+        if (it == layers.end()) return fail("--layer: no layer named '" + a.get("layer") + "' (see `sepconv layers`)");
+        layer = *it;
+    } else {
+        const std::vector<int64_t> v = a.ints("shape", 5, "");
+        layer = {"custom", v[0], v[1], v[2], v[3], v[4]};
+    }
+    const int batch = a.integer("batch", 1, 1, 1 << 16);
+    const int repeats = a.integer("repeats", 0, 0, 1 << 20);
+
+    sepconv::Options o;
+    o.strides = {1, layer.stride, layer.stride, 1};
+    o.padding = sepconv::Padding::kSame;
+    parse_common(a, &o);
+    const std::vector<int64_t> in_shape{batch, layer.height, layer.width, layer.in_channels};
+    const std::vector<int64_t> dw_shape{3, 3, layer.in_channels, 1};
+    const std::vector<int64_t> pw_shape{1, 1, layer.in_channels, layer.out_channels};
+
+    sepconv::Explanation why;
+    std::vector<int64_t> out_shape;
+    Status s = sepconv::explain(in_shape, dw_shape, pw_shape, o, &why);
+    if (s.ok()) s = sepconv::output_shape(in_shape, dw_shape, pw_shape, o, &out_shape);
+    if (!s.ok()) return fail(s.message);
+
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> dist(-1.f, 1.f);
+    auto random = [&](const std::vector<int64_t> &shape) {
+        int64_t n = 1;
+        for (int64_t d : shape) n *= d;
+        std::vector<float> v(static_cast<size_t>(n));
+        for (float &x : v) x = dist(rng);
+        return v;
+    };
+    std::vector<float> input = random(in_shape), dw = random(dw_shape), pw = random(pw_shape), out = random(out_shape);
+    std::unique_ptr<sepconv::Layer> prepared;
+    s = sepconv::Layer::create({dw.data(), dw_shape}, {pw.data(), pw_shape}, o, &prepared);
+    if (!s.ok()) return fail(s.message);
+
+    using clock = std::chrono::steady_clock;
+    auto run_once = [&]() {
+        const auto t0 = clock::now();
+        Status st = prepared->run({input.data(), in_shape}, {out.data(), out_shape});
+        if (!st.ok()) throw st;
+        return std::chrono::duration<double>(clock::now() - t0).count();
+    };
+    std::vector<double> times;
+    try {
+        run_once();  // warm-up: thread pool start, page faults
+        // Without --repeats, run for about half a second.
+        const int n = repeats > 0 ? repeats : std::clamp(static_cast<int>(0.5 / std::max(run_once(), 1e-6)), 5, 10000);
+        for (int i = 0; i < n; ++i) times.push_back(run_once());
+    } catch (const Status &st) {
+        return fail(st.message);
+    }
+    std::sort(times.begin(), times.end());
+    const double median = times[times.size() / 2];
+    const int64_t flops = sepconv::flop_count(in_shape, dw_shape, pw_shape, o);
+    const sepconv::CpuInfo cpu = sepconv::cpu_info();
+
+    std::printf("layer      %s: input %s NHWC, 3x3 depthwise stride %lld SAME, %lld output channels\n",
+                layer.name.c_str(), shape_text(in_shape).c_str(), static_cast<long long>(layer.stride),
+                static_cast<long long>(layer.out_channels));
+    std::printf("variant    %s\n           (%s)\n", why.variant.c_str(), why.reason.c_str());
+    std::printf("target     %s\n", cpu.dispatched_target.c_str());
+    std::printf("threads    %s\n", o.num_threads ? std::to_string(o.num_threads).c_str() : "default (one per core)");
+    std::printf("time       %.4f ms (median of %zu runs)\n", median * 1e3, times.size());
+    std::printf("GFLOP/s    %.2f (%.1f MFLOP per run)\n", flops / median * 1e-9, flops * 1e-6);
+    return 0;
+}
+
+int cmd_layers(const Args &a) {
+    std::vector<sepconv::tools::ModelLayer> layers;
+    Status s = sepconv::tools::load_layer_list(a.get("layers"), &layers);
+    if (!s.ok()) return fail(s.message);
+    std::printf("%-24s %6s %6s %6s %6s %6s\n", "name", "H", "W", "Cin", "Cout", "stride");
+    for (const auto &l : layers) {
+        std::printf("%-24s %6lld %6lld %6lld %6lld %6lld\n", l.name.c_str(), (long long)l.height, (long long)l.width,
+                    (long long)l.in_channels, (long long)l.out_channels, (long long)l.stride);
+    }
+    return 0;
+}
+
+int cmd_variants() {
+    for (const sepconv::VariantInfo &v : sepconv::variants()) {
+        std::printf("%-34s %s; tunables: %s\n", v.name.c_str(), v.constraints.c_str(),
+                    v.tunables.empty() ? "schedule defaults" : v.tunables.c_str());
+    }
+    const sepconv::CpuInfo cpu = sepconv::cpu_info();
+    std::string features;
+    for (const auto &f : cpu.features) features += (features.empty() ? "" : " ") + f;
+    std::printf("cpu features: %s\n", features.c_str());
+    std::printf("dispatch:     %s\n", cpu.dispatched_target.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return kExitUsage;
+    }
+    const std::string cmd = argv[1];
+    try {
+        if (cmd == "run") {
+            return cmd_run(Args(argc, argv, 2,
+                                {"input", "depthwise-filter", "pointwise-filter", "strides", "padding",
+                                 "explicit-padding", "data-format", "dilations", "bias", "activation", "threads",
+                                 "variant", "output"}));
+        }
+        if (cmd == "bench") {
+            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "layers", "batch", "threads", "repeats", "variant"}));
+        }
+        if (cmd == "layers") return cmd_layers(Args(argc, argv, 2, {"layers"}));
+        if (cmd == "variants") return (Args(argc, argv, 2, {}), cmd_variants());
+        if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+            std::cout << kUsage;
+            return 0;
+        }
+        throw UsageError{"unknown command '" + cmd + "'"};
+    } catch (const UsageError &e) {
+        std::cerr << "sepconv: error: " << e.message << "\n" << kUsage;
+        return kExitUsage;
+    } catch (const std::exception &e) {
+        return fail(std::string("unexpected failure: ") + e.what());
+    }
+}

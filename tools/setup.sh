@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything sepconv needs on Debian 12, run as root (or with the apt packages present):
+#   apt:  a C++ compiler, GoogleTest, Google Benchmark, Python's venv
+#   PyPI: tools/requirements.txt into the project-local .venv (Halide 21, CMake, ninja, TF, numpy)
+# Safe to re-run: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(g++ make git ca-certificates python3 python3-venv python3-pip libgtest-dev libbenchmark-dev)
+missing=()
+for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    if [ "$(id -u)" != 0 ]; then
+        echo "setup: missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "setup: apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv"
+    python3 -m venv .venv
+fi
+if ! .venv/bin/pip install -q --disable-pip-version-check -r tools/requirements.txt; then
+    echo "setup: pip install failed; see the output above" >&2
+    exit 1
+fi
+echo "setup: done ($(.venv/bin/python -c 'import halide, sys; print("halide wheel at", halide.install_dir())'))"
