@@ -189,6 +189,8 @@ TEST_F(Cli, BadCommandLinesAreRefused) {
     expect_refused(base + " --strides 1,2,2,1 --padding SAME --bogus 1", 2, "unknown argument '--bogus'");
     expect_refused(base + " --strides 1,2,2,1 --padding SAME --threads -3", 2, "--threads must be in [0, 1024]");
     expect_refused(base + " --strides 2,2,2,1 --padding SAME", 1, "the batch and channel entries must be 1");
+    expect_refused(base + " --strides 1,2,2,1 --padding SAME --max-target x86-64-linux-avx10", 2,
+                   "--max-target: set_max_target: 'x86-64-linux-avx10' is not a compiled target");
     Result r = cli("frobnicate");
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos);

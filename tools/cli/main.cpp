@@ -27,9 +27,10 @@ const char kUsage[] =
     "  sepconv run --input X.npy --depthwise-filter DW.npy --pointwise-filter PW.npy\n"
     "              --strides 1,S,S,1 --padding SAME|VALID|EXPLICIT [--explicit-padding T,B,L,R]\n"
     "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
-    "              [--activation none|relu|relu6] [--threads N] [--variant NAME] --output Y.npy\n"
+    "              [--activation none|relu|relu6] [--threads N] [--variant NAME]\n"
+    "              [--max-target TARGET] --output Y.npy\n"
     "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE) [--layers FILE] [--batch N]\n"
-    "              [--threads N] [--repeats N] [--variant NAME]\n"
+    "              [--threads N] [--repeats N] [--variant NAME] [--max-target TARGET]\n"
     "  sepconv layers [--layers FILE]     list the model layers known to bench\n"
     "  sepconv variants                   list the compiled variants and the CPU dispatch\n";
 
@@ -110,6 +111,10 @@ T choice(const Args &a, const std::string &key, const std::string &fallback,
 void parse_common(const Args &a, sepconv::Options *o) {
     o->num_threads = a.integer("threads", 0, 0, 1024);
     o->variant = a.get("variant");
+    if (a.has("max-target")) {
+        Status s = sepconv::set_max_target(a.get("max-target"));
+        if (!s.ok()) throw UsageError{"--max-target: " + s.message};
+    }
 }
 
 std::string shape_text(const std::vector<int64_t> &s) {
@@ -295,10 +300,10 @@ int main(int argc, char **argv) {
             return cmd_run(Args(argc, argv, 2,
                                 {"input", "depthwise-filter", "pointwise-filter", "strides", "padding",
                                  "explicit-padding", "data-format", "dilations", "bias", "activation", "threads",
-                                 "variant", "output"}));
+                                 "variant", "max-target", "output"}));
         }
         if (cmd == "bench") {
-            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "layers", "batch", "threads", "repeats", "variant"}));
+            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "layers", "batch", "threads", "repeats", "variant", "max-target"}));
         }
         if (cmd == "layers") return cmd_layers(Args(argc, argv, 2, {"layers"}));
         if (cmd == "variants") return (Args(argc, argv, 2, {}), cmd_variants());

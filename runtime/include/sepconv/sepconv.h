@@ -117,6 +117,14 @@ struct CpuInfo {
 };
 CpuInfo cpu_info();
 
+// The Halide targets compiled into every variant, best first (the build's SEPCONV_TARGETS).
+std::vector<std::string> compiled_targets();
+
+// Caps Halide's multi-target dispatch at `target`, one of compiled_targets(): better targets are
+// not used even where the CPU has them (to test each ISA's code, or to avoid AVX-512 clock
+// throttling). Empty removes the cap. Process-wide; takes effect from the next call.
+Status set_max_target(const std::string &target);
+
 // FLOPs of one call, counting multiply and add: 2*N*Ho*Wo*C*M*(kh*kw + Cout).
 int64_t flop_count(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
                    const std::vector<int64_t> &pointwise_filter_shape, const Options &options);

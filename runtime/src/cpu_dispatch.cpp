@@ -1,0 +1,117 @@
+// What the CPU offers, which compiled target Halide's multi-target dispatch runs, and an optional
+// ceiling on that choice. The dispatch wrapper in every variant asks the Halide runtime
+// (halide_can_use_target_features) which targets it may run; this file answers through the same
+// function, so what it reports is what runs.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <sstream>
+
+#include "HalideRuntime.h"
+#include "sepconv/sepconv.h"
+
+namespace sepconv {
+namespace {
+
+constexpr int kFeatureWords = (halide_target_feature_end + 63) / 64;
+using FeatureBits = std::array<uint64_t, kFeatureWords>;
+
+// The x86 features that appear in SEPCONV_TARGETS, by their Halide target-string names.
+struct NamedFeature {
+    const char *name;
+    halide_target_feature_t feature;
+};
+constexpr NamedFeature kTargetFeatures[] = {
+    {"sse41", halide_target_feature_sse41},   {"avx", halide_target_feature_avx},
+    {"avx2", halide_target_feature_avx2},     {"fma", halide_target_feature_fma},
+    {"f16c", halide_target_feature_f16c},     {"avx512", halide_target_feature_avx512},
+    {"avx512_skylake", halide_target_feature_avx512_skylake},
+};
+
+FeatureBits feature_bits(const std::string &target) {
+    FeatureBits bits{};
+    std::stringstream parts(target);
+    std::string part;
+    while (std::getline(parts, part, '-')) {
+        for (const NamedFeature &nf : kTargetFeatures) {
+            if (part == nf.name) bits[nf.feature / 64] |= uint64_t(1) << (nf.feature % 64);
+        }
+    }
+    return bits;
+}
+
+// Features of the targets above the ceiling that the ceiling itself lacks: a target asking for
+// any of them is refused. All zero when there is no ceiling.
+std::atomic<uint64_t> g_forbidden[kFeatureWords];
+
+int can_use_below_ceiling(int count, const uint64_t *features) {
+    for (int i = 0; i < count && i < kFeatureWords; ++i) {
+        if (features[i] & g_forbidden[i].load(std::memory_order_relaxed)) return 0;
+    }
+    return halide_default_can_use_target_features(count, features);
+}
+
+bool runtime_can_use(const std::string &target) {
+    const FeatureBits bits = feature_bits(target);
+    return halide_can_use_target_features(kFeatureWords, bits.data()) != 0;
+}
+
+}  // namespace
+
+std::vector<std::string> compiled_targets() {
+    // SEPCONV_TARGET_LIST is the build's SEPCONV_TARGETS, best first, comma separated.
+    std::vector<std::string> targets;
+    std::stringstream list(SEPCONV_TARGET_LIST);
+    std::string target;
+    while (std::getline(list, target, ',')) targets.push_back(target);
+    return targets;
+}
+
+Status set_max_target(const std::string &ceiling) {
+    const std::vector<std::string> targets = compiled_targets();
+    FeatureBits forbidden{};
+    if (!ceiling.empty()) {
+        auto it = std::find(targets.begin(), targets.end(), ceiling);
+        if (it == targets.end()) {
+            std::string known;
+            for (const auto &t : targets) known += (known.empty() ? "" : ", ") + t;
+            return Status::InvalidArgument("set_max_target: '" + ceiling + "' is not a compiled target (" + known + ")");
+        }
+        const FeatureBits allowed = feature_bits(ceiling);
+        for (auto above = targets.begin(); above != it; ++above) {
+            const FeatureBits bits = feature_bits(*above);
+            for (int i = 0; i < kFeatureWords; ++i) forbidden[i] |= bits[i] & ~allowed[i];
+        }
+    }
+    for (int i = 0; i < kFeatureWords; ++i) g_forbidden[i].store(forbidden[i], std::memory_order_relaxed);
+    halide_set_custom_can_use_target_features(can_use_below_ceiling);
+    return Status::Ok();
+}
+
+CpuInfo cpu_info() {
+    CpuInfo info;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+#define SEPCONV_CPU_FEATURE(name) \
+    if (__builtin_cpu_supports(name)) info.features.push_back(name);
+    SEPCONV_CPU_FEATURE("sse4.1")
+    SEPCONV_CPU_FEATURE("avx")
+    SEPCONV_CPU_FEATURE("avx2")
+    SEPCONV_CPU_FEATURE("fma")
+    SEPCONV_CPU_FEATURE("avx512f")
+    SEPCONV_CPU_FEATURE("avx512cd")
+    SEPCONV_CPU_FEATURE("avx512bw")
+    SEPCONV_CPU_FEATURE("avx512dq")
+    SEPCONV_CPU_FEATURE("avx512vl")
+#undef SEPCONV_CPU_FEATURE
+#endif
+    for (const std::string &target : compiled_targets()) {
+        if (runtime_can_use(target)) {
+            info.dispatched_target = target;
+            break;
+        }
+    }
+    return info;
+}
+
+}  // namespace sepconv
