@@ -1,0 +1,52 @@
+// Halide's default AOT error handler calls abort(). The runtime installs its own, so a Halide
+// runtime error inside a variant (here: buffers that break the generator's shape contract, which
+// the public API would have refused) must come back as a Status with Halide's message.
+#include <gtest/gtest.h>
+
+#include "conv_geometry.h"
+#include "halide_call.h"
+#include "support/tester.h"
+#include "variant_table.h"
+
+namespace sepconv_test {
+namespace {
+
+TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
+    ConvCase k;
+    k.h = 6, k.w = 6, k.c = 4, k.cout = 5;
+    TensorSet t = make_tensors(k, 8);
+    sepconv::Options o = options_for(k);
+    sepconv::internal::FilterGeometry f;
+    ASSERT_TRUE(sepconv::internal::validate_filters(t.dw_shape, t.pw_shape, o, &f).ok());
+    sepconv::internal::ConvGeometry g;
+    ASSERT_TRUE(sepconv::internal::resolve_geometry(t.in_shape, f, o, &g).ok());
+    std::string why;
+    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, "", &why);
+    ASSERT_NE(row, nullptr) << why;
+
+    // Lie about the pointwise filter: the variant's requirement "pointwise_filter rows must equal
+    // C * M" fails inside the generated code.
+    sepconv::internal::ConvGeometry lie = g;
+    lie.f.multiplier = 2;  // the depthwise filter is described as [3, 3, 4, 2]: twice its real size
+    std::vector<float> big_dw(t.dwf.size() * 2), big_pw(t.pwf.size() * 2), bias(k.cout, 0.f);
+    std::vector<float> out(t.expected.size() * 2, 7.f);
+    sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(),
+                                     out.data(), sepconv::Activation::kNone, 0};
+    const sepconv::internal::VariantRow *specialized =
+        sepconv::internal::select_variant(f, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
+    ASSERT_NE(specialized, nullptr) << why;
+    sepconv::Status s = sepconv::internal::call_variant(*specialized, lie, args);
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);
+    EXPECT_NE(s.message.find("f32_sepconv_nhwc_k3x3_s1_d1_m1 failed (Halide error"), std::string::npos) << s.message;
+    EXPECT_NE(s.message.find("depthwise_filter"), std::string::npos) << s.message;
+
+    // The process is still healthy: the honest call works.
+    std::vector<float> good(t.expected.size());
+    args = {t.input.data(), t.dwf.data(), t.pwf.data(), bias.data(), good.data(), sepconv::Activation::kNone, 0};
+    s = sepconv::internal::call_variant(*row, g, args);
+    ASSERT_TRUE(s.ok()) << s.message;
+    EXPECT_TRUE(all_close(t.expected, good));
+}
+
+}  // namespace
+}  // namespace sepconv_test
