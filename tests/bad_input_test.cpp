@@ -112,6 +112,9 @@ const std::vector<BadCase> &bad_cases() {
          {"data_format must be"}},
         {"NegativeThreads", [](Call &c) { c.options.num_threads = -1; }, {"num_threads"}},
         {"UnknownVariant", [](Call &c) { c.options.variant = "no_such_variant"; }, {"no_such_variant"}},
+        {"NegativeMemoryLimit", [](Call &c) { c.options.memory_limit_bytes = -1; }, {"memory_limit_bytes must be >= 0"}},
+        {"OverMemoryLimit", [](Call &c) { c.options.memory_limit_bytes = 64; },
+         {"bytes of library memory", "memory_limit_bytes = 64"}},
         {"OutputOverlapsInput",
          [](Call &c) {
              c.input.resize(c.out.size());
@@ -158,6 +161,16 @@ TEST(BadInput, LayerCreateChecksFiltersAndForcedVariant) {
     EXPECT_NE(s.message.find("channel multiplier is 2, needs 1"), std::string::npos) << s.message;
     EXPECT_EQ(sepconv::Layer::create({c.dwf.data(), c.dw_shape}, {c.pwf.data(), c.pw_shape}, c.options, nullptr).code,
               sepconv::StatusCode::kInvalidArgument);
+}
+
+TEST(BadInput, LayerCreateRespectsTheMemoryLimit) {
+    Call c;
+    c.options.memory_limit_bytes = 100;  // the weights alone are (54 + 24 + 4) * 4 = 328 bytes
+    std::unique_ptr<sepconv::Layer> layer;
+    sepconv::Status s = sepconv::Layer::create({c.dwf.data(), c.dw_shape}, {c.pwf.data(), c.pw_shape}, c.options, &layer);
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message.find("memory_limit_bytes = 100"), std::string::npos) << s.message;
+    EXPECT_EQ(layer, nullptr);
 }
 
 TEST(BadInput, LayerRunChecksTheInput) {

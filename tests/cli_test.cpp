@@ -162,6 +162,18 @@ TEST_F(Cli, AbsurdHeaderSizeIsRefused) {
     expect_refused(args, 1, "needs 8000000000000 data bytes, but the file holds 16");
 }
 
+TEST_F(Cli, FilesOverTheSizeLimitAreRefusedBeforeReading) {
+    const std::string args = write_good_files();
+    // x.npy holds 7*6*5 floats = 840 data bytes.
+    expect_refused(args + " --max-file-bytes 800", 1, "the array holds 840 data bytes, over the limit of 800");
+    // A file larger than the limit plus the largest legal header is refused from its size alone.
+    write_bytes("pw.npy", std::string(3 << 20, 'x'));
+    expect_refused(args + " --max-file-bytes 1000", 1, "over the limit of 1000 data bytes; nothing was read");
+    write_good_files();
+    Result r = cli(args + " --max-file-bytes 840 --output " + path("y.npy"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(Cli, UnsupportedDtypeIsRefused) {
     const std::string args = write_good_files();
     std::string bytes = float64_npy({2}, {1.0, 2.0});

@@ -122,6 +122,9 @@ Status validate_filters(const std::vector<int64_t> &dw, const std::vector<int64_
         o.activation != Activation::kRelu6) {
         return invalid("activation must be none, relu or relu6");
     }
+    if (o.memory_limit_bytes < 0) {
+        return invalid("memory_limit_bytes must be >= 0, got ", o.memory_limit_bytes);
+    }
     if (o.num_threads < 0 || o.num_threads > 1024) {
         return invalid("num_threads must be in [0, 1024] (0 = keep the current setting), got ", o.num_threads);
     }

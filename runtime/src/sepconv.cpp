@@ -2,7 +2,8 @@
 // the prepared Layer.
 #include "sepconv/sepconv.h"
 
-#include <functional>
+#include <algorithm>
+#include <thread>
 
 #include "conv_geometry.h"
 #include "halide_call.h"
@@ -26,6 +27,24 @@ int64_t element_count(const std::vector<int64_t> &shape) {
     return n;
 }
 
+// The memory the library allocates itself, checked against Options::memory_limit_bytes before
+// anything is allocated: the weight copies a Layer owns, a zero bias when the caller has none, and
+// Halide's depthwise scratch (at most one output row of C*M channels per worker thread).
+Status check_memory(const FilterGeometry &f, const Options &o, int64_t out_width, bool owns_weights) {
+    const int64_t cm = f.channels * f.multiplier;
+    int64_t floats = f.out_channels;  // bias or zero bias
+    if (owns_weights) floats += f.kh * f.kw * cm + cm * f.out_channels;
+    const int64_t workers = o.num_threads > 0 ? o.num_threads : std::max(1u, std::thread::hardware_concurrency());
+    floats += cm * out_width * workers;
+    const int64_t bytes = floats * static_cast<int64_t>(sizeof(float));  // each term is < 2^31 floats
+    if (bytes > o.memory_limit_bytes) {
+        return Status::InvalidArgument("this call needs about " + std::to_string(bytes) +
+                                       " bytes of library memory (weights and scratch), over "
+                                       "memory_limit_bytes = " + std::to_string(o.memory_limit_bytes));
+    }
+    return Status::Ok();
+}
+
 // Everything after the filters are known: resolve the input, check both buffers, pick, call.
 Status run_with_filters(const FilterGeometry &f, const Options &options, const float *depthwise,
                         const float *pointwise, const float *bias, const TensorView &input,
@@ -40,6 +59,9 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     if (overlaps(input.data, in_bytes, output.data, out_bytes)) {
         return Status::InvalidArgument("output must not overlap input (in-place is not supported)");
     }
+
+    s = check_memory(f, options, g.out_width, /*owns_weights=*/false);
+    if (!s.ok()) return s;
 
     std::string why;
     const internal::VariantRow *variant = internal::select_variant(f, options.variant, &why);
@@ -120,6 +142,8 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
         return Status::InvalidArgument(why);
     }
     const FilterGeometry &f = impl->geometry;
+    s = check_memory(f, options, /*out_width=*/0, /*owns_weights=*/true);
+    if (!s.ok()) return s;
     impl->depthwise.assign(depthwise_filter.data,
                            depthwise_filter.data + f.kh * f.kw * f.channels * f.multiplier);
     impl->pointwise.assign(pointwise_filter.data,

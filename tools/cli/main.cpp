@@ -28,7 +28,7 @@ const char kUsage[] =
     "              --strides 1,S,S,1 --padding SAME|VALID|EXPLICIT [--explicit-padding T,B,L,R]\n"
     "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
     "              [--activation none|relu|relu6] [--threads N] [--variant NAME]\n"
-    "              [--max-target TARGET] --output Y.npy\n"
+    "              [--max-target TARGET] [--max-file-bytes N (default 1 GiB)] --output Y.npy\n"
     "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE) [--layers FILE] [--batch N]\n"
     "              [--threads N] [--repeats N] [--variant NAME] [--max-target TARGET]\n"
     "  sepconv layers [--layers FILE]     list the model layers known to bench\n"
@@ -128,8 +128,8 @@ int fail(const std::string &message) {
     return kExitError;
 }
 
-Status read_npy(const std::string &what, const std::string &path, sepconv::npy::Array *a) {
-    Status s = sepconv::npy::read(path, a);
+Status read_npy(const std::string &what, const std::string &path, int64_t max_bytes, sepconv::npy::Array *a) {
+    Status s = sepconv::npy::read(path, a, max_bytes);
     if (!s.ok()) return Status::InvalidArgument(what + ": " + s.message);
     if (a->converted_from_float64) std::cerr << "sepconv: note: " << what << " converted from float64 to float32\n";
     return s;
@@ -156,16 +156,19 @@ int cmd_run(const Args &a) {
                                                 {"relu6", sepconv::Activation::kRelu6}});
     parse_common(a, &o);
     const std::string output_path = a.required("output");
+    const int64_t max_bytes = a.has("max-file-bytes") ? a.ints("max-file-bytes", 1, "")[0]
+                                                      : sepconv::npy::kDefaultMaxDataBytes;
+    if (max_bytes < 1) throw UsageError{"--max-file-bytes must be >= 1"};
 
     sepconv::npy::Array input, dw, pw, bias;
     for (auto [what, path, array] : {std::tuple{"--input", a.required("input"), &input},
                                      std::tuple{"--depthwise-filter", a.required("depthwise-filter"), &dw},
                                      std::tuple{"--pointwise-filter", a.required("pointwise-filter"), &pw}}) {
-        Status s = read_npy(what, path, array);
+        Status s = read_npy(what, path, max_bytes, array);
         if (!s.ok()) return fail(s.message);
     }
     if (a.has("bias")) {
-        Status s = read_npy("--bias", a.get("bias"), &bias);
+        Status s = read_npy("--bias", a.get("bias"), max_bytes, &bias);
         if (!s.ok()) return fail(s.message);
         o.bias = {bias.data.data(), bias.shape};
     }
@@ -300,7 +303,7 @@ int main(int argc, char **argv) {
             return cmd_run(Args(argc, argv, 2,
                                 {"input", "depthwise-filter", "pointwise-filter", "strides", "padding",
                                  "explicit-padding", "data-format", "dilations", "bias", "activation", "threads",
-                                 "variant", "max-target", "output"}));
+                                 "variant", "max-target", "max-file-bytes", "output"}));
         }
         if (cmd == "bench") {
             return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "layers", "batch", "threads", "repeats", "variant", "max-target"}));

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -127,7 +128,7 @@ uint32_t read_le(const uint8_t *p, size_t bytes) {
 
 }  // namespace
 
-Status parse(const uint8_t *bytes, size_t size, Array *out) {
+Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_bytes) {
     if (size < kMagicSize + 4 || std::memcmp(bytes, kMagic, kMagicSize) != 0) {
         return corrupt("missing the \\x93NUMPY magic (is this a .npy file?)");
     }
@@ -173,6 +174,11 @@ Status parse(const uint8_t *bytes, size_t size, Array *out) {
         return corrupt(s.str());
     }
 
+    if (need > max_data_bytes) {
+        return Status::InvalidArgument("the array holds " + std::to_string(need) + " data bytes, over the limit of " +
+                                       std::to_string(max_data_bytes));
+    }
+
     const uint8_t *data = bytes + preamble + header_len;
     out->shape = shape;
     out->data.resize(static_cast<size_t>(count));
@@ -189,12 +195,20 @@ Status parse(const uint8_t *bytes, size_t size, Array *out) {
     return Status::Ok();
 }
 
-Status read(const std::string &path, Array *out) {
+Status read(const std::string &path, Array *out, int64_t max_data_bytes) {
     std::ifstream f(path, std::ios::binary);
     if (!f) return Status::InvalidArgument("cannot open '" + path + "': " + std::strerror(errno));
+    std::error_code ec;
+    const uintmax_t file_bytes = std::filesystem::file_size(path, ec);
+    if (ec) return Status::InvalidArgument("cannot size '" + path + "': " + ec.message());
+    if (file_bytes > static_cast<uintmax_t>(max_data_bytes) + kMaxHeaderBytes + 16) {
+        return Status::InvalidArgument(path + ": the file is " + std::to_string(file_bytes) +
+                                       " bytes, over the limit of " + std::to_string(max_data_bytes) +
+                                       " data bytes; nothing was read");
+    }
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     if (f.bad()) return Status::InvalidArgument("cannot read '" + path + "'");
-    Status s = parse(bytes.data(), bytes.size(), out);
+    Status s = parse(bytes.data(), bytes.size(), out, max_data_bytes);
     if (!s.ok()) return Status::InvalidArgument(path + ": " + s.message);
     return s;
 }

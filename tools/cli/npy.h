@@ -17,9 +17,13 @@ struct Array {
     bool converted_from_float64 = false;
 };
 
+// The largest array data read() accepts unless told otherwise: a header can claim any size, and
+// nothing is allocated for a file before its size is checked against this.
+constexpr int64_t kDefaultMaxDataBytes = int64_t(1) << 30;  // 1 GiB
+
 // Parses a whole .npy image held in memory (what read() and the fuzzer call).
-Status parse(const uint8_t *bytes, size_t size, Array *out);
-Status read(const std::string &path, Array *out);
+Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_bytes = kDefaultMaxDataBytes);
+Status read(const std::string &path, Array *out, int64_t max_data_bytes = kDefaultMaxDataBytes);
 // Writes through a temporary file and a rename, so a failed write leaves no partial output.
 Status write(const std::string &path, const std::vector<int64_t> &shape, const float *data);
 

@@ -62,6 +62,11 @@ struct Options {
 
     // Force one compiled variant by name (see variants()); empty lets the table choose.
     std::string variant;
+
+    // Ceiling on the memory the library allocates itself (a Layer's weight copies, per-call
+    // scratch); a call or layer that would need more is refused before allocating anything.
+    // Caller-owned tensors do not count.
+    int64_t memory_limit_bytes = int64_t(1) << 30;
 };
 
 // Computes TF's output shape for these arguments, after validating all of them.
