@@ -94,5 +94,36 @@ TEST(Layer, IsSafeToShareAcrossThreads) {
     for (int i = 0; i < kThreads; ++i) EXPECT_EQ(failures[i], 0) << "thread " << i;
 }
 
+// Halide's thread pool is process-wide: calls asking for 1, 2 and 3 threads interleave from
+// several threads, and every result must still be right.
+TEST(Layer, InterleavedThreadCountsStayCorrect) {
+    ConvCase k = layer_case(2, 12, 10);
+    TensorSet t = make_tensors(k, 5);
+    std::vector<std::unique_ptr<sepconv::Layer>> layers(3);
+    for (int i = 0; i < 3; ++i) {
+        sepconv::Options o = options_for(k);
+        o.bias = {t.bias.data(), {k.cout}};
+        o.num_threads = i + 1;
+        ASSERT_TRUE(sepconv::Layer::create({t.dwf.data(), t.dw_shape}, {t.pwf.data(), t.pw_shape}, o, &layers[i]).ok());
+    }
+    std::vector<int> failures(6, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 6; ++i) {
+        threads.emplace_back([&, i] {
+            std::vector<float> out(t.expected.size());
+            for (int r = 0; r < 15; ++r) {
+                const sepconv::Layer &layer = *layers[(i + r) % 3];
+                std::fill(out.begin(), out.end(), 0.f);
+                if (!layer.run({t.input.data(), t.in_shape}, {out.data(), t.out_shape}).ok() ||
+                    !all_close(t.expected, out)) {
+                    ++failures[i];
+                }
+            }
+        });
+    }
+    for (auto &th : threads) th.join();
+    for (int i = 0; i < 6; ++i) EXPECT_EQ(failures[i], 0) << "thread " << i;
+}
+
 }  // namespace
 }  // namespace sepconv_test

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(g++ make git ca-certificates python3 python3-venv python3-pip libgtest-dev libbenchmark-dev)
+apt_packages=(g++ make git ca-certificates python3 python3-venv python3-pip libgtest-dev libbenchmark-dev
+              clang libclang-rt-14-dev)  # clang + its runtime: the libFuzzer targets
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

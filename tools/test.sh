@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# Build, then run every test (GoogleTest suites, the TF parity check, the bench smoke run).
+# Set up, build and run every test:
+#   1. release build: GoogleTest suites, TF parity, bench smoke run       (ctest --preset release)
+#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer (ctest --preset asan)
+#   3. the prepared-layer concurrency tests under ThreadSanitizer          (ctest --preset tsan)
+#   4. each libFuzzer target for FUZZ_SECONDS (default 60)                 (tools/fuzz.sh)
+# `tools/test.sh --quick` runs step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
 export PATH="$PWD/.venv/bin:$PATH"
 ctest --preset release
+[ "${1:-}" = "--quick" ] && exit 0
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan
+
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan --target layer_test
+ctest --preset tsan
+
+bash tools/fuzz.sh

@@ -14,7 +14,7 @@
 
 namespace sepconv_test {
 
-// The comparison tolerance, shared with the TF parity script (both set in tests/CMakeLists.txt).
+// The comparison tolerance, shared with the fuzzer and the TF parity script (tests/tolerance.cmake).
 constexpr double kAbsTolerance = SEPCONV_TEST_ATOL;
 constexpr double kRelTolerance = SEPCONV_TEST_RTOL;
 

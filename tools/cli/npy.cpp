@@ -184,7 +184,7 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
     out->data.resize(static_cast<size_t>(count));
     out->converted_from_float64 = item == 8;
     if (item == 4) {
-        std::memcpy(out->data.data(), data, payload);
+        if (payload > 0) std::memcpy(out->data.data(), data, payload);  // an empty array has no buffer
     } else {
         for (int64_t i = 0; i < count; ++i) {
             double d;
