@@ -7,10 +7,18 @@
 # sepconv_halide_runtime, and is appended to the variant table that the runtime reads
 # (sepconv_write_variant_table). The variant's constraints are therefore stated exactly once: here.
 
-# Multi-target dispatch order: best first; the last must run on any x86-64 we support.
-set(SEPCONV_TARGETS x86-64-linux-avx512_skylake x86-64-linux-avx2-fma x86-64-linux-sse41
+# Multi-target dispatch order: best first; the last must run on every CPU of the family.
+# (Plain `avx512` is not used: LLVM cannot select its predicated 256-bit tails without AVX512-VL.)
+if (CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+    set(default_targets arm-64-linux-arm_dot_prod-arm_fp16 arm-64-linux)
+    set(default_family arm)
+else ()
+    set(default_targets x86-64-linux-avx512_skylake x86-64-linux-avx2-fma x86-64-linux-sse41)
+    set(default_family x86)
+endif ()
+set(SEPCONV_TARGETS ${default_targets}
     CACHE STRING "Halide targets compiled into every variant (multi-target dispatch, best first)")
-set(SEPCONV_TARGET_FAMILY x86 CACHE STRING "Which schedules/<family> the variants use")
+set(SEPCONV_TARGET_FAMILY ${default_family} CACHE STRING "Which schedules/<family> the variants use")
 option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to its object" OFF)
 
 add_halide_runtime(sepconv_halide_runtime)

@@ -13,6 +13,7 @@
 // values for some scalars and filter extents. The runtime checks all of this before calling.
 #include "Halide.h"
 #include "sepconv_pipeline.h"
+#include "arm/arm_schedule.h"
 #include "x86/x86_schedule.h"
 
 namespace sepconv {
@@ -152,14 +153,16 @@ private:
 
     void apply_schedule(SepconvPipeline &p) {
         const std::string family = target_family;
+        std::string error;
+        bool ok = false;
         if (family == "x86") {
-            x86::Tunables t;
-            std::string error;
-            if (!x86::Tunables::parse(tunables, &t, &error)) fail(error);
-            x86::apply_schedule(p, t, get_target());
+            ok = x86::apply_schedule(p, tunables, get_target(), &error);
+        } else if (family == "arm") {
+            ok = arm::apply_schedule(p, tunables, get_target(), &error);
         } else {
-            fail("unknown target_family '" + family + "'");
+            error = "unknown target_family '" + family + "' (x86 or arm)";
         }
+        if (!ok) fail(error);
     }
 };
 

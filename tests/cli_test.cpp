@@ -233,7 +233,11 @@ TEST_F(Cli, VariantsListsEveryVariantAndTheDispatch) {
     Result r = cli("variants");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const sepconv::VariantInfo &v : sepconv::variants()) EXPECT_NE(r.out.find(v.name), std::string::npos);
-    EXPECT_NE(r.out.find("dispatch:     x86-64-linux-"), std::string::npos) << r.out;
+    bool names_a_target = false;
+    for (const std::string &t : sepconv::compiled_targets()) {
+        names_a_target |= r.out.find("dispatch:     " + t + "\n") != std::string::npos;
+    }
+    EXPECT_TRUE(names_a_target) << r.out;
 }
 
 }  // namespace

@@ -130,7 +130,7 @@ def run_case(cli, tmp, k, rng):
     save(f"{tmp}/dw.npy", dwf)
     save(f"{tmp}/pw.npy", pwf)
     sh, sw = k["strides"]
-    args = [cli, "run", "--input", f"{tmp}/x.npy", "--depthwise-filter", f"{tmp}/dw.npy",
+    args = EMULATOR + [cli, "run", "--input", f"{tmp}/x.npy", "--depthwise-filter", f"{tmp}/dw.npy",
             "--pointwise-filter", f"{tmp}/pw.npy", "--data-format", fmt,
             "--strides", f"1,1,{sh},{sw}" if k["nchw"] else f"1,{sh},{sw},1",
             "--dilations", "{},{}".format(*k["dilations"]), "--padding", k["padding"],
@@ -180,15 +180,20 @@ def run_case(cli, tmp, k, rng):
     return source, ""
 
 
+EMULATOR = []
+
+
 def main():
     global ARGS
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--cli", required=True)
+    p.add_argument("--emulator", default="", help="command prefix for a cross-compiled CLI, e.g. qemu-aarch64 -L ...")
     p.add_argument("--cases", type=int, default=300)
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--atol", type=float, required=True)
     p.add_argument("--rtol", type=float, required=True)
     ARGS = p.parse_args()
+    EMULATOR.extend(ARGS.emulator.split())
     rng = np.random.default_rng(ARGS.seed)
     counts = {"tf": 0, "numpy": 0, "refused": 0, "fail": 0}
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,6 +7,11 @@
 #include <atomic>
 #include <sstream>
 
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 #include "HalideRuntime.h"
 #include "sepconv/sepconv.h"
 
@@ -16,7 +21,7 @@ namespace {
 constexpr int kFeatureWords = (halide_target_feature_end + 63) / 64;
 using FeatureBits = std::array<uint64_t, kFeatureWords>;
 
-// The x86 features that appear in SEPCONV_TARGETS, by their Halide target-string names.
+// The features that appear in SEPCONV_TARGETS, by their Halide target-string names.
 struct NamedFeature {
     const char *name;
     halide_target_feature_t feature;
@@ -26,6 +31,8 @@ constexpr NamedFeature kTargetFeatures[] = {
     {"avx2", halide_target_feature_avx2},     {"fma", halide_target_feature_fma},
     {"f16c", halide_target_feature_f16c},     {"avx512", halide_target_feature_avx512},
     {"avx512_skylake", halide_target_feature_avx512_skylake},
+    {"arm_dot_prod", halide_target_feature_arm_dot_prod},
+    {"arm_fp16", halide_target_feature_arm_fp16},
 };
 
 FeatureBits feature_bits(const std::string &target) {
@@ -90,7 +97,12 @@ Status set_max_target(const std::string &ceiling) {
 
 CpuInfo cpu_info() {
     CpuInfo info;
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__aarch64__)
+    const unsigned long hwcap = getauxval(AT_HWCAP);
+    info.features.push_back("asimd");
+    if (hwcap & HWCAP_ASIMDDP) info.features.push_back("asimddp");
+    if (hwcap & HWCAP_ASIMDHP) info.features.push_back("asimdhp");
+#elif defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
 #define SEPCONV_CPU_FEATURE(name) \
     if (__builtin_cpu_supports(name)) info.features.push_back(name);

@@ -1,108 +1,20 @@
 #include "x86_schedule.h"
 
 namespace sepconv::x86 {
-namespace {
 
-using Halide::Func;
-using Halide::Stage;
-using Halide::TailStrategy;
-using Halide::Var;
-
-// Depthwise stage: vectorized over input channels (contiguous in NHWC), accumulated in registers
-// over the kernel taps. TailStrategy::GuardWithIf everywhere a split covers a run-time extent: the
-// depthwise tile must never be computed for channels that do not exist, because that would read
-// the input and the filter out of bounds.
-void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int vec) {
-    Func dw = p.depthwise;
-    Var ci("dw_ci");
-    dw.reorder_storage(p.c, p.m, p.x, p.y, p.n);
-    dw.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
-
-    Stage update = dw.update();
-    // Taps inside pixels: each pixel's accumulator stays in a register across all kh*kw taps.
-    update.split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf)
-        .reorder(ci, p.r_kernel.x, p.r_kernel.y, p.x, p.m, p.c, p.y, p.n)
-        .vectorize(ci);
-    const bool fixed_kernel = p.fixed_kernel_w > 0 && p.fixed_kernel_h > 0;
-    if (fixed_kernel && t.unroll_kernel) {
-        update.unroll(p.r_kernel.x).unroll(p.r_kernel.y);
-    }
+cpu::Tunables default_tunables() {
+    cpu::Tunables t;
+    t.co_vectors = 3;  // 3 vectors x 4 pixels = 12 accumulators of the 16 ymm registers
+    t.tile_x = 4;
+    t.depthwise_at = cpu::DepthwiseAt::XTile;
+    return t;
 }
 
-// NHWC: output(co, x, y, n). Register blocks of (co_vectors * vec) channels x tile_x pixels;
-// the depthwise tile is computed inside that nest and never written whole to memory.
-void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
-    Func out = p.output;
-    Var coo("coo"), coi("coi"), xo("xo"), xi("xi"), yn("yn");
-    const int block = vec * t.co_vectors;
-
-    auto tile_output = [&](Stage s, TailStrategy tail) {
-        s.split(p.co, coo, coi, block, tail)
-            .split(p.x, xo, xi, t.tile_x, tail)
-            .reorder(coi, xi, coo, xo, p.y, p.n)
-            .fuse(p.y, p.n, yn)
-            .parallel(yn);
-    };
-    // Fast path: at least one full block in each direction, so ShiftInwards keeps every block
-    // full-size and the register tile has constant extents.
-    Stage fast = out.specialize(p.output_channels >= block && p.output_width >= t.tile_x);
-    tile_output(fast, TailStrategy::ShiftInwards);
-    fast.vectorize(coi, vec).unroll(coi).unroll(xi);
-    // Fallback for tiny layers (fewer channels than a block, or images narrower than a tile).
-    tile_output(out, TailStrategy::GuardWithIf);
-
-    Func pw = p.pointwise;
-    pw.compute_at(out, coo);
-    pw.vectorize(p.co, vec, TailStrategy::GuardWithIf);
-    pw.update()
-        .reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n)
-        .vectorize(p.co, vec, TailStrategy::GuardWithIf)
-        .unroll(p.co)
-        .unroll(p.x);
-
-    p.depthwise.compute_at(out, t.depthwise_at == DepthwiseAt::Row ? yn : xo);
-    schedule_depthwise_over_channels(p, t, vec);
-}
-
-// NCHW: output(x, y, co, n). Channels are far apart in memory, so vectorize over output columns
-// instead; the depthwise result for one output row (all channels) feeds every output channel.
-void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
-    Func out = p.output;
-    Var xo("xo"), xi("xi"), yn("yn");
-    out.split(p.x, xo, xi, vec, TailStrategy::GuardWithIf)
-        .reorder(xi, xo, p.co, p.y, p.n)
-        .fuse(p.y, p.n, yn)
-        .parallel(yn)
-        .vectorize(xi);
-
-    Func pw = p.pointwise;
-    pw.compute_at(out, p.co);
-    pw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
-    pw.update()
-        .reorder(p.x, p.r_channel.x, p.r_channel.y, p.co, p.y, p.n)
-        .vectorize(p.x, vec, TailStrategy::GuardWithIf);
-
-    Func dw = p.depthwise;
-    dw.compute_at(out, yn);
-    dw.reorder_storage(p.x, p.m, p.c, p.y, p.n);
-    dw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
-    Stage update = dw.update();
-    update.reorder(p.x, p.r_kernel.x, p.r_kernel.y, p.m, p.c, p.y, p.n)
-        .vectorize(p.x, vec, TailStrategy::GuardWithIf);
-    if (p.fixed_kernel_w > 0 && p.fixed_kernel_h > 0 && t.unroll_kernel) {
-        update.unroll(p.r_kernel.x).unroll(p.r_kernel.y);
-    }
-}
-
-}  // namespace
-
-void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target &target) {
-    const int vec = target.natural_vector_size<float>();
-    if (p.layout == Layout::NHWC) {
-        schedule_nhwc(p, t, vec);
-    } else {
-        schedule_nchw(p, t, vec);
-    }
+bool apply_schedule(SepconvPipeline &p, const std::string &tunables, const Halide::Target &target, std::string *error) {
+    cpu::Tunables t = default_tunables();
+    if (!cpu::Tunables::parse(tunables, &t, error)) return false;
+    cpu::apply_schedule(p, t, target);
+    return true;
 }
 
 }  // namespace sepconv::x86

@@ -1,8 +1,8 @@
-#include "x86_tunables.h"
+#include "cpu_tunables.h"
 
 #include <sstream>
 
-namespace sepconv::x86 {
+namespace sepconv::cpu {
 namespace {
 
 bool parse_int(const std::string &value, int lo, int hi, int *out) {
@@ -20,7 +20,7 @@ bool parse_int(const std::string &value, int lo, int hi, int *out) {
 }  // namespace
 
 bool Tunables::parse(const std::string &text, Tunables *out, std::string *error) {
-    Tunables t;
+    Tunables t = *out;
     std::stringstream items(text);
     std::string item;
     while (std::getline(items, item, ',')) {
@@ -31,7 +31,7 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
         int flag = 0;
         bool ok = true;
         if (key == "co_vectors") {
-            ok = parse_int(value, 1, 4, &t.co_vectors);
+            ok = parse_int(value, 1, 8, &t.co_vectors);
         } else if (key == "tile_x") {
             ok = parse_int(value, 1, 8, &t.tile_x);
         } else if (key == "depthwise_at") {
@@ -41,11 +41,11 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
             ok = parse_int(value, 0, 1, &flag);
             t.unroll_kernel = flag != 0;
         } else {
-            *error = "unknown x86 tunable '" + key + "'";
+            *error = "unknown tunable '" + key + "'";
             return false;
         }
         if (!ok) {
-            *error = "bad value '" + value + "' for x86 tunable '" + key + "'";
+            *error = "bad value '" + value + "' for tunable '" + key + "'";
             return false;
         }
     }
@@ -61,4 +61,4 @@ std::string Tunables::to_string() const {
     return s.str();
 }
 
-}  // namespace sepconv::x86
+}  // namespace sepconv::cpu

@@ -1,13 +1,15 @@
-// The tuning space of the x86 schedule: every knob the schedule reads, with its default and its range.
+// The tuning space of the CPU tile schedule (cpu_schedule.cpp), shared by the x86 and ARM
+// families: every knob the schedule reads, with its range. Each family states its own defaults
+// (x86/x86_schedule.cpp, arm/arm_schedule.cpp), the explicit fallback for untuned shapes.
 //
 // An offline autotuner searches this struct; the AOT build passes one instance per variant to the
-// generator as the string generator parameter `tunables` ("key=value,key=value"). Keys that are
-// not given keep the defaults below, which are the explicit fallback for untuned shapes.
+// generator as the string generator parameter `tunables` ("key=value,key=value"); keys not given
+// keep the family's defaults.
 #pragma once
 
 #include <string>
 
-namespace sepconv::x86 {
+namespace sepconv::cpu {
 
 // Where the depthwise intermediate is computed, relative to the output loop nest.
 enum class DepthwiseAt {
@@ -16,15 +18,15 @@ enum class DepthwiseAt {
 };
 
 struct Tunables {
-    int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..4)
+    int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..8)
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
     bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
 
-    // Parses "co_vectors=2,tile_x=6,depthwise_at=row,unroll_kernel=0". Returns false and fills
-    // `error` on an unknown key or an out-of-range value.
+    // Parses "co_vectors=2,tile_x=6,depthwise_at=row,unroll_kernel=0" over the values already in
+    // *out. Returns false and fills `error` on an unknown key or an out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);
     std::string to_string() const;
 };
 
-}  // namespace sepconv::x86
+}  // namespace sepconv::cpu

@@ -1,0 +1,20 @@
+#include "arm_schedule.h"
+
+namespace sepconv::arm {
+
+cpu::Tunables default_tunables() {
+    cpu::Tunables t;
+    t.co_vectors = 4;  // 4 vectors (16 channels) x 5 pixels = 20 accumulators of the 32 q registers
+    t.tile_x = 5;
+    t.depthwise_at = cpu::DepthwiseAt::XTile;
+    return t;
+}
+
+bool apply_schedule(SepconvPipeline &p, const std::string &tunables, const Halide::Target &target, std::string *error) {
+    cpu::Tunables t = default_tunables();
+    if (!cpu::Tunables::parse(tunables, &t, error)) return false;
+    cpu::apply_schedule(p, t, target);
+    return true;
+}
+
+}  // namespace sepconv::arm

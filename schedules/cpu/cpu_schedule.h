@@ -1,0 +1,14 @@
+// The CPU tile schedule for the separable-conv pipeline, shared by the SIMD CPU families (x86 and
+// ARM): register blocks of output channels x pixels, the depthwise tile computed inside them.
+#pragma once
+
+#include "sepconv_pipeline.h"
+#include "cpu_tunables.h"
+
+namespace sepconv::cpu {
+
+// Schedules `p` for `target`. The vector width comes from the target, so one Tunables value serves
+// every ISA of a multi-target build (AVX-512 / AVX2 / SSE4.1, or the ARM ones).
+void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target &target);
+
+}  // namespace sepconv::cpu
