@@ -19,7 +19,8 @@ endif ()
 set(SEPCONV_TARGETS ${default_targets}
     CACHE STRING "Halide targets compiled into every variant (multi-target dispatch, best first)")
 set(SEPCONV_TARGET_FAMILY ${default_family} CACHE STRING "Which schedules/<family> the variants use")
-option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to its object" OFF)
+# The assembly feeds tests/check_vector_code.py, which asserts that every hot loop is vector code.
+option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to its object" ON)
 
 add_halide_runtime(sepconv_halide_runtime)
 
@@ -60,6 +61,7 @@ function(sepconv_add_variant NAME)
 
     string(TOUPPER "${ARG_LAYOUT}" layout_upper)
     set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
+    set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
     set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS
         "SEPCONV_VARIANT(${NAME}, ${layout_upper}, ${ARG_KERNEL_H}, ${ARG_KERNEL_W}, ${ARG_STRIDE_H}, ${ARG_STRIDE_W}, ${ARG_DILATION_H}, ${ARG_DILATION_W}, ${ARG_MULTIPLIER}, \"${ARG_TUNABLES}\")\n")
 endfunction()

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything sepconv needs on Debian 12, run as root (or with the apt packages present):
-#   apt:  a C++ compiler, GoogleTest, Google Benchmark, Python's venv
+#   apt:  a C++ compiler, GoogleTest (+ its sources, for cross builds), Google Benchmark, Python's
+#         venv, clang for the fuzzers, the aarch64 cross compiler and qemu-user
 #   PyPI: tools/requirements.txt into the project-local .venv (Halide 21, CMake, ninja, TF, numpy)
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(g++ make git ca-certificates python3 python3-venv python3-pip libgtest-dev libbenchmark-dev
-              clang libclang-rt-14-dev)  # clang + its runtime: the libFuzzer targets
+apt_packages=(g++ make git ca-certificates python3 python3-venv python3-pip libgtest-dev googletest libbenchmark-dev
+              clang libclang-rt-14-dev                        # the libFuzzer targets
+              g++-aarch64-linux-gnu qemu-user binutils-aarch64-linux-gnu)  # the aarch64 cross build
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Set up, build and run every test:
-#   1. release build: GoogleTest suites, TF parity, bench smoke run       (ctest --preset release)
-#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer (ctest --preset asan)
-#   3. the prepared-layer concurrency tests under ThreadSanitizer          (ctest --preset tsan)
-#   4. each libFuzzer target for FUZZ_SECONDS (default 60)                 (tools/fuzz.sh)
+#   1. release build: GoogleTest suites, TF parity, vector-code check, bench smoke (ctest --preset release)
+#      and the install tree with a downstream consumer                            (tools/check_install.sh)
+#   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer        (ctest --preset asan)
+#   3. the prepared-layer concurrency tests under ThreadSanitizer                 (ctest --preset tsan)
+#   4. each libFuzzer target for FUZZ_SECONDS (default 60)                        (tools/fuzz.sh)
+#   5. the aarch64 cross build: every suite and the consumer under qemu-aarch64   (ctest --preset aarch64)
 # `tools/test.sh --quick` runs step 1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
 export PATH="$PWD/.venv/bin:$PATH"
 ctest --preset release
+bash tools/check_install.sh release
 [ "${1:-}" = "--quick" ] && exit 0
 
 cmake --preset asan >/dev/null
@@ -21,3 +24,9 @@ cmake --build --preset tsan --target layer_test
 ctest --preset tsan
 
 bash tools/fuzz.sh
+
+# The cross build imports the generators from build/release (see the aarch64 preset).
+cmake --preset aarch64 >/dev/null
+cmake --build --preset aarch64
+ctest --preset aarch64
+bash tools/check_install.sh aarch64

@@ -65,25 +65,37 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
 }
 
 // NCHW: output(x, y, co, n). Channels are far apart in memory, so vectorize over output columns
-// instead; the depthwise result for one output row (all channels) feeds every output channel.
+// instead: register blocks of nchw_co_block channels x nchw_x_vectors vectors of columns, with the
+// depthwise tile (all channels, one block of columns) computed once per column block and reused
+// by every channel block.
 void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
     Func out = p.output;
-    Var xo("xo"), xi("xi"), yn("yn");
-    out.split(p.x, xo, xi, vec, TailStrategy::GuardWithIf)
-        .reorder(xi, xo, p.co, p.y, p.n)
-        .fuse(p.y, p.n, yn)
-        .parallel(yn)
-        .vectorize(xi);
+    Var xo("xo"), xi("xi"), coo("coo"), coi("coi"), yn("yn");
+    const int x_block = vec * t.nchw_x_vectors;
+
+    auto tile_output = [&](Stage s, TailStrategy tail) {
+        s.split(p.x, xo, xi, x_block, tail)
+            .split(p.co, coo, coi, t.nchw_co_block, tail)
+            .reorder(xi, coi, coo, xo, p.y, p.n)
+            .fuse(p.y, p.n, yn)
+            .parallel(yn);
+    };
+    Stage fast = out.specialize(p.output_channels >= t.nchw_co_block && p.output_width >= x_block);
+    tile_output(fast, TailStrategy::ShiftInwards);
+    fast.vectorize(xi, vec).unroll(xi).unroll(coi);
+    tile_output(out, TailStrategy::GuardWithIf);
 
     Func pw = p.pointwise;
-    pw.compute_at(out, p.co);
+    pw.compute_at(out, coo);
     pw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
     pw.update()
-        .reorder(p.x, p.r_channel.x, p.r_channel.y, p.co, p.y, p.n)
-        .vectorize(p.x, vec, TailStrategy::GuardWithIf);
+        .reorder(p.x, p.co, p.r_channel.x, p.r_channel.y, p.y, p.n)
+        .vectorize(p.x, vec, TailStrategy::GuardWithIf)
+        .unroll(p.x)
+        .unroll(p.co);
 
     Func dw = p.depthwise;
-    dw.compute_at(out, yn);
+    dw.compute_at(out, xo);
     dw.reorder_storage(p.x, p.m, p.c, p.y, p.n);
     dw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
     Stage update = dw.update();

@@ -37,6 +37,10 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
         } else if (key == "depthwise_at") {
             ok = value == "xtile" || value == "row";
             t.depthwise_at = value == "row" ? DepthwiseAt::Row : DepthwiseAt::XTile;
+        } else if (key == "nchw_co_block") {
+            ok = parse_int(value, 1, 8, &t.nchw_co_block);
+        } else if (key == "nchw_x_vectors") {
+            ok = parse_int(value, 1, 4, &t.nchw_x_vectors);
         } else if (key == "unroll_kernel") {
             ok = parse_int(value, 0, 1, &flag);
             t.unroll_kernel = flag != 0;
@@ -57,7 +61,8 @@ std::string Tunables::to_string() const {
     std::ostringstream s;
     s << "co_vectors=" << co_vectors << ",tile_x=" << tile_x
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
-      << ",unroll_kernel=" << (unroll_kernel ? 1 : 0);
+      << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
+      << ",nchw_x_vectors=" << nchw_x_vectors;
     return s.str();
 }
 

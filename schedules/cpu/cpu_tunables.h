@@ -22,9 +22,13 @@ struct Tunables {
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
     bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
+    // NCHW register block: output channels x vectors of output columns.
+    int nchw_co_block = 4;   // (range 1..8)
+    int nchw_x_vectors = 2;  // (range 1..4)
 
-    // Parses "co_vectors=2,tile_x=6,depthwise_at=row,unroll_kernel=0" over the values already in
-    // *out. Returns false and fills `error` on an unknown key or an out-of-range value.
+    // Parses "co_vectors=2,tile_x=6,depthwise_at=row,unroll_kernel=0,nchw_co_block=4,nchw_x_vectors=2"
+    // over the values already in *out. Returns false and fills `error` on an unknown key or an
+    // out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);
     std::string to_string() const;
 };

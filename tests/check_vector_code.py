@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Asserts that each compiled variant's hot loop is vector code, from Halide's generated assembly.
+
+The hot loop is the pointwise reduction (the basic blocks LLVM names after `pointwise...s1`, the
+update stage). A schedule that silently fell back to scalar code there fails. What counts as
+vector arithmetic depends on the ISA in the file's name (Halide names each target's assembly
+<variant>-<target>.s):
+  avx512*  vfmadd...ps on zmm      avx2  vfmadd...ps on ymm      sse41  mulps/addps on xmm
+  arm-64   fmla on .4s vectors
+"""
+import argparse
+import glob
+import os
+import re
+import sys
+
+VECTOR_OP = [
+    ("avx512", re.compile(r"\bvfmadd\d+ps\s+%zmm")),
+    ("avx2", re.compile(r"\bvfmadd\d+ps\s+%ymm")),
+    ("sse41", re.compile(r"\b(mulps|addps)\s+%xmm")),
+    ("arm-64", re.compile(r"\bfmla\s+v\d+\.4s")),
+]
+# A basic block starts at a label line; LLVM's comment names the IR block, e.g.
+#   .LBB0_178:    # %"12_for_pointwise$1.s1.r_channel$y"
+BLOCK = re.compile(r'^(?:\.?L\S+:|# %bb\.\d+:|\S+:)\s*(?://|#|;)?\s*%"?([^"\s]*)')
+HOT = re.compile(r"pointwise\$?\d*\.s1\.")
+MIN_OPS = 4  # a register-blocked tile issues several vector FMAs per reduction step
+
+
+def check(path):
+    op = next((rx for isa, rx in VECTOR_OP if isa in path.rsplit("/", 1)[-1]), None)
+    if op is None:
+        return f"{path}: no known ISA in the file name"
+    counts = {}  # hot block name -> vector ops in it
+    block = None
+    with open(path) as f:
+        for line in f:
+            m = BLOCK.match(line)
+            if m:
+                block = m.group(1) if HOT.search(m.group(1) or "") else None
+            elif block is not None and op.search(line):
+                counts[block] = counts.get(block, 0) + 1
+    best = max(counts.values(), default=0)
+    if best < MIN_OPS:
+        return f"{path}: the pointwise hot loop has {best} vector ops matching /{op.pattern}/ (need >= {MIN_OPS})"
+    print(f"ok  {path.rsplit('/', 1)[-1]}: {best} vector ops in the hot loop")
+    return None
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dir", required=True, help="where the variants' assembly was written")
+    p.add_argument("--variants", nargs="+", required=True)
+    p.add_argument("--targets", nargs="+", required=True)
+    args = p.parse_args()
+    failures, checked = [], 0
+    for variant in args.variants:
+        for target in args.targets:
+            # Halide appends non-ISA features (user_context, no_runtime); of the files that start
+            # with this target ("arm-64-linux" also prefixes "arm-64-linux-arm_dot_prod-..."),
+            # the shortest name is this target's own.
+            found = sorted(glob.glob(os.path.join(args.dir, f"{variant}-{target}-*.s")), key=len)
+            if not found:
+                failures.append(f"{variant} for {target}: no assembly in {args.dir}")
+                continue
+            checked += 1
+            msg = check(found[0])
+            if msg:
+                failures.append(msg)
+    for msg in failures:
+        print("FAIL " + msg)
+    print(f"{checked + len([m for m in failures if 'no assembly' in m]) - len(failures)} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

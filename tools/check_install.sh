@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs a build (preset `release`, default, or `aarch64`) into build/install-<preset>, checks the
+# archive (exactly one Halide runtime), then builds examples/consumer against the installed package
+# alone, and runs it (under qemu-aarch64 for aarch64). Expects `cmake --build --preset <preset>` done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${1:-release}"
+export PATH="$PWD/.venv/bin:$PATH"
+prefix="$PWD/build/install-$preset"
+rm -rf "$prefix" "build/consumer-$preset"
+cmake --install "build/$preset" --prefix "$prefix" >/dev/null
+
+nm_tool=nm
+toolchain=()
+run=()
+if [ "$preset" = aarch64 ]; then
+    nm_tool=aarch64-linux-gnu-nm
+    toolchain=(-DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/aarch64-linux-gnu.cmake")
+    run=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+fi
+runtimes=$("$nm_tool" -A "$prefix/lib/libsepconv.a" 2>/dev/null | grep -c " [TW] halide_malloc$" || true)
+if [ "$runtimes" != 1 ]; then
+    echo "check_install: libsepconv.a holds $runtimes Halide runtimes, expected exactly 1" >&2
+    exit 1
+fi
+for f in include/sepconv/sepconv.h lib/cmake/sepconv/sepconvConfig.cmake lib/cmake/sepconv/sepconvConfigVersion.cmake \
+         lib/pkgconfig/sepconv.pc; do
+    test -f "$prefix/$f" || { echo "check_install: $f is missing from the install tree" >&2; exit 1; }
+done
+
+cmake -S examples/consumer -B "build/consumer-$preset" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH="$prefix" "${toolchain[@]}" >/dev/null
+cmake --build "build/consumer-$preset" >/dev/null
+"${run[@]}" "build/consumer-$preset/consumer"
+echo "check_install: $preset install tree OK ($(du -h "$prefix/lib/libsepconv.a" | cut -f1) libsepconv.a)"
