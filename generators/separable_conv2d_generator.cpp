@@ -14,6 +14,7 @@
 #include "Halide.h"
 #include "sepconv_pipeline.h"
 #include "arm/arm_schedule.h"
+#include "gpu/gpu_schedule.h"
 #include "x86/x86_schedule.h"
 
 namespace sepconv {
@@ -97,7 +98,11 @@ public:
         RVar rm = p.r_channel.x, rc = p.r_channel.y;
         p.pointwise = Func("pointwise");
         p.pointwise(co, x, y, n) = cast(elem_type, 0);
-        p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * pointwise_filter(co, rc * mult + rm);
+        // The GPU schedule computes whole per-thread register tiles, also past the last output
+        // channel (those values are never stored); clamping the filter read keeps them in bounds.
+        const int out_c = nchw ? 2 : 0;
+        Expr co_read = std::string(target_family) == "gpu" ? min(co, output.dim(out_c).extent() - 1) : Expr(co);
+        p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * pointwise_filter(co_read, rc * mult + rm);
 
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them.
         Expr v = p.pointwise(co, x, y, n) + bias(co);
@@ -159,8 +164,10 @@ private:
             ok = x86::apply_schedule(p, tunables, get_target(), &error);
         } else if (family == "arm") {
             ok = arm::apply_schedule(p, tunables, get_target(), &error);
+        } else if (family == "gpu") {
+            ok = gpu::apply_schedule(p, tunables, get_target(), &error);
         } else {
-            error = "unknown target_family '" + family + "' (x86 or arm)";
+            error = "unknown target_family '" + family + "' (x86, arm or gpu)";
         }
         if (!ok) fail(error);
     }

@@ -21,7 +21,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     sepconv::internal::ConvGeometry g;
     ASSERT_TRUE(sepconv::internal::resolve_geometry(t.in_shape, f, o, &g).ok());
     std::string why;
-    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, "", &why);
+    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, {}, "", &why);
     ASSERT_NE(row, nullptr) << why;
 
     // Lie about the pointwise filter: the variant's requirement "pointwise_filter rows must equal
@@ -33,7 +33,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(),
                                      out.data(), sepconv::Activation::kNone, 0};
     const sepconv::internal::VariantRow *specialized =
-        sepconv::internal::select_variant(f, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
+        sepconv::internal::select_variant(f, {}, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
     ASSERT_NE(specialized, nullptr) << why;
     sepconv::Status s = sepconv::internal::call_variant(*specialized, lie, args);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);
@@ -46,6 +46,33 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     s = sepconv::internal::call_variant(*row, g, args);
     ASSERT_TRUE(s.ok()) << s.message;
     EXPECT_TRUE(all_close(t.expected, good));
+}
+
+// Without a GPU, Halide's CUDA runtime fails to find a driver or device. Calling a CUDA variant
+// anyway (bypassing the runtime's own probe) must still come back as an error status.
+TEST(HalideErrors, ACudaVariantWithoutAGpuReturnsAnError) {
+    const sepconv::CudaInfo cuda = sepconv::cuda_info();
+    if (cuda.available) GTEST_SKIP() << "a CUDA device is present (" << cuda.name << "): nothing to provoke";
+    ConvCase k;
+    k.h = 5, k.w = 5, k.c = 3, k.cout = 4;
+    TensorSet t = make_tensors(k, 9);
+    sepconv::Options o = options_for(k);
+    sepconv::internal::FilterGeometry f;
+    ASSERT_TRUE(sepconv::internal::validate_filters(t.dw_shape, t.pw_shape, o, &f).ok());
+    sepconv::internal::ConvGeometry g;
+    ASSERT_TRUE(sepconv::internal::resolve_geometry(t.in_shape, f, o, &g).ok());
+    const sepconv::internal::VariantRow *cuda_row = nullptr;
+    for (const auto &row : sepconv::internal::variant_table()) {
+        if (row.device == sepconv::Device::kCuda) cuda_row = &row;
+    }
+    if (cuda_row == nullptr) GTEST_SKIP() << "this build has no CUDA variants (SEPCONV_GPU=OFF)";
+    std::vector<float> bias(k.cout, 0.f), out(t.expected.size(), 3.f);
+    sepconv::internal::CallArgs args{t.input.data(), t.dwf.data(), t.pwf.data(), bias.data(),
+                                     out.data(), sepconv::Activation::kNone, 0};
+    sepconv::Status s = sepconv::internal::call_variant(*cuda_row, g, args);
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);
+    EXPECT_NE(s.message.find("failed (Halide error"), std::string::npos) << s.message;
+    EXPECT_EQ(out, std::vector<float>(t.expected.size(), 3.f));
 }
 
 }  // namespace

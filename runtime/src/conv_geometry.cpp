@@ -122,6 +122,10 @@ Status validate_filters(const std::vector<int64_t> &dw, const std::vector<int64_
         o.activation != Activation::kRelu6) {
         return invalid("activation must be none, relu or relu6");
     }
+    if (o.device != Device::kAuto && o.device != Device::kCpu && o.device != Device::kCuda &&
+        o.device != Device::kOpenCL) {
+        return invalid("device must be auto, CPU, CUDA or OpenCL");
+    }
     if (o.memory_limit_bytes < 0) {
         return invalid("memory_limit_bytes must be >= 0, got ", o.memory_limit_bytes);
     }

@@ -2,6 +2,11 @@
 
 #include <mutex>
 #include <string>
+#include <vector>
+
+#ifdef SEPCONV_HAS_GPU
+#include "HalideRuntimeCuda.h"
+#endif
 
 namespace sepconv::internal {
 namespace {
@@ -52,6 +57,55 @@ std::vector<int64_t> input_shape(const ConvGeometry &g) {
 
 }  // namespace
 
+// GPU variants: Halide copies host buffers marked host-dirty to the device, and leaves results on
+// the device. Caller device memory is wrapped instead (CUDA only) and used in place.
+class GpuBuffers {
+public:
+    GpuBuffers(void *uc, std::initializer_list<std::pair<HalideTensor *, MemorySpace>> buffers) : uc_(uc) {
+        for (auto [tensor, memory] : buffers) {
+            halide_buffer_t *b = tensor->get();
+            if (memory == MemorySpace::kHost) {
+                b->flags |= halide_buffer_flag_host_dirty;
+                owned_.push_back(b);
+            } else {
+                wrap(b);
+            }
+        }
+    }
+    // Brings a host output back; call once the pipeline has succeeded.
+    int copy_to_host(HalideTensor *t, MemorySpace memory) {
+        return memory == MemorySpace::kHost ? halide_copy_to_host(uc_, t->get()) : 0;
+    }
+    int status() const { return wrap_status_; }
+    ~GpuBuffers() {
+        for (halide_buffer_t *b : owned_) halide_device_free(uc_, b);
+#ifdef SEPCONV_HAS_GPU
+        for (halide_buffer_t *b : wrapped_) halide_cuda_detach_device_ptr(uc_, b);
+#endif
+    }
+
+private:
+    void wrap(halide_buffer_t *b) {
+        const uint64_t device_ptr = reinterpret_cast<uintptr_t>(b->host);
+        b->host = nullptr;
+#ifdef SEPCONV_HAS_GPU
+        const int rc = halide_cuda_wrap_device_ptr(uc_, b, device_ptr);
+        if (rc == 0) {
+            wrapped_.push_back(b);
+        } else if (wrap_status_ == 0) {
+            wrap_status_ = rc;
+        }
+#else
+        (void)device_ptr;
+        wrap_status_ = -1;
+#endif
+    }
+
+    void *uc_;
+    std::vector<halide_buffer_t *> owned_, wrapped_;
+    int wrap_status_ = 0;
+};
+
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args) {
     install_error_handler();
     if (args.num_threads > 0) halide_set_num_threads(args.num_threads);
@@ -64,11 +118,26 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     HalideTensor output(args.output, g.output_shape());
 
     CallContext context;
-    const int rc = variant.fn(&context, input.get(), depthwise.get(), pointwise.get(), bias.get(),
-                              static_cast<int32_t>(f.stride_h), static_cast<int32_t>(f.stride_w),
-                              static_cast<int32_t>(f.dilation_h), static_cast<int32_t>(f.dilation_w),
-                              static_cast<int32_t>(g.pad_top), static_cast<int32_t>(g.pad_left),
-                              static_cast<int32_t>(args.activation), output.get());
+    auto run = [&] {
+        return variant.fn(&context, input.get(), depthwise.get(), pointwise.get(), bias.get(),
+                          static_cast<int32_t>(f.stride_h), static_cast<int32_t>(f.stride_w),
+                          static_cast<int32_t>(f.dilation_h), static_cast<int32_t>(f.dilation_w),
+                          static_cast<int32_t>(g.pad_top), static_cast<int32_t>(g.pad_left),
+                          static_cast<int32_t>(args.activation), output.get());
+    };
+    int rc = 0;
+    if (variant.device == Device::kCpu) {
+        rc = run();
+    } else {
+        GpuBuffers gpu(&context, {{&input, args.input_memory},
+                                  {&depthwise, MemorySpace::kHost},
+                                  {&pointwise, MemorySpace::kHost},
+                                  {&bias, MemorySpace::kHost},
+                                  {&output, args.output_memory}});
+        rc = gpu.status();
+        if (rc == 0) rc = run();
+        if (rc == 0) rc = gpu.copy_to_host(&output, args.output_memory);
+    }
     if (rc != 0) {
         return Status::Internal(std::string("variant ") + variant.name + " failed (Halide error " +
                                 std::to_string(rc) + "): " + (context.error.empty() ? "no message" : context.error));

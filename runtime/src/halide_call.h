@@ -1,5 +1,6 @@
-// Calling one compiled variant: wrapping caller memory as halide_buffer_t, routing Halide's
-// runtime errors into a Status (Halide's default AOT handler would abort the process).
+// Calling one compiled variant: wrapping caller memory as halide_buffer_t (host memory, or CUDA
+// device memory for the CUDA variants), moving data to and from the GPU for GPU variants, and
+// routing Halide's runtime errors into a Status (Halide's default AOT handler would abort).
 #pragma once
 
 #include "conv_geometry.h"
@@ -15,6 +16,7 @@ struct CallArgs {
     float *output;
     Activation activation;
     int num_threads;
+    MemorySpace input_memory = MemorySpace::kHost, output_memory = MemorySpace::kHost;
 };
 
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args);

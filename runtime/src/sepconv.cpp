@@ -45,6 +45,35 @@ Status check_memory(const FilterGeometry &f, const Options &o, int64_t out_width
     return Status::Ok();
 }
 
+// Where the call runs. kAuto follows the data: CUDA when the input or output is CUDA device
+// memory, else the CPU. A GPU device is probed once per process; its absence is kUnavailable.
+Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace output_memory,
+                     internal::DeviceChoice *choice) {
+    const bool on_cuda = input_memory == MemorySpace::kCudaDevice || output_memory == MemorySpace::kCudaDevice;
+    Device device = o.device == Device::kAuto ? (on_cuda ? Device::kCuda : Device::kCpu) : o.device;
+    if (on_cuda && device != Device::kCuda) {
+        return Status::InvalidArgument(std::string("input or output is CUDA device memory, which needs device CUDA "
+                                                   "(or auto), got ") + to_string(device));
+    }
+    choice->device = device;
+#ifndef SEPCONV_HAS_GPU
+    if (device == Device::kCuda || device == Device::kOpenCL) {
+        return {StatusCode::kUnavailable, std::string("device ") + to_string(device) +
+                                              " requested, but this build has no GPU variants (SEPCONV_GPU=OFF)"};
+    }
+#endif
+    if (device == Device::kCuda) {
+        static const CudaInfo cuda = cuda_info();
+        if (!cuda.available) return {StatusCode::kUnavailable, "device CUDA requested but unavailable: " + cuda.why};
+        choice->cuda_capability = cuda.capability;
+    } else if (device == Device::kOpenCL) {
+        static std::string why;
+        static const bool available = opencl_available(&why);
+        if (!available) return {StatusCode::kUnavailable, "device OpenCL requested but unavailable: " + why};
+    }
+    return Status::Ok();
+}
+
 // Everything after the filters are known: resolve the input, check both buffers, pick, call.
 Status run_with_filters(const FilterGeometry &f, const Options &options, const float *depthwise,
                         const float *pointwise, const float *bias, const TensorView &input,
@@ -56,15 +85,18 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     s = internal::check_tensor("output", output.data, output.shape, g.output_shape());
     if (!s.ok()) return s;
     const int64_t in_bytes = element_count(input.shape) * 4, out_bytes = element_count(output.shape) * 4;
-    if (overlaps(input.data, in_bytes, output.data, out_bytes)) {
+    if (input.memory == output.memory && overlaps(input.data, in_bytes, output.data, out_bytes)) {
         return Status::InvalidArgument("output must not overlap input (in-place is not supported)");
     }
 
     s = check_memory(f, options, g.out_width, /*owns_weights=*/false);
     if (!s.ok()) return s;
 
+    internal::DeviceChoice device;
+    s = choose_device(options, input.memory, output.memory, &device);
+    if (!s.ok()) return s;
     std::string why;
-    const internal::VariantRow *variant = internal::select_variant(f, options.variant, &why);
+    const internal::VariantRow *variant = internal::select_variant(f, device, options.variant, &why);
     if (variant == nullptr) return Status::InvalidArgument(why);
 
     std::vector<float> zero_bias;
@@ -73,7 +105,7 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
         bias = zero_bias.data();
     }
     internal::CallArgs args{input.data, depthwise, pointwise, bias, output.data, options.activation,
-                            options.num_threads};
+                            options.num_threads, input.memory, output.memory};
     return internal::call_variant(*variant, g, args);
 }
 
@@ -91,6 +123,15 @@ const char *to_string(Padding p) {
 }
 const char *to_string(Activation a) {
     return a == Activation::kRelu ? "relu" : a == Activation::kRelu6 ? "relu6" : "none";
+}
+const char *to_string(Device d) {
+    switch (d) {
+    case Device::kAuto: return "auto";
+    case Device::kCpu: return "CPU";
+    case Device::kCuda: return "CUDA";
+    case Device::kOpenCL: return "OpenCL";
+    }
+    return "unknown device";
 }
 
 Status output_shape(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
@@ -137,8 +178,11 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     if (!s.ok()) return s;
     // The variant depends only on the filters and options, so an impossible forced variant is an
     // error now rather than at the first run.
+    internal::DeviceChoice device;
+    s = choose_device(options, MemorySpace::kHost, MemorySpace::kHost, &device);
+    if (!s.ok()) return s;
     std::string why;
-    if (internal::select_variant(impl->geometry, options.variant, &why) == nullptr) {
+    if (internal::select_variant(impl->geometry, device, options.variant, &why) == nullptr) {
         return Status::InvalidArgument(why);
     }
     const FilterGeometry &f = impl->geometry;
@@ -175,8 +219,11 @@ Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *
     ConvGeometry g;
     Status s = internal::resolve_geometry(input_shape, impl_->geometry, impl_->options, &g);
     if (!s.ok()) return s;
+    internal::DeviceChoice device;
+    s = choose_device(impl_->options, MemorySpace::kHost, MemorySpace::kHost, &device);
+    if (!s.ok()) return s;
     std::string why;
-    const internal::VariantRow *row = internal::select_variant(impl_->geometry, impl_->options.variant, &why);
+    const internal::VariantRow *row = internal::select_variant(impl_->geometry, device, impl_->options.variant, &why);
     if (row == nullptr) return Status::InvalidArgument(why);
     *variant = row->name;
     return Status::Ok();
@@ -191,8 +238,11 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
     ConvGeometry g;
     s = internal::resolve_geometry(input_shape, f, options, &g);
     if (!s.ok()) return s;
+    internal::DeviceChoice device;
+    s = choose_device(options, MemorySpace::kHost, MemorySpace::kHost, &device);
+    if (!s.ok()) return s;
     std::string why;
-    const internal::VariantRow *row = internal::select_variant(f, options.variant, &why);
+    const internal::VariantRow *row = internal::select_variant(f, device, options.variant, &why);
     if (row == nullptr) return Status::InvalidArgument(why);
     explanation->variant = row->name;
     explanation->reason = why;
@@ -202,7 +252,7 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
 std::vector<VariantInfo> variants() {
     std::vector<VariantInfo> out;
     for (const internal::VariantRow &row : internal::variant_table()) {
-        out.push_back({row.name, row.constraints(), row.tunables});
+        out.push_back({row.name, row.constraints(), row.tunables, row.device});
     }
     return out;
 }

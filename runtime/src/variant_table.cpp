@@ -11,16 +11,19 @@ namespace sepconv::internal {
 namespace {
 
 constexpr bool NHWC = false, NCHW = true;
+constexpr Device CPU = Device::kCpu, CUDA = Device::kCuda, OPENCL = Device::kOpenCL;
 
 std::vector<VariantRow> build_table() {
     std::vector<VariantRow> rows = {
-#define SEPCONV_VARIANT(name, layout, kh, kw, sh, sw, dh, dw, m, tunables) \
-    VariantRow{#name, layout, kh, kw, sh, sw, dh, dw, m, tunables, &name},
+#define SEPCONV_VARIANT(name, layout, kh, kw, sh, sw, dh, dw, m, device, cc, max_dw, tunables) \
+    VariantRow{#name, layout, kh, kw, sh, sw, dh, dw, m, device, cc, max_dw, tunables, &name},
 #include "sepconv_variant_rows.inc"
 #undef SEPCONV_VARIANT
     };
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const VariantRow &a, const VariantRow &b) { return a.specificity() > b.specificity(); });
+    std::stable_sort(rows.begin(), rows.end(), [](const VariantRow &a, const VariantRow &b) {
+        if (a.specificity() != b.specificity()) return a.specificity() > b.specificity();
+        return a.cuda_capability > b.cuda_capability;
+    });
     return rows;
 }
 
@@ -42,20 +45,33 @@ int VariantRow::specificity() const {
 
 std::string VariantRow::constraints() const {
     std::ostringstream s;
-    s << (nchw ? "NCHW" : "NHWC");
+    s << to_string(device);
+    if (cuda_capability) s << " (compute capability >= " << cuda_capability / 10 << "." << cuda_capability % 10 << ")";
+    s << ", " << (nchw ? "NCHW" : "NHWC");
     describe(s, "kernel", kernel_h, kernel_w, "x");
     describe(s, "stride", stride_h, stride_w, "x");
     describe(s, "dilation", dilation_h, dilation_w, "x");
     s << ", multiplier " << (multiplier ? std::to_string(multiplier) : "any");
+    if (max_depthwise_channels) s << ", C*M <= " << max_depthwise_channels;
     return s.str();
 }
 
-std::string VariantRow::mismatch(const FilterGeometry &f) const {
+std::string VariantRow::mismatch(const FilterGeometry &f, const DeviceChoice &d) const {
     std::ostringstream s;
     auto check = [&](const char *what, int want, int64_t got) {
         if (s.tellp() == 0 && want > 0 && want != got) s << what << " is " << got << ", needs " << want;
     };
-    if (nchw != f.nchw) s << "data_format is " << (f.nchw ? "NCHW" : "NHWC") << ", needs " << (nchw ? "NCHW" : "NHWC");
+    if (device != d.device) {
+        s << "the call runs on " << to_string(d.device) << ", this variant on " << to_string(device);
+    } else if (cuda_capability > d.cuda_capability) {
+        s << "the CUDA device has compute capability " << d.cuda_capability / 10 << "." << d.cuda_capability % 10
+          << ", this variant needs " << cuda_capability / 10 << "." << cuda_capability % 10;
+    } else if (nchw != f.nchw) {
+        s << "data_format is " << (f.nchw ? "NCHW" : "NHWC") << ", needs " << (nchw ? "NCHW" : "NHWC");
+    } else if (max_depthwise_channels && f.channels * f.multiplier > max_depthwise_channels) {
+        s << "C*M is " << f.channels * f.multiplier << ", its shared-memory tile holds at most "
+          << max_depthwise_channels;
+    }
     check("kernel height", kernel_h, f.kh);
     check("kernel width", kernel_w, f.kw);
     check("stride height", stride_h, f.stride_h);
@@ -71,11 +87,13 @@ const std::vector<VariantRow> &variant_table() {
     return table;
 }
 
-const VariantRow *select_variant(const FilterGeometry &f, const std::string &forced, std::string *why) {
+const VariantRow *select_variant(const FilterGeometry &f, const DeviceChoice &device, const std::string &forced,
+                                 std::string *why) {
     std::ostringstream reason;
     for (const VariantRow &row : variant_table()) {
         if (!forced.empty() && forced != row.name) continue;
-        const std::string miss = row.mismatch(f);
+        if (forced.empty() && row.device != device.device) continue;  // other devices are not candidates
+        const std::string miss = row.mismatch(f, device);
         if (!forced.empty()) {
             if (!miss.empty()) {
                 *why = "variant '" + forced + "' (" + row.constraints() + ") cannot serve this call: " + miss;
@@ -91,7 +109,8 @@ const VariantRow *select_variant(const FilterGeometry &f, const std::string &for
         }
         reason << "skipped " << row.name << ": " << miss << "; ";
     }
-    *why = forced.empty() ? "no compiled variant serves this call: " + reason.str()
+    *why = forced.empty() ? std::string("no compiled variant serves this call on ") + to_string(device.device) +
+                                ": " + reason.str()
                           : "options.variant names no compiled variant: '" + forced + "'";
     return nullptr;
 }

@@ -16,7 +16,12 @@
 
 namespace sepconv {
 
-enum class StatusCode { kOk = 0, kInvalidArgument, kUnimplemented, kInternal };
+enum class StatusCode {
+    kOk = 0,
+    kInvalidArgument,  // the arguments break a rule; the message names the argument
+    kUnavailable,      // the requested device (CUDA, OpenCL) is not there; the message says why
+    kInternal,         // a kernel failed at run time; the message carries Halide's error
+};
 
 struct Status {
     StatusCode code = StatusCode::kOk;
@@ -28,16 +33,27 @@ struct Status {
     static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 };
 
+// Where a tensor's memory lives: host memory, or CUDA device memory (a CUdeviceptr cast to the
+// pointer type, on the device the CUDA variants run on: device 0, or HL_GPU_DEVICE).
+enum class MemorySpace { kHost, kCudaDevice };
+
 // A dense, C-order (row-major) float32 tensor that the caller owns. `shape` lists TF's dimensions
 // outermost first, e.g. {N, H, W, C} for an NHWC input.
 struct TensorView {
     const float *data = nullptr;
     std::vector<int64_t> shape;
+    MemorySpace memory = MemorySpace::kHost;
 };
 struct MutableTensorView {
     float *data = nullptr;
     std::vector<int64_t> shape;
+    MemorySpace memory = MemorySpace::kHost;
 };
+
+// Where a call runs. kAuto runs on the CPU unless the input or output is CUDA device memory.
+// The GPU variants serve NHWC with C*M <= 2048; host tensors are copied in and out, device
+// tensors are used in place. Filters and bias are host memory.
+enum class Device { kAuto, kCpu, kCuda, kOpenCL };
 
 enum class DataFormat { kNHWC, kNCHW };
 enum class Padding { kSame, kValid, kExplicit };
@@ -59,6 +75,8 @@ struct Options {
     // Worker threads for Halide's thread pool; 0 keeps the current setting (default: one per
     // core). The pool is process-wide, so this is applied before each run.
     int num_threads = 0;
+
+    Device device = Device::kAuto;
 
     // Force one compiled variant by name (see variants()); empty lets the table choose.
     std::string variant;
@@ -112,6 +130,7 @@ struct VariantInfo {
     std::string name;
     std::string constraints;  // e.g. "NHWC, 3x3 kernel, stride 1x1, dilation 1x1, multiplier 1"
     std::string tunables;     // the schedule tunables it was compiled with
+    Device device = Device::kCpu;
 };
 std::vector<VariantInfo> variants();
 
@@ -125,6 +144,18 @@ CpuInfo cpu_info();
 // The Halide targets compiled into every variant, best first (the build's SEPCONV_TARGETS).
 std::vector<std::string> compiled_targets();
 
+// The CUDA device the CUDA variants would run on. `available` is false, with `why`, when there is
+// no CUDA driver or device; this never aborts.
+struct CudaInfo {
+    bool available = false;
+    int capability = 0;  // e.g. 86 for compute capability 8.6
+    std::string name, why;
+};
+CudaInfo cuda_info();
+
+// Whether an OpenCL platform with at least one device is present (e.g. PoCL on the CPU).
+bool opencl_available(std::string *why);
+
 // Caps Halide's multi-target dispatch at `target`, one of compiled_targets(): better targets are
 // not used even where the CPU has them (to test each ISA's code, or to avoid AVX-512 clock
 // throttling). Empty removes the cap. Process-wide; takes effect from the next call.
@@ -137,5 +168,6 @@ int64_t flop_count(const std::vector<int64_t> &input_shape, const std::vector<in
 const char *to_string(DataFormat f);
 const char *to_string(Padding p);
 const char *to_string(Activation a);
+const char *to_string(Device d);
 
 }  // namespace sepconv

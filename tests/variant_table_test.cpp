@@ -1,0 +1,64 @@
+// White-box checks of the variant table's choice for GPU devices, which the machines that run CI
+// cannot exercise end to end: the newest CUDA capability the device runs wins, and what the GPU
+// variants cannot serve is refused with a reason.
+#include <gtest/gtest.h>
+
+#include "support/tester.h"
+#include "variant_table.h"
+
+namespace sepconv_test {
+namespace {
+
+using sepconv::Device;
+using sepconv::internal::DeviceChoice;
+using sepconv::internal::FilterGeometry;
+
+FilterGeometry nhwc_3x3(int64_t channels, int64_t multiplier) {
+    FilterGeometry f;
+    f.kh = f.kw = 3, f.channels = channels, f.multiplier = multiplier, f.out_channels = 16;
+    return f;
+}
+
+bool has_gpu_variants() {
+    for (const auto &row : sepconv::internal::variant_table()) {
+        if (row.device != Device::kCpu) return true;
+    }
+    return false;
+}
+
+TEST(VariantTable, CudaPicksTheNewestCapabilityTheDeviceRuns) {
+    if (!has_gpu_variants()) GTEST_SKIP() << "this build has no GPU variants (SEPCONV_GPU=OFF)";
+    const std::pair<int, const char *> expectations[] = {
+        {61, "f32_sepconv_nhwc_generic_cuda_sm61"}, {75, "f32_sepconv_nhwc_generic_cuda_sm70"},
+        {80, "f32_sepconv_nhwc_generic_cuda_sm80"}, {86, "f32_sepconv_nhwc_generic_cuda_sm86"},
+        {90, "f32_sepconv_nhwc_generic_cuda_sm86"}, {120, "f32_sepconv_nhwc_generic_cuda_sm86"},
+    };
+    for (auto [capability, name] : expectations) {
+        std::string why;
+        const auto *row = sepconv::internal::select_variant(nhwc_3x3(32, 1), DeviceChoice{Device::kCuda, capability}, "", &why);
+        ASSERT_NE(row, nullptr) << why;
+        EXPECT_STREQ(row->name, name) << "capability " << capability;
+    }
+    std::string why;
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(32, 1), DeviceChoice{Device::kCuda, 52}, "", &why), nullptr);
+    EXPECT_NE(why.find("needs 6.1"), std::string::npos) << why;
+}
+
+TEST(VariantTable, GpuVariantsRefuseWhatTheyCannotServe) {
+    if (!has_gpu_variants()) GTEST_SKIP() << "this build has no GPU variants (SEPCONV_GPU=OFF)";
+    std::string why;
+    FilterGeometry nchw = nhwc_3x3(8, 1);
+    nchw.nchw = true;
+    EXPECT_EQ(sepconv::internal::select_variant(nchw, DeviceChoice{Device::kOpenCL, 0}, "", &why), nullptr);
+    EXPECT_NE(why.find("no compiled variant serves this call on OpenCL"), std::string::npos) << why;
+    EXPECT_NE(why.find("data_format is NCHW, needs NHWC"), std::string::npos) << why;
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(1025, 2), DeviceChoice{Device::kCuda, 80}, "", &why), nullptr);
+    EXPECT_NE(why.find("C*M is 2050, its shared-memory tile holds at most 2048"), std::string::npos) << why;
+    // A CPU call never lands on a GPU variant, even when forced.
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(8, 1), DeviceChoice{}, "f32_sepconv_nhwc_generic_opencl", &why),
+              nullptr);
+    EXPECT_NE(why.find("the call runs on CPU, this variant on OpenCL"), std::string::npos) << why;
+}
+
+}  // namespace
+}  // namespace sepconv_test
