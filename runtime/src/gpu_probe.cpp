@@ -1,9 +1,16 @@
 // Is there a CUDA device (and which capability), or an OpenCL device? Asked of the drivers
 // through dlopen, exactly as Halide's runtime finds them, so that a machine without a GPU gets a
 // clean answer instead of a failed kernel launch. Nothing here links against CUDA or OpenCL.
+#include "gpu_probe.h"
+
 #include <dlfcn.h>
 
-#include "sepconv/sepconv.h"
+#include <cstdlib>
+#include <mutex>
+
+#ifdef SEPCONV_HAS_GPU
+#include "HalideRuntimeCuda.h"
+#endif
 
 namespace sepconv {
 namespace {
@@ -15,6 +22,8 @@ using CuDeviceGet = int (*)(int *, int);
 using CuDeviceGetAttribute = int (*)(int *, int, int);
 using CuDeviceGetName = int (*)(char *, int, int);
 constexpr int kCapabilityMajor = 75, kCapabilityMinor = 76;  // CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_*
+
+using CuDevicePrimaryCtxRetain = int (*)(void **, int);
 
 using ClGetPlatformIDs = int (*)(unsigned, void **, unsigned *);
 using ClGetDeviceIDs = int (*)(void *, unsigned long, unsigned, void **, unsigned *);
@@ -83,4 +92,43 @@ bool opencl_available(std::string *why) {
     return false;
 }
 
+namespace internal {
+
+#ifdef SEPCONV_HAS_GPU
+namespace {
+void *g_primary_context = nullptr;
+int acquire_primary_context(void *, void **context, bool) {
+    *context = g_primary_context;
+    return g_primary_context ? 0 : -1;
+}
+int release_primary_context(void *) { return 0; }
+}  // namespace
+#endif
+
+Status use_cuda_primary_context() {
+#ifdef SEPCONV_HAS_GPU
+    static std::once_flag once;
+    static Status result;
+    std::call_once(once, [] {
+        void *lib = open_first({"libcuda.so.1", "libcuda.so"});
+        auto init = lib ? reinterpret_cast<CuInit>(dlsym(lib, "cuInit")) : nullptr;
+        auto get = lib ? reinterpret_cast<CuDeviceGet>(dlsym(lib, "cuDeviceGet")) : nullptr;
+        auto retain = lib ? reinterpret_cast<CuDevicePrimaryCtxRetain>(dlsym(lib, "cuDevicePrimaryCtxRetain")) : nullptr;
+        const char *env = std::getenv("HL_GPU_DEVICE");  // Halide's own device choice
+        int device = 0;
+        if (!init || !get || !retain || init(0) != 0 || get(&device, env ? std::atoi(env) : 0) != 0 ||
+            retain(&g_primary_context, device) != 0) {
+            result = {StatusCode::kUnavailable, "cannot retain the primary context of the CUDA device"};
+            return;
+        }
+        halide_set_cuda_acquire_context(acquire_primary_context);
+        halide_set_cuda_release_context(release_primary_context);
+    });
+    return result;
+#else
+    return {StatusCode::kUnavailable, "this build has no GPU variants (SEPCONV_GPU=OFF)"};
+#endif
+}
+
+}  // namespace internal
 }  // namespace sepconv

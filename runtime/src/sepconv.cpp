@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "conv_geometry.h"
+#include "gpu_probe.h"
 #include "halide_call.h"
 #include "variant_table.h"
 
@@ -66,6 +67,8 @@ Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace out
         static const CudaInfo cuda = cuda_info();
         if (!cuda.available) return {StatusCode::kUnavailable, "device CUDA requested but unavailable: " + cuda.why};
         choice->cuda_capability = cuda.capability;
+        Status s = internal::use_cuda_primary_context();
+        if (!s.ok()) return s;
     } else if (device == Device::kOpenCL) {
         static std::string why;
         static const bool available = opencl_available(&why);

@@ -34,7 +34,8 @@ struct Status {
 };
 
 // Where a tensor's memory lives: host memory, or CUDA device memory (a CUdeviceptr cast to the
-// pointer type, on the device the CUDA variants run on: device 0, or HL_GPU_DEVICE).
+// pointer type, on the device the CUDA variants run on: device 0, or HL_GPU_DEVICE). sepconv runs
+// its CUDA code in that device's primary context, the one cudaMalloc, PyTorch and TF use.
 enum class MemorySpace { kHost, kCudaDevice };
 
 // A dense, C-order (row-major) float32 tensor that the caller owns. `shape` lists TF's dimensions
