@@ -77,6 +77,16 @@ Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace out
     return Status::Ok();
 }
 
+// The variant a call runs: where it runs (choose_device), then the table's choice there.
+Status pick_variant(const FilterGeometry &f, const Options &o, MemorySpace input_memory, MemorySpace output_memory,
+                    const internal::VariantRow **row, std::string *why) {
+    internal::DeviceChoice device;
+    Status s = choose_device(o, input_memory, output_memory, &device);
+    if (!s.ok()) return s;
+    *row = internal::select_variant(f, device, o.variant, why);
+    return *row ? Status::Ok() : Status::InvalidArgument(*why);
+}
+
 // Everything after the filters are known: resolve the input, check both buffers, pick, call.
 Status run_with_filters(const FilterGeometry &f, const Options &options, const float *depthwise,
                         const float *pointwise, const float *bias, const TensorView &input,
@@ -95,12 +105,10 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     s = check_memory(f, options, g.out_width, /*owns_weights=*/false);
     if (!s.ok()) return s;
 
-    internal::DeviceChoice device;
-    s = choose_device(options, input.memory, output.memory, &device);
-    if (!s.ok()) return s;
+    const internal::VariantRow *variant = nullptr;
     std::string why;
-    const internal::VariantRow *variant = internal::select_variant(f, device, options.variant, &why);
-    if (variant == nullptr) return Status::InvalidArgument(why);
+    s = pick_variant(f, options, input.memory, output.memory, &variant, &why);
+    if (!s.ok()) return s;
 
     std::vector<float> zero_bias;
     if (bias == nullptr) {
@@ -181,13 +189,10 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     if (!s.ok()) return s;
     // The variant depends only on the filters and options, so an impossible forced variant is an
     // error now rather than at the first run.
-    internal::DeviceChoice device;
-    s = choose_device(options, MemorySpace::kHost, MemorySpace::kHost, &device);
-    if (!s.ok()) return s;
+    const internal::VariantRow *row = nullptr;
     std::string why;
-    if (internal::select_variant(impl->geometry, device, options.variant, &why) == nullptr) {
-        return Status::InvalidArgument(why);
-    }
+    s = pick_variant(impl->geometry, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
     s = check_memory(f, options, /*out_width=*/0, /*owns_weights=*/true);
     if (!s.ok()) return s;
@@ -222,12 +227,10 @@ Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *
     ConvGeometry g;
     Status s = internal::resolve_geometry(input_shape, impl_->geometry, impl_->options, &g);
     if (!s.ok()) return s;
-    internal::DeviceChoice device;
-    s = choose_device(impl_->options, MemorySpace::kHost, MemorySpace::kHost, &device);
-    if (!s.ok()) return s;
+    const internal::VariantRow *row = nullptr;
     std::string why;
-    const internal::VariantRow *row = internal::select_variant(impl_->geometry, device, impl_->options.variant, &why);
-    if (row == nullptr) return Status::InvalidArgument(why);
+    s = pick_variant(impl_->geometry, impl_->options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    if (!s.ok()) return s;
     *variant = row->name;
     return Status::Ok();
 }
@@ -241,12 +244,10 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
     ConvGeometry g;
     s = internal::resolve_geometry(input_shape, f, options, &g);
     if (!s.ok()) return s;
-    internal::DeviceChoice device;
-    s = choose_device(options, MemorySpace::kHost, MemorySpace::kHost, &device);
-    if (!s.ok()) return s;
+    const internal::VariantRow *row = nullptr;
     std::string why;
-    const internal::VariantRow *row = internal::select_variant(f, device, options.variant, &why);
-    if (row == nullptr) return Status::InvalidArgument(why);
+    s = pick_variant(f, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    if (!s.ok()) return s;
     explanation->variant = row->name;
     explanation->reason = why;
     return Status::Ok();

@@ -11,10 +11,7 @@ cpu::Tunables default_tunables() {
 }
 
 bool apply_schedule(SepconvPipeline &p, const std::string &tunables, const Halide::Target &target, std::string *error) {
-    cpu::Tunables t = default_tunables();
-    if (!cpu::Tunables::parse(tunables, &t, error)) return false;
-    cpu::apply_schedule(p, t, target);
-    return true;
+    return cpu::apply_schedule(p, default_tunables(), tunables, target, error);
 }
 
 }  // namespace sepconv::arm

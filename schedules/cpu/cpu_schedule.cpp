@@ -117,4 +117,11 @@ void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target 
     }
 }
 
+bool apply_schedule(SepconvPipeline &p, Tunables defaults, const std::string &tunables, const Halide::Target &target,
+                    std::string *error) {
+    if (!Tunables::parse(tunables, &defaults, error)) return false;
+    apply_schedule(p, defaults, target);
+    return true;
+}
+
 }  // namespace sepconv::cpu

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "sepconv_pipeline.h"
+#include <string>
+
 #include "cpu_tunables.h"
 
 namespace sepconv::cpu {
@@ -10,5 +12,10 @@ namespace sepconv::cpu {
 // Schedules `p` for `target`. The vector width comes from the target, so one Tunables value serves
 // every ISA of a multi-target build (AVX-512 / AVX2 / SSE4.1, or the ARM ones).
 void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target &target);
+
+// The families' entry point: `defaults` overridden by the text `tunables` ("key=value,..."), then
+// applied; false and `error` on a bad tunables string.
+bool apply_schedule(SepconvPipeline &p, Tunables defaults, const std::string &tunables, const Halide::Target &target,
+                    std::string *error);
 
 }  // namespace sepconv::cpu

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "sepconv/sepconv.h"
+#include "support/case_options.h"
 #include "support/naive_reference.h"
 #include "support/variant_expectations.h"
 
@@ -85,15 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::vector<int64_t> out_shape = k.nchw ? std::vector<int64_t>{k.n, k.cout, ho, wo} : std::vector<int64_t>{k.n, ho, wo, k.cout};
     std::vector<int64_t> dw_shape{k.kh, k.kw, k.c, k.m}, pw_shape{1, 1, k.c * k.m, k.cout};
 
-    sepconv::Options o;
-    o.data_format = k.nchw ? sepconv::DataFormat::kNCHW : sepconv::DataFormat::kNHWC;
-    o.strides = k.nchw ? std::vector<int64_t>{1, 1, k.sh, k.sw} : std::vector<int64_t>{1, k.sh, k.sw, 1};
-    o.dilations = {k.dh, k.dw};
-    o.padding = k.pad == Pad::kSame ? sepconv::Padding::kSame
-                : k.pad == Pad::kValid ? sepconv::Padding::kValid
-                                       : sepconv::Padding::kExplicit;
-    o.explicit_padding = {k.pad_top, k.pad_bottom, k.pad_left, k.pad_right};
-    o.activation = static_cast<sepconv::Activation>(k.activation);
+    sepconv::Options o = sepconv_test::options_for(k);
     if (k.bias) o.bias = {bias.data(), {k.cout}};
     bool legal = fits;
     if (forced >= 0) {
