@@ -23,10 +23,35 @@ void capture_halide_error(void *user_context, const char *message) {
     }
 }
 
-void install_error_handler() {
-    static std::once_flag once;
-    std::call_once(once, [] { halide_set_error_handler(capture_halide_error); });
+// num_threads == 1 must mean one thread for this call, whatever other calls asked for. Halide's
+// pool size is process-wide and does not shrink once its workers run, so a one-thread call runs
+// its parallel loops serially on the calling thread instead (this thread-local says so).
+thread_local bool t_serial_call = false;
+
+int do_par_for_honoring_serial_calls(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
+    if (!t_serial_call) return halide_default_do_par_for(user_context, task, min, size, closure);
+    for (int i = min; i < min + size; ++i) {
+        if (int rc = task(user_context, i, closure)) return rc;
+    }
+    return 0;
 }
+
+// Once per process: our error handler (Halide's default AOT handler calls abort()) and the
+// parallel-for that honours one-thread calls.
+void install_runtime_hooks() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        halide_set_error_handler(capture_halide_error);
+        halide_set_custom_do_par_for(do_par_for_honoring_serial_calls);
+    });
+}
+
+// Marks the calling thread's variant call as serial for its lifetime.
+class SerialCallScope {
+public:
+    explicit SerialCallScope(bool serial) { t_serial_call = serial; }
+    ~SerialCallScope() { t_serial_call = false; }
+};
 
 // A dense C-order tensor seen by Halide: dimension 0 is the innermost (last) TF dimension.
 class HalideTensor {
@@ -107,8 +132,9 @@ private:
 };
 
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args) {
-    install_error_handler();
-    if (args.num_threads > 0) halide_set_num_threads(args.num_threads);
+    install_runtime_hooks();
+    if (args.num_threads > 1) halide_set_num_threads(args.num_threads);
+    SerialCallScope serial(args.num_threads == 1);
 
     const FilterGeometry &f = g.f;
     HalideTensor input(args.input, input_shape(g));

@@ -73,8 +73,9 @@ struct Options {
     TensorView bias;  // empty (data == nullptr) for none, else shape {Cout}
     Activation activation = Activation::kNone;
 
-    // Worker threads for Halide's thread pool; 0 keeps the current setting (default: one per
-    // core). The pool is process-wide, so this is applied before each run.
+    // Threads for this call: 1 runs it on the calling thread alone; 0 uses Halide's thread pool
+    // as it is (default: one per core); n > 1 sets the pool to n threads first. The pool is
+    // process-wide and never shrinks below what an earlier call asked for.
     int num_threads = 0;
 
     Device device = Device::kAuto;
