@@ -1,13 +1,19 @@
-// Google Benchmark over the model layers of bench/layers.csv, at batch 1 with 1 and 2 threads,
-// with the naive reference as the baseline. Every benchmark reports a rate counter "GFLOP" (shown
-// as GFLOP=x/s, i.e. GFLOP/s), with
-// FLOPs = 2*Ho*Wo*C*M*kh*kw + 2*Ho*Wo*C*M*Cout.
+// Google Benchmark over the model layers of bench/layers.csv, at batch 1 with 1 and 2 threads:
+// sepconv side by side with the peers users would pick instead (oneDNN, XNNPACK; each checked
+// against sepconv's result before it is timed), and the naive reference as the baseline. Every
+// benchmark reports a rate counter "GFLOP" (shown as GFLOP=x/s, i.e. GFLOP/s), with
+// FLOPs = 2*Ho*Wo*C*M*kh*kw + 2*Ho*Wo*C*M*Cout. The measured FMA peak (1 and 2 threads) is in the
+// context. tools/bench_report.py turns a run into one table.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
 #include "layer_list.h"
+#include "peak_fma.h"
+#include "peers/peer.h"
 #include "sepconv/sepconv.h"
 #include "support/naive_reference.h"
 
@@ -17,6 +23,7 @@ struct LayerData {
     sepconv::tools::ModelLayer layer;
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
     std::vector<float> input, dwf, pwf, out;
+    std::vector<float> expected;  // sepconv's own result, which every peer must reproduce
     sepconv::Options options;
     int64_t flops = 0;
 };
@@ -45,6 +52,9 @@ LayerData make_layer(const sepconv::tools::ModelLayer &l) {
     d.pwf = random_values(d.pw_shape, rng);
     d.out = random_values(d.out_shape, rng);
     d.flops = sepconv::flop_count(d.in_shape, d.dw_shape, d.pw_shape, d.options);
+    d.expected.resize(d.out.size());
+    sepconv::separable_conv2d({d.input.data(), d.in_shape}, {d.dwf.data(), d.dw_shape}, {d.pwf.data(), d.pw_shape},
+                              d.options, {d.expected.data(), d.out_shape});
     return d;
 }
 
@@ -52,6 +62,43 @@ void set_gflops(benchmark::State &state, int64_t flops) {
     state.counters["GFLOP"] =
         benchmark::Counter(static_cast<double>(flops) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
+
+sepconv_bench::PeerLayer peer_layer(const LayerData &d) {
+    const sepconv::tools::ModelLayer &l = d.layer;
+    const int ho = static_cast<int>(d.out_shape[1]), wo = static_cast<int>(d.out_shape[2]), s = static_cast<int>(l.stride);
+    const int pad_h = std::max<int>((ho - 1) * s + 3 - static_cast<int>(l.height), 0);
+    const int pad_w = std::max<int>((wo - 1) * s + 3 - static_cast<int>(l.width), 0);
+    return {static_cast<int>(l.height), static_cast<int>(l.width), static_cast<int>(l.in_channels),
+            static_cast<int>(l.out_channels), s, ho, wo, pad_h / 2, pad_h - pad_h / 2, pad_w / 2, pad_w - pad_w / 2,
+            d.input.data(), d.dwf.data(), d.pwf.data()};
+}
+
+using PeerFactory = std::unique_ptr<sepconv_bench::Peer> (*)(const sepconv_bench::PeerLayer &, int, std::string *);
+
+void bench_peer(benchmark::State &state, const LayerData *d, PeerFactory make, const char *label) {
+    std::string why;
+    std::unique_ptr<sepconv_bench::Peer> peer = make(peer_layer(*d), static_cast<int>(state.range(0)), &why);
+    if (!peer) {
+        state.SkipWithError(why.c_str());
+        return;
+    }
+    peer->run();  // the result must equal sepconv's before anything is timed
+    double worst = 0;
+    for (size_t i = 0; i < d->expected.size(); ++i) {
+        worst = std::max(worst, std::fabs(double(peer->output()[i]) - d->expected[i]) / (1 + std::fabs(d->expected[i])));
+    }
+    if (worst > 1e-3) {
+        state.SkipWithError(("result differs from sepconv's (max relative error " + std::to_string(worst) + ")").c_str());
+        return;
+    }
+    for (auto _ : state) {
+        peer->run();
+        benchmark::DoNotOptimize(peer->output());
+    }
+    set_gflops(state, d->flops);
+    state.SetLabel(label);
+}
+
 
 void bench_sepconv(benchmark::State &state, const LayerData *d) {
     sepconv::Options o = d->options;
@@ -99,8 +146,23 @@ int main(int argc, char **argv) {
     static std::vector<LayerData> data;
     data.reserve(layers.size());
     for (const auto &l : layers) data.push_back(make_layer(l));
+    static const std::string onednn = sepconv_bench::onednn_version(), xnnpack = sepconv_bench::xnnpack_version();
     for (const LayerData &d : data) {
         benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d)
+            ->ArgName("threads")
+            ->Arg(1)
+            ->Arg(2)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
+                                     &sepconv_bench::make_onednn_peer, onednn.c_str())
+            ->ArgName("threads")
+            ->Arg(1)
+            ->Arg(2)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,
+                                     &sepconv_bench::make_xnnpack_peer, xnnpack.c_str())
             ->ArgName("threads")
             ->Arg(1)
             ->Arg(2)
@@ -112,6 +174,12 @@ int main(int argc, char **argv) {
     }
     const sepconv::CpuInfo cpu = sepconv::cpu_info();
     benchmark::AddCustomContext("sepconv_dispatch", cpu.dispatched_target);
+    benchmark::AddCustomContext("onednn", onednn);
+    benchmark::AddCustomContext("xnnpack", xnnpack);
+    for (int threads : {1, 2}) {
+        benchmark::AddCustomContext("fma_peak_gflops_" + std::to_string(threads) + "t",
+                                    std::to_string(sepconv_bench::fma_peak_gflops(threads)));
+    }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

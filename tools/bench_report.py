@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""One table from one run of bench_sepconv: layer x threads -> sepconv GFLOP/s, oneDNN GFLOP/s,
+their ratio, sepconv's % of the measured FMA peak, and XNNPACK for reference.
+
+The machine is shared and noisy, so the run interleaves the implementations at random
+(--benchmark_enable_random_interleaving), repeats each (--repetitions), and reports medians.
+The raw Google Benchmark JSON is saved next to the table.
+
+    .venv/bin/python tools/bench_report.py [--bench build/release/bench/bench_sepconv]
+        [--repetitions 5] [--min-time 0.2] [--out build/release/bench/report.json] [--filter REGEX]
+"""
+import argparse
+import json
+import math
+import re
+import statistics
+import subprocess
+import sys
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bench", default="build/release/bench/bench_sepconv")
+    p.add_argument("--repetitions", type=int, default=5)
+    p.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
+    p.add_argument("--out", default="build/release/bench/report.json")
+    p.add_argument("--filter", default="^(sepconv|onednn|xnnpack)/", help="benchmarks to run (regex)")
+    p.add_argument("--layers", default="bench/layers.csv", help="the layer list, for the row order")
+    args = p.parse_args()
+
+    cmd = [args.bench, f"--benchmark_filter={args.filter}", f"--benchmark_repetitions={args.repetitions}",
+           f"--benchmark_min_time={args.min_time}", "--benchmark_enable_random_interleaving=true",
+           "--benchmark_format=json", f"--benchmark_out={args.out}", "--benchmark_out_format=json"]
+    print("running: " + " ".join(cmd), file=sys.stderr)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
+    with open(args.out) as f:
+        report = json.load(f)
+
+    context = report["context"]
+    peak = {t: float(context.get(f"fma_peak_gflops_{t}t", "nan")) for t in (1, 2)}
+    samples, errors = {}, {}
+    for b in report["benchmarks"]:
+        m = re.match(r"(\w+)/([\w.]+)/threads:(\d+)", b.get("run_name", b["name"]))
+        if not m:
+            continue
+        key = (m.group(2), int(m.group(3)), m.group(1))
+        if b.get("error_occurred"):
+            errors[key] = b.get("error_message", "error")
+        elif b.get("run_type", "iteration") == "iteration" and "GFLOP" in b:
+            samples.setdefault(key, []).append(b["GFLOP"] * 1e-9 if b["GFLOP"] > 1e6 else b["GFLOP"])
+
+    def median(layer, threads, impl):
+        v = samples.get((layer, threads, impl))
+        return statistics.median(v) if v else math.nan
+
+    # Rows in the order of bench/layers.csv (the run itself is interleaved at random).
+    with open(args.layers) as f:
+        order = [line.split(",")[0] for line in f if line.strip() and not line.startswith("#")]
+    layers = sorted({k[0] for k in samples}, key=lambda name: order.index(name) if name in order else len(order))
+    print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}")
+    print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.repetitions} interleaved runs below)")
+    header = f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'XNNPACK':>9}"
+    print(header)
+    print("-" * len(header))
+    ratios, percents = {1: [], 2: []}, {1: [], 2: []}
+    for layer in layers:
+        for threads in (1, 2):
+            ours, dnnl, xnn = (median(layer, threads, impl) for impl in ("sepconv", "onednn", "xnnpack"))
+            ratio = ours / dnnl if dnnl == dnnl and dnnl > 0 else math.nan
+            percent = 100 * ours / peak[threads] if peak[threads] > 0 else math.nan
+            if ratio == ratio:
+                ratios[threads].append(ratio)
+            if percent == percent:
+                percents[threads].append(percent)
+            print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {xnn:9.1f}")
+    for threads in (1, 2):
+        if ratios[threads]:
+            g_ratio = math.exp(statistics.mean(map(math.log, ratios[threads])))
+            g_percent = math.exp(statistics.mean(map(math.log, percents[threads])))
+            print(f"geomean, {threads} thread(s): sepconv/oneDNN {g_ratio:.2f}, {g_percent:.1f}% of peak")
+    for key, message in sorted(errors.items()):
+        print(f"not measured: {key[2]} {key[0]} threads={key[1]}: {message}")
+    print(f"raw JSON: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
