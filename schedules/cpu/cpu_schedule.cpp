@@ -39,9 +39,13 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     auto tile_output = [&](Stage s, TailStrategy tail) {
         s.split(p.co, coo, coi, block, tail)
             .split(p.x, xo, xi, t.tile_x, tail)
-            .reorder(coi, xi, coo, xo, p.y, p.n)
             .fuse(p.y, p.n, yn)
             .parallel(yn);
+        if (t.co_outer) {
+            s.reorder(coi, xi, xo, coo, yn);  // a weight block serves the whole row
+        } else {
+            s.reorder(coi, xi, coo, xo, yn);  // a depthwise tile serves every weight block
+        }
     };
     // Fast path: at least one full block in each direction, so ShiftInwards keeps every block
     // full-size and the register tile has constant extents.
@@ -51,8 +55,9 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // Fallback for tiny layers (fewer channels than a block, or images narrower than a tile).
     tile_output(out, TailStrategy::GuardWithIf);
 
+    // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
     Func pw = p.pointwise;
-    pw.compute_at(out, coo);
+    pw.compute_at(out, t.co_outer ? xo : coo);
     pw.vectorize(p.co, vec, TailStrategy::GuardWithIf);
     pw.update()
         .reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n)
@@ -60,7 +65,10 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         .unroll(p.co)
         .unroll(p.x);
 
-    p.depthwise.compute_at(out, t.depthwise_at == DepthwiseAt::Row ? yn : xo);
+    // With co_outer the x tiles run inside each channel block, so the depthwise row is computed
+    // once per row, before all of them.
+    const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;
+    p.depthwise.compute_at(out, per_row ? yn : xo);
     schedule_depthwise_over_channels(p, t, vec);
 }
 

@@ -21,6 +21,9 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
             *bad = !parse_int_in(value, 1, 8, &t.nchw_co_block);
         } else if (key == "nchw_x_vectors") {
             *bad = !parse_int_in(value, 1, 4, &t.nchw_x_vectors);
+        } else if (key == "co_outer") {
+            *bad = !parse_int_in(value, 0, 1, &flag);
+            t.co_outer = flag != 0;
         } else if (key == "unroll_kernel") {
             *bad = !parse_int_in(value, 0, 1, &flag);
             t.unroll_kernel = flag != 0;
@@ -39,7 +42,7 @@ std::string Tunables::to_string() const {
     s << "co_vectors=" << co_vectors << ",tile_x=" << tile_x
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
       << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
-      << ",nchw_x_vectors=" << nchw_x_vectors;
+      << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0);
     return s.str();
 }
 

@@ -22,6 +22,10 @@ struct Tunables {
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
     bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
+    // NHWC loop order: false = channel blocks inside pixel tiles (a depthwise tile serves every
+    // weight block); true = pixel tiles inside channel blocks (a weight block, C x block floats,
+    // serves the whole row; the depthwise result is then computed per row).
+    bool co_outer = false;
     // NCHW register block: output channels x vectors of output columns.
     int nchw_co_block = 4;   // (range 1..8)
     int nchw_x_vectors = 2;  // (range 1..4)
