@@ -116,8 +116,11 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
 
 }  // namespace
 
-void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target &target) {
+void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {
     const int vec = target.natural_vector_size<float>();
+    Tunables t = given;
+    // 512-bit vectors mean AVX-512, which also doubles the vector registers (32): a larger tile fits.
+    if (vec >= 16 && t.co_vectors_avx512 > 0) t.co_vectors = t.co_vectors_avx512;
     if (p.layout == Layout::NHWC) {
         schedule_nhwc(p, t, vec);
     } else {

@@ -12,6 +12,8 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
         int flag = 0;
         if (key == "co_vectors") {
             *bad = !parse_int_in(value, 1, 8, &t.co_vectors);
+        } else if (key == "co_vectors_avx512") {
+            *bad = !parse_int_in(value, 0, 8, &t.co_vectors_avx512);
         } else if (key == "tile_x") {
             *bad = !parse_int_in(value, 1, 8, &t.tile_x);
         } else if (key == "depthwise_at") {
@@ -39,7 +41,7 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
 
 std::string Tunables::to_string() const {
     std::ostringstream s;
-    s << "co_vectors=" << co_vectors << ",tile_x=" << tile_x
+    s << "co_vectors=" << co_vectors << ",co_vectors_avx512=" << co_vectors_avx512 << ",tile_x=" << tile_x
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
       << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
       << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0);

@@ -19,6 +19,8 @@ enum class DepthwiseAt {
 
 struct Tunables {
     int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..8)
+    // The same on AVX-512 targets, which have 32 vector registers instead of 16; 0 = co_vectors.
+    int co_vectors_avx512 = 0;  // (range 0..8)
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
     bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
