@@ -147,27 +147,16 @@ int main(int argc, char **argv) {
     data.reserve(layers.size());
     for (const auto &l : layers) data.push_back(make_layer(l));
     static const std::string onednn = sepconv_bench::onednn_version(), xnnpack = sepconv_bench::xnnpack_version();
+    // Every implementation at 1 and 2 threads, timed by wall clock (the work runs on other threads).
+    auto at_thread_counts = [](benchmark::internal::Benchmark *b) {
+        b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+    };
     for (const LayerData &d : data) {
-        benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d)
-            ->ArgName("threads")
-            ->Arg(1)
-            ->Arg(2)
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond);
-        benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
-                                     &sepconv_bench::make_onednn_peer, onednn.c_str())
-            ->ArgName("threads")
-            ->Arg(1)
-            ->Arg(2)
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond);
-        benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,
-                                     &sepconv_bench::make_xnnpack_peer, xnnpack.c_str())
-            ->ArgName("threads")
-            ->Arg(1)
-            ->Arg(2)
-            ->UseRealTime()
-            ->Unit(benchmark::kMillisecond);
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d));
+        at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
+                                                      &sepconv_bench::make_onednn_peer, onednn.c_str()));
+        at_thread_counts(benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,
+                                                      &sepconv_bench::make_xnnpack_peer, xnnpack.c_str()));
         benchmark::RegisterBenchmark(("naive/" + d.layer.name).c_str(), bench_naive, &d)
             ->Unit(benchmark::kMillisecond)
             ->Iterations(1);
