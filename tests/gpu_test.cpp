@@ -23,24 +23,12 @@ std::vector<ConvCase> gpu_cases() {
     return cases;
 }
 
-::testing::AssertionResult run_on(const ConvCase &k, sepconv::Device device) {
-    TensorSet t = make_tensors(k, 6);
-    sepconv::Options o = options_for(k);
-    o.device = device;
-    if (k.bias) o.bias = {t.bias.data(), {k.cout}};
-    std::vector<float> out(t.expected.size(), std::nanf(""));
-    sepconv::Status s = sepconv::separable_conv2d({t.input.data(), t.in_shape}, {t.dwf.data(), t.dw_shape},
-                                                  {t.pwf.data(), t.pw_shape}, o, {out.data(), t.out_shape});
-    if (!s.ok()) return ::testing::AssertionFailure() << s.message;
-    return all_close(t.expected, out);
-}
-
 class OpenClSweep : public ::testing::TestWithParam<ConvCase> {};
 
 TEST_P(OpenClSweep, MatchesTheReference) {
     std::string why;
     if (!sepconv::opencl_available(&why)) GTEST_SKIP() << "no OpenCL device: " << why;
-    EXPECT_TRUE(run_on(GetParam(), sepconv::Device::kOpenCL)) << describe(GetParam());
+    EXPECT_TRUE(run_and_compare(GetParam(), "", 6, sepconv::Device::kOpenCL)) << describe(GetParam());
 }
 INSTANTIATE_TEST_SUITE_P(GpuCases, OpenClSweep, ::testing::ValuesIn(gpu_cases()));
 
@@ -49,7 +37,7 @@ class CudaSweep : public ::testing::TestWithParam<ConvCase> {};
 TEST_P(CudaSweep, MatchesTheReference) {
     const sepconv::CudaInfo cuda = sepconv::cuda_info();
     if (!cuda.available) GTEST_SKIP() << "no CUDA device: " << cuda.why;
-    EXPECT_TRUE(run_on(GetParam(), sepconv::Device::kCuda)) << describe(GetParam());
+    EXPECT_TRUE(run_and_compare(GetParam(), "", 6, sepconv::Device::kCuda)) << describe(GetParam());
 }
 INSTANTIATE_TEST_SUITE_P(GpuCases, CudaSweep, ::testing::ValuesIn(gpu_cases()));
 

@@ -11,15 +11,23 @@
 namespace sepconv_test {
 namespace {
 
+// The runtime's own geometry for a legal case, as the public API would compute it.
+::testing::AssertionResult resolve(const ConvCase &k, const TensorSet &t, sepconv::internal::ConvGeometry *g) {
+    const sepconv::Options o = options_for(k);
+    sepconv::internal::FilterGeometry f;
+    sepconv::Status s = sepconv::internal::validate_filters(t.dw_shape, t.pw_shape, o, &f);
+    if (s.ok()) s = sepconv::internal::resolve_geometry(t.in_shape, f, o, g);
+    if (!s.ok()) return ::testing::AssertionFailure() << s.message;
+    return ::testing::AssertionSuccess();
+}
+
 TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     ConvCase k;
     k.h = 6, k.w = 6, k.c = 4, k.cout = 5;
     TensorSet t = make_tensors(k, 8);
-    sepconv::Options o = options_for(k);
-    sepconv::internal::FilterGeometry f;
-    ASSERT_TRUE(sepconv::internal::validate_filters(t.dw_shape, t.pw_shape, o, &f).ok());
     sepconv::internal::ConvGeometry g;
-    ASSERT_TRUE(sepconv::internal::resolve_geometry(t.in_shape, f, o, &g).ok());
+    ASSERT_TRUE(resolve(k, t, &g));
+    const sepconv::internal::FilterGeometry &f = g.f;
     std::string why;
     const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, {}, "", &why);
     ASSERT_NE(row, nullptr) << why;
@@ -56,11 +64,9 @@ TEST(HalideErrors, ACudaVariantWithoutAGpuReturnsAnError) {
     ConvCase k;
     k.h = 5, k.w = 5, k.c = 3, k.cout = 4;
     TensorSet t = make_tensors(k, 9);
-    sepconv::Options o = options_for(k);
-    sepconv::internal::FilterGeometry f;
-    ASSERT_TRUE(sepconv::internal::validate_filters(t.dw_shape, t.pw_shape, o, &f).ok());
     sepconv::internal::ConvGeometry g;
-    ASSERT_TRUE(sepconv::internal::resolve_geometry(t.in_shape, f, o, &g).ok());
+    ASSERT_TRUE(resolve(k, t, &g));
+    const sepconv::internal::FilterGeometry &f = g.f;
     const sepconv::internal::VariantRow *cuda_row = nullptr;
     for (const auto &row : sepconv::internal::variant_table()) {
         if (row.device == sepconv::Device::kCuda) cuda_row = &row;

@@ -75,11 +75,14 @@ inline ::testing::AssertionResult all_close(const std::vector<float> &expected, 
     return ::testing::AssertionSuccess();
 }
 
-// Runs case `k` through the library, one-shot, forcing `variant` if non-empty, and compares.
-inline ::testing::AssertionResult run_and_compare(const ConvCase &k, const std::string &variant, uint32_t seed = 1) {
+// Runs case `k` through the library, one-shot, forcing `variant` if non-empty, on `device`, and
+// compares.
+inline ::testing::AssertionResult run_and_compare(const ConvCase &k, const std::string &variant, uint32_t seed = 1,
+                                                  sepconv::Device device = sepconv::Device::kAuto) {
     TensorSet t = make_tensors(k, seed);
     sepconv::Options o = options_for(k);
     o.variant = variant;
+    o.device = device;
     if (k.bias) o.bias = {t.bias.data(), {k.cout}};
     std::vector<float> out(t.expected.size(), std::nanf(""));
     sepconv::Status s = sepconv::separable_conv2d({t.input.data(), t.in_shape}, {t.dwf.data(), t.dw_shape},
