@@ -1,13 +1,16 @@
 # sepconv_add_variant(NAME [LAYOUT nhwc|nchw] [KERNEL_H k] [KERNEL_W k] [STRIDE_H s] [STRIDE_W s]
 #                     [DILATION_H d] [DILATION_W d] [MULTIPLIER m] [TUNABLES "k=v,..."]
-#                     [DEVICE cpu|cuda|opencl] [CUDA_CAPABILITY 61] [MAX_DEPTHWISE_CHANNELS n])
+#                     [DEVICE cpu|cuda|opencl] [CUDA_CAPABILITY 61] [MAX_DEPTHWISE_CHANNELS n]
+#                     [TUNED_SHAPES key...] [ORIGIN "text"])
 #
 # Turns the one separable_conv2d generator into one AOT variant: an unset (0) parameter is taken at
 # run time, a set one is fixed at compile time. A CPU variant is compiled for every target in
 # SEPCONV_TARGETS with Halide's multi-target CPU dispatch; a GPU variant for one CUDA capability
 # (or for OpenCL) with the GPU schedule. All share the single runtime sepconv_halide_runtime, and
 # each is appended to the variant table that the runtime reads (sepconv_write_variant_table), so
-# each variant's constraints are stated exactly once: here.
+# each variant's constraints are stated exactly once: here. TUNED_SHAPES and ORIGIN mark a variant
+# built from the tuned database (cmake/SepconvTunedDb.cmake): the shape keys it was tuned for,
+# and where it came from.
 
 # Multi-target dispatch order: best first; the last must run on every CPU of the family.
 # (Plain `avx512` is not used: LLVM cannot select its predicated 256-bit tails without AVX512-VL.)
@@ -31,11 +34,12 @@ endif ()
 option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to its object" ON)
 
 add_halide_runtime(sepconv_halide_runtime)
+include(SepconvTunedDb)
 
 function(sepconv_add_variant NAME)
     set(one LAYOUT KERNEL_H KERNEL_W STRIDE_H STRIDE_W DILATION_H DILATION_W MULTIPLIER TUNABLES
-            DEVICE CUDA_CAPABILITY MAX_DEPTHWISE_CHANNELS)
-    cmake_parse_arguments(ARG "" "${one}" "" ${ARGN})
+            DEVICE CUDA_CAPABILITY MAX_DEPTHWISE_CHANNELS ORIGIN)
+    cmake_parse_arguments(ARG "" "${one}" "TUNED_SHAPES" ${ARGN})
     if (NOT ARG_LAYOUT)
         set(ARG_LAYOUT nhwc)
     endif ()
@@ -67,7 +71,9 @@ function(sepconv_add_variant NAME)
     set(extra "")
     set(tunables_param "")
     if (ARG_TUNABLES)  # GenGen rejects an empty value; unset means the schedule's defaults
-        set(tunables_param "tunables=${ARG_TUNABLES}")
+        # GenGen splits each parameter at '=': pass "key:value,..." (tunables_text.h reads both).
+        string(REPLACE "=" ":" gengen_tunables "${ARG_TUNABLES}")
+        set(tunables_param "tunables=${gengen_tunables}")
     endif ()
     if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
         list(APPEND extra ASSEMBLY ${NAME}_ASM)
@@ -102,12 +108,13 @@ function(sepconv_add_variant NAME)
         set_property(GLOBAL APPEND PROPERTY SEPCONV_PTX_FILES ${${NAME}_PTX})
     endif ()
 
+    list(JOIN ARG_TUNED_SHAPES " " tuned_shapes)
     string(TOUPPER "${ARG_LAYOUT}" layout_upper)
     string(TOUPPER "${ARG_DEVICE}" device_upper)
     set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
     set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
     set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS
-        "SEPCONV_VARIANT(${NAME}, ${layout_upper}, ${ARG_KERNEL_H}, ${ARG_KERNEL_W}, ${ARG_STRIDE_H}, ${ARG_STRIDE_W}, ${ARG_DILATION_H}, ${ARG_DILATION_W}, ${ARG_MULTIPLIER}, ${device_upper}, ${ARG_CUDA_CAPABILITY}, ${ARG_MAX_DEPTHWISE_CHANNELS}, \"${ARG_TUNABLES}\")\n")
+        "SEPCONV_VARIANT(${NAME}, ${layout_upper}, ${ARG_KERNEL_H}, ${ARG_KERNEL_W}, ${ARG_STRIDE_H}, ${ARG_STRIDE_W}, ${ARG_DILATION_H}, ${ARG_DILATION_W}, ${ARG_MULTIPLIER}, ${device_upper}, ${ARG_CUDA_CAPABILITY}, ${ARG_MAX_DEPTHWISE_CHANNELS}, \"${ARG_TUNABLES}\", \"${tuned_shapes}\", \"${ARG_ORIGIN}\")\n")
 endfunction()
 
 # Writes <dir>/sepconv_variant_headers.inc (one #include per variant) and

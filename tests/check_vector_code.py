@@ -15,8 +15,10 @@ import re
 import sys
 
 VECTOR_OP = [
-    ("avx512", re.compile(r"\bvfmadd\d+ps\s+%zmm")),
-    ("avx2", re.compile(r"\bvfmadd\d+ps\s+%ymm")),
+    # Any operand order: with one vector per row of the tile, LLVM folds the broadcast into the
+    # FMA as a memory operand, e.g. "vfmadd231ps (%r15,%r13,4){1to16}, %zmm7, %zmm6".
+    ("avx512", re.compile(r"\bvfmadd\d+ps\s[^#]*%zmm")),
+    ("avx2", re.compile(r"\bvfmadd\d+ps\s[^#]*%ymm")),
     ("sse41", re.compile(r"\b(mulps|addps)\s+%xmm")),
     ("arm-64", re.compile(r"\bfmla\s+v\d+\.4s")),
 ]

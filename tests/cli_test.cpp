@@ -229,6 +229,24 @@ TEST_F(Cli, BenchReportsVariantTimeAndGflops) {
     EXPECT_NE(r.err.find("no layer named 'no_such_layer'"), std::string::npos);
 }
 
+// Layer lists may give a kernel size (EfficientNet's 5x5 layers); --shape takes --kernel.
+TEST_F(Cli, LayerListsAndShapesCarryTheKernelSize) {
+    std::string list = SEPCONV_DEFAULT_LAYER_LIST;
+    list = list.substr(0, list.rfind('/')) + "/layers_efficientnet_b0.csv";
+    Result r = cli("layers --layers " + list);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("efficientnet_b0_block4"), std::string::npos) << r.out;
+    r = cli("bench --layer efficientnet_b0_block13 --layers " + list + " --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("input [1,7,7,1152] NHWC, 5x5 depthwise stride 1"), std::string::npos) << r.out;
+    r = cli("bench --shape 8,8,20,16,2 --kernel 5 --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("5x5 depthwise stride 2"), std::string::npos) << r.out;
+    r = cli("bench --shape 8,8,20,16,2 --kernel 0");
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.err.find("--kernel"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, VariantsListsEveryVariantAndTheDispatch) {
     Result r = cli("variants");
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -29,7 +29,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     ASSERT_TRUE(resolve(k, t, &g));
     const sepconv::internal::FilterGeometry &f = g.f;
     std::string why;
-    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, {}, "", &why);
+    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, nullptr, {}, "", &why);
     ASSERT_NE(row, nullptr) << why;
 
     // Lie about the pointwise filter: the variant's requirement "pointwise_filter rows must equal
@@ -41,7 +41,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(),
                                      out.data(), sepconv::Activation::kNone, 0};
     const sepconv::internal::VariantRow *specialized =
-        sepconv::internal::select_variant(f, {}, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
+        sepconv::internal::select_variant(f, nullptr, {}, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
     ASSERT_NE(specialized, nullptr) << why;
     sepconv::Status s = sepconv::internal::call_variant(*specialized, lie, args);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);

@@ -77,13 +77,31 @@ Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace out
     return Status::Ok();
 }
 
-// The variant a call runs: where it runs (choose_device), then the table's choice there.
-Status pick_variant(const FilterGeometry &f, const Options &o, MemorySpace input_memory, MemorySpace output_memory,
-                    const internal::VariantRow **row, std::string *why) {
+// What the variant table matches a call against (tuned shapes are keyed by it).
+internal::CallShape call_shape(const ConvGeometry &g, const Options &o) {
+    internal::CallShape c;
+    internal::ShapeKey &k = c.key;
+    k.nchw = g.f.nchw;
+    k.batch = g.batch, k.height = g.height, k.width = g.width;
+    k.channels = g.f.channels, k.multiplier = g.f.multiplier, k.out_channels = g.f.out_channels;
+    k.kernel_h = g.f.kh, k.kernel_w = g.f.kw, k.stride_h = g.f.stride_h, k.stride_w = g.f.stride_w;
+    k.dilation_h = g.f.dilation_h, k.dilation_w = g.f.dilation_w;
+    k.same = o.padding == Padding::kSame;
+    c.explicit_padding = o.padding == Padding::kExplicit;
+    c.out_pixels = g.out_height * g.out_width;
+    return c;
+}
+
+// The variant a call runs: where it runs (choose_device), then the table's choice there. `g` is
+// null when the input is not known yet (Layer::create).
+Status pick_variant(const FilterGeometry &f, const ConvGeometry *g, const Options &o, MemorySpace input_memory,
+                    MemorySpace output_memory, const internal::VariantRow **row, std::string *why) {
     internal::DeviceChoice device;
     Status s = choose_device(o, input_memory, output_memory, &device);
     if (!s.ok()) return s;
-    *row = internal::select_variant(f, device, o.variant, why);
+    internal::CallShape call;
+    if (g) call = call_shape(*g, o);
+    *row = internal::select_variant(f, g ? &call : nullptr, device, o.variant, why);
     return *row ? Status::Ok() : Status::InvalidArgument(*why);
 }
 
@@ -107,7 +125,7 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
 
     const internal::VariantRow *variant = nullptr;
     std::string why;
-    s = pick_variant(f, options, input.memory, output.memory, &variant, &why);
+    s = pick_variant(f, &g, options, input.memory, output.memory, &variant, &why);
     if (!s.ok()) return s;
 
     std::vector<float> zero_bias;
@@ -191,7 +209,7 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     // error now rather than at the first run.
     const internal::VariantRow *row = nullptr;
     std::string why;
-    s = pick_variant(impl->geometry, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    s = pick_variant(impl->geometry, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
     s = check_memory(f, options, /*out_width=*/0, /*owns_weights=*/true);
@@ -229,7 +247,7 @@ Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *
     if (!s.ok()) return s;
     const internal::VariantRow *row = nullptr;
     std::string why;
-    s = pick_variant(impl_->geometry, impl_->options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    s = pick_variant(impl_->geometry, &g, impl_->options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     *variant = row->name;
     return Status::Ok();
@@ -246,7 +264,7 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
     if (!s.ok()) return s;
     const internal::VariantRow *row = nullptr;
     std::string why;
-    s = pick_variant(f, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    s = pick_variant(f, &g, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     explanation->variant = row->name;
     explanation->reason = why;
@@ -256,7 +274,9 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
 std::vector<VariantInfo> variants() {
     std::vector<VariantInfo> out;
     for (const internal::VariantRow &row : internal::variant_table()) {
-        out.push_back({row.name, row.constraints(), row.tunables, row.device});
+        std::vector<std::string> tuned_shapes;
+        for (const internal::TunedShape &t : row.tuned_shapes) tuned_shapes.push_back(t.key.to_string());
+        out.push_back({row.name, row.constraints(), row.tunables, row.device, row.origin, tuned_shapes});
     }
     return out;
 }

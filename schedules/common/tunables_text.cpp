@@ -11,7 +11,9 @@ bool parse_tunables_text(const std::string &text,
     std::string item;
     while (std::getline(items, item, ',')) {
         if (item.empty()) continue;
-        const size_t eq = item.find('=');
+        // GenGen's command line splits every generator parameter at '=', so the build passes
+        // "key:value" (cmake/SepconvVariants.cmake); everywhere else "key=value" reads better.
+        const size_t eq = item.find_first_of("=:");
         const std::string key = item.substr(0, eq);
         const std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
         bool bad_value = false;

@@ -1,4 +1,5 @@
-// The text form of every schedule family's tunables, "key=value,key=value": one parser for all.
+// The text form of every schedule family's tunables, "key=value,key=value" (or "key:value", the
+// form GenGen's command line can carry): one parser for all.
 #pragma once
 
 #include <functional>

@@ -117,10 +117,14 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
 }  // namespace
 
 void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {
-    const int vec = target.natural_vector_size<float>();
+    int vec = target.natural_vector_size<float>();
     Tunables t = given;
     // 512-bit vectors mean AVX-512, which also doubles the vector registers (32): a larger tile fits.
     if (vec >= 16 && t.co_vectors_avx512 > 0) t.co_vectors = t.co_vectors_avx512;
+    if (vec >= 16 && t.tile_x_avx512 > 0) t.tile_x = t.tile_x_avx512;
+    // 256-bit vectors on AVX-512 (still 32 registers): channel counts such as 24 or 40 are whole
+    // multiples of 8 lanes but not of 16, so the last register block is not computed twice over.
+    if (vec >= 16 && t.lanes_avx512 > 0) vec = t.lanes_avx512;
     if (p.layout == Layout::NHWC) {
         schedule_nhwc(p, t, vec);
     } else {

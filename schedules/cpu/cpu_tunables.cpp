@@ -16,6 +16,10 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
             *bad = !parse_int_in(value, 0, 8, &t.co_vectors_avx512);
         } else if (key == "tile_x") {
             *bad = !parse_int_in(value, 1, 8, &t.tile_x);
+        } else if (key == "tile_x_avx512") {
+            *bad = !parse_int_in(value, 0, 8, &t.tile_x_avx512);
+        } else if (key == "lanes_avx512") {
+            *bad = !parse_int_in(value, 0, 16, &t.lanes_avx512) || (t.lanes_avx512 != 0 && t.lanes_avx512 != 8);
         } else if (key == "depthwise_at") {
             *bad = value != "xtile" && value != "row";
             t.depthwise_at = value == "row" ? DepthwiseAt::Row : DepthwiseAt::XTile;
@@ -42,6 +46,7 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
 std::string Tunables::to_string() const {
     std::ostringstream s;
     s << "co_vectors=" << co_vectors << ",co_vectors_avx512=" << co_vectors_avx512 << ",tile_x=" << tile_x
+      << ",tile_x_avx512=" << tile_x_avx512 << ",lanes_avx512=" << lanes_avx512
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
       << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
       << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0);

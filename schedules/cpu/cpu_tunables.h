@@ -22,6 +22,11 @@ struct Tunables {
     // The same on AVX-512 targets, which have 32 vector registers instead of 16; 0 = co_vectors.
     int co_vectors_avx512 = 0;  // (range 0..8)
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
+    // The same on AVX-512 targets; 0 = tile_x. Separate knobs per register file let a variant
+    // tuned on an AVX-512 machine keep a tile that fits AVX2's 16 registers on AVX2 machines.
+    int tile_x_avx512 = 0;  // (range 0..8)
+    // Vector lanes on AVX-512 targets: 0 = the natural 16, or 8 (256-bit vectors, 32 registers).
+    int lanes_avx512 = 0;
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
     bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
     // NHWC loop order: false = channel blocks inside pixel tiles (a depthwise tile serves every
@@ -32,7 +37,7 @@ struct Tunables {
     int nchw_co_block = 4;   // (range 1..8)
     int nchw_x_vectors = 2;  // (range 1..4)
 
-    // Parses "co_vectors=2,tile_x=6,depthwise_at=row,unroll_kernel=0,nchw_co_block=4,nchw_x_vectors=2"
+    // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,unroll_kernel=0,nchw_co_block=4,nchw_x_vectors=2"
     // over the values already in *out. Returns false and fills `error` on an unknown key or an
     // out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);

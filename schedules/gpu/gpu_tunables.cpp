@@ -23,4 +23,9 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
     return true;
 }
 
+std::string Tunables::to_string() const {
+    return "x_tile=" + std::to_string(x_tile) + ",co_threads=" + std::to_string(co_threads) +
+           ",co_per_thread=" + std::to_string(co_per_thread);
+}
+
 }  // namespace sepconv::gpu

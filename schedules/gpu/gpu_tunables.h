@@ -18,6 +18,7 @@ struct Tunables {
     // Parses "x_tile=4,co_threads=32,co_per_thread=4" over the values already in *out; false and
     // `error` on an unknown key or an out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);
+    std::string to_string() const;
 
     // The shared-memory bytes the depthwise tile needs for C*M depthwise channels; the runtime
     // refuses GPU calls over the device's limit (see kMaxSharedBytes).

@@ -10,6 +10,7 @@ cpu::Tunables default_tunables() {
     t.co_vectors = 3;
     t.co_vectors_avx512 = 4;
     t.tile_x = 4;
+    t.tile_x_avx512 = 4;
     // A weight block (C x co_vectors vectors) serves a whole row of pixel tiles, the depthwise row computed
     // once before them: +4% to +39% on every bench layer against co_outer = false with a depthwise
     // tile per pixel tile (tools/bench_report.py, medians of 5, on the 2-core AVX-512 EPYC).

@@ -1,39 +1,137 @@
 // Which compiled variant should serve which case, stated independently of the library's table,
 // so that tests can assert the selection instead of trusting it.
+//
+// The untuned variants are listed here by hand. The tuned ones depend on the database the build
+// read (SEPCONV_TUNED_DB), so they are taken from the public sepconv::variants() list: each serves
+// the filter geometry of the shape keys it was tuned for, read here by the test's own parser, and
+// automatic selection follows the rule the README states: a variant tuned for exactly this layer,
+// else the one tuned for the nearest shape within 2x in output pixels, C*M and output channels,
+// else the most specialized untuned variant.
 #pragma once
 
+#include <cmath>
+#include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "naive_reference.h"
+#include "sepconv/sepconv.h"
 
 namespace sepconv_test {
 
 struct VariantExpectation {
     std::string name;
-    bool (*serves)(const ConvCase &k);
+    std::function<bool(const ConvCase &)> serves;
 };
 
 inline bool is_3x3_d1_m1_nhwc(const ConvCase &k) {
     return !k.nchw && k.kh == 3 && k.kw == 3 && k.dh == 1 && k.dw == 1 && k.m == 1;
 }
 
-inline const std::vector<VariantExpectation> &expected_variants() {
-    static const std::vector<VariantExpectation> v = {
-        {"f32_sepconv_nhwc_k3x3_s1_d1_m1",
-         [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 1 && k.sw == 1; }},
-        {"f32_sepconv_nhwc_k3x3_s2_d1_m1",
-         [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 2 && k.sw == 2; }},
-        {"f32_sepconv_nhwc_generic", [](const ConvCase &k) { return !k.nchw; }},
-        {"f32_sepconv_nchw_generic", [](const ConvCase &k) { return k.nchw; }},
-    };
+// A tuned shape key ("nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") as a ConvCase.
+inline bool parse_tuned_shape(const std::string &key, ConvCase *k) {
+    char layout[5] = {}, padding[6] = {};
+    long long n, h, w, c, m, co, kh, kw, sh, sw, dh, dw;
+    if (std::sscanf(key.c_str(), "%4[a-z]_n%lld_h%lld_w%lld_c%lld_m%lld_co%lld_k%lldx%lld_s%lldx%lld_d%lldx%lld_%5[a-z]",
+                    layout, &n, &h, &w, &c, &m, &co, &kh, &kw, &sh, &sw, &dh, &dw, padding) != 14) {
+        return false;
+    }
+    k->nchw = std::string(layout) == "nchw";
+    k->n = n, k->h = h, k->w = w, k->c = c, k->m = m, k->cout = co;
+    k->kh = kh, k->kw = kw, k->sh = sh, k->sw = sw, k->dh = dh, k->dw = dw;
+    k->pad = std::string(padding) == "same" ? Pad::kSame : Pad::kValid;
+    return true;
+}
+
+inline bool same_filter_geometry(const ConvCase &a, const ConvCase &b) {
+    return a.nchw == b.nchw && a.kh == b.kh && a.kw == b.kw && a.sh == b.sh && a.sw == b.sw && a.dh == b.dh &&
+           a.dw == b.dw && a.m == b.m;
+}
+
+struct TunedExpectation {
+    std::string name;
+    std::vector<ConvCase> shapes;
+};
+
+inline const std::vector<TunedExpectation> &tuned_variants() {
+    static const std::vector<TunedExpectation> v = [] {
+        std::vector<TunedExpectation> out;
+        for (const sepconv::VariantInfo &info : sepconv::variants()) {
+            if (info.tuned_shapes.empty() || info.device != sepconv::Device::kCpu) continue;
+            TunedExpectation t{info.name, {}};
+            for (const std::string &key : info.tuned_shapes) {
+                ConvCase k;
+                if (parse_tuned_shape(key, &k)) t.shapes.push_back(k);
+            }
+            if (!t.shapes.empty()) out.push_back(t);
+        }
+        return out;
+    }();
     return v;
 }
 
-// The variant automatic selection must pick: the first (most specialized) that serves.
+inline const std::vector<VariantExpectation> &expected_variants() {
+    static const std::vector<VariantExpectation> v = [] {
+        std::vector<VariantExpectation> out = {
+            {"f32_sepconv_nhwc_k3x3_s1_d1_m1",
+             [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 1 && k.sw == 1; }},
+            {"f32_sepconv_nhwc_k3x3_s2_d1_m1",
+             [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 2 && k.sw == 2; }},
+            {"f32_sepconv_nhwc_generic", [](const ConvCase &k) { return !k.nchw; }},
+            {"f32_sepconv_nchw_generic", [](const ConvCase &k) { return k.nchw; }},
+        };
+        for (const TunedExpectation &t : tuned_variants()) {
+            const ConvCase geometry = t.shapes.front();
+            out.push_back({t.name, [geometry](const ConvCase &k) { return same_filter_geometry(k, geometry); }});
+        }
+        return out;
+    }();
+    return v;
+}
+
+inline int64_t output_pixels(const ConvCase &k) {
+    int64_t ho, wo, top, left;
+    reference_output_hw(k, &ho, &wo, &top, &left);
+    return ho * wo;
+}
+
+// The tuned variant automatic selection must pick for `k`, or "" when none applies.
+inline std::string expected_tuned_variant(const ConvCase &k) {
+    for (const TunedExpectation &t : tuned_variants()) {  // exactly this layer (the batch aside)
+        for (const ConvCase &s : t.shapes) {
+            if (k.pad != Pad::kExplicit && same_filter_geometry(k, s) && k.h == s.h && k.w == s.w && k.c == s.c &&
+                k.cout == s.cout && k.pad == s.pad) {
+                return t.name;
+            }
+        }
+    }
+    std::string nearest;
+    double best = 0;
+    for (const TunedExpectation &t : tuned_variants()) {  // the nearest within 2x on all three
+        for (const ConvCase &s : t.shapes) {
+            if (!same_filter_geometry(k, s)) continue;
+            const double ratios[] = {static_cast<double>(output_pixels(k)) / output_pixels(s),
+                                     static_cast<double>(k.c * k.m) / (s.c * s.m),
+                                     static_cast<double>(k.cout) / s.cout};
+            double distance = 0;
+            bool in_class = true;
+            for (double r : ratios) {
+                in_class = in_class && r >= 0.5 && r <= 2.0;
+                distance += std::fabs(std::log2(r));
+            }
+            if (in_class && (nearest.empty() || distance < best)) nearest = t.name, best = distance;
+        }
+    }
+    return nearest;
+}
+
+// The variant automatic selection must pick.
 inline std::string expected_auto_variant(const ConvCase &k) {
-    for (const VariantExpectation &v : expected_variants()) {
-        if (v.serves(k)) return v.name;
+    const std::string tuned = expected_tuned_variant(k);
+    if (!tuned.empty()) return tuned;
+    for (const VariantExpectation &v : expected_variants()) {  // the first (most specialized) untuned one
+        if (v.name.find("_tuned_") == std::string::npos && v.serves(k)) return v.name;
     }
     return "";
 }

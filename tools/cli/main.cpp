@@ -29,8 +29,8 @@ const char kUsage[] =
     "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
     "              [--activation none|relu|relu6] [--threads N] [--variant NAME]\n"
     "              [--max-target TARGET] [--max-file-bytes N (default 1 GiB)] --output Y.npy\n"
-    "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE) [--layers FILE] [--batch N]\n"
-    "              [--threads N] [--repeats N] [--variant NAME] [--max-target TARGET]\n"
+    "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE [--kernel K]) [--layers FILE]\n"
+    "              [--batch N] [--threads N] [--repeats N] [--variant NAME] [--max-target TARGET]\n"
     "  sepconv layers [--layers FILE]     list the model layers known to bench\n"
     "  sepconv variants                   list the compiled variants and the CPU dispatch\n";
 
@@ -200,7 +200,7 @@ int cmd_bench(const Args &a) {
         layer = *it;
     } else {
         const std::vector<int64_t> v = a.ints("shape", 5, "");
-        layer = {"custom", v[0], v[1], v[2], v[3], v[4]};
+        layer = {"custom", v[0], v[1], v[2], v[3], v[4], a.integer("kernel", 3, 1, 64)};
     }
     const int batch = a.integer("batch", 1, 1, 1 << 16);
     const int repeats = a.integer("repeats", 0, 0, 1 << 20);
@@ -210,7 +210,7 @@ int cmd_bench(const Args &a) {
     o.padding = sepconv::Padding::kSame;
     parse_common(a, &o);
     const std::vector<int64_t> in_shape{batch, layer.height, layer.width, layer.in_channels};
-    const std::vector<int64_t> dw_shape{3, 3, layer.in_channels, 1};
+    const std::vector<int64_t> dw_shape{layer.kernel, layer.kernel, layer.in_channels, 1};
     const std::vector<int64_t> pw_shape{1, 1, layer.in_channels, layer.out_channels};
 
     sepconv::Explanation why;
@@ -254,8 +254,9 @@ int cmd_bench(const Args &a) {
     const int64_t flops = sepconv::flop_count(in_shape, dw_shape, pw_shape, o);
     const sepconv::CpuInfo cpu = sepconv::cpu_info();
 
-    std::printf("layer      %s: input %s NHWC, 3x3 depthwise stride %lld SAME, %lld output channels\n",
-                layer.name.c_str(), shape_text(in_shape).c_str(), static_cast<long long>(layer.stride),
+    std::printf("layer      %s: input %s NHWC, %lldx%lld depthwise stride %lld SAME, %lld output channels\n",
+                layer.name.c_str(), shape_text(in_shape).c_str(), static_cast<long long>(layer.kernel),
+                static_cast<long long>(layer.kernel), static_cast<long long>(layer.stride),
                 static_cast<long long>(layer.out_channels));
     std::printf("variant    %s\n           (%s)\n", why.variant.c_str(), why.reason.c_str());
     std::printf("target     %s\n", cpu.dispatched_target.c_str());
@@ -269,18 +270,21 @@ int cmd_layers(const Args &a) {
     std::vector<sepconv::tools::ModelLayer> layers;
     Status s = sepconv::tools::load_layer_list(a.get("layers"), &layers);
     if (!s.ok()) return fail(s.message);
-    std::printf("%-24s %6s %6s %6s %6s %6s\n", "name", "H", "W", "Cin", "Cout", "stride");
+    std::printf("%-28s %6s %6s %6s %6s %6s %6s\n", "name", "H", "W", "Cin", "Cout", "stride", "kernel");
     for (const auto &l : layers) {
-        std::printf("%-24s %6lld %6lld %6lld %6lld %6lld\n", l.name.c_str(), (long long)l.height, (long long)l.width,
-                    (long long)l.in_channels, (long long)l.out_channels, (long long)l.stride);
+        std::printf("%-28s %6lld %6lld %6lld %6lld %6lld %6lld\n", l.name.c_str(), (long long)l.height,
+                    (long long)l.width, (long long)l.in_channels, (long long)l.out_channels, (long long)l.stride,
+                    (long long)l.kernel);
     }
     return 0;
 }
 
 int cmd_variants() {
     for (const sepconv::VariantInfo &v : sepconv::variants()) {
-        std::printf("%-34s %s; tunables: %s\n", v.name.c_str(), v.constraints.c_str(),
+        std::printf("%-44s %s; tunables: %s\n", v.name.c_str(), v.constraints.c_str(),
                     v.tunables.empty() ? "schedule defaults" : v.tunables.c_str());
+        if (!v.origin.empty()) std::printf("%-44s from %s\n", "", v.origin.c_str());
+        for (const std::string &shape : v.tuned_shapes) std::printf("%-44s tuned for %s\n", "", shape.c_str());
     }
     const sepconv::CpuInfo cpu = sepconv::cpu_info();
     std::string features;
@@ -306,7 +310,7 @@ int main(int argc, char **argv) {
                                  "variant", "max-target", "max-file-bytes", "output"}));
         }
         if (cmd == "bench") {
-            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "layers", "batch", "threads", "repeats", "variant", "max-target"}));
+            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "layers", "batch", "threads", "repeats", "variant", "max-target"}));
         }
         if (cmd == "layers") return cmd_layers(Args(argc, argv, 2, {"layers"}));
         if (cmd == "variants") return (Args(argc, argv, 2, {}), cmd_variants());

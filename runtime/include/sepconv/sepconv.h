@@ -118,7 +118,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Which variant a call with these shapes and options would use, and why.
+// Which variant a call with these shapes and options would use, and why. The choice, among the
+// variants that can serve the call: a variant tuned for exactly this layer (batch aside), else the
+// one tuned for the nearest shape in the same shape class (output pixels, C*M and output channels
+// each within 2x), else the most specialized untuned variant.
 struct Explanation {
     std::string variant;
     std::string reason;
@@ -133,6 +136,11 @@ struct VariantInfo {
     std::string constraints;  // e.g. "NHWC, 3x3 kernel, stride 1x1, dilation 1x1, multiplier 1"
     std::string tunables;     // the schedule tunables it was compiled with
     Device device = Device::kCpu;
+    // Tuned variants (built from the tuned database, SEPCONV_TUNED_DB): where they came from and
+    // the shape keys (e.g. "nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") they were tuned
+    // for. Calls on those shapes pick them; so do calls on shapes near them (see explain()).
+    std::string origin;
+    std::vector<std::string> tuned_shapes;
 };
 std::vector<VariantInfo> variants();
 

@@ -1,0 +1,74 @@
+#include "shape_key.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "conv_geometry.h"
+
+namespace sepconv::internal {
+std::string ShapeKey::to_string() const {
+    std::ostringstream s;
+    s << (nchw ? "nchw" : "nhwc") << "_n" << batch << "_h" << height << "_w" << width << "_c" << channels << "_m"
+      << multiplier << "_co" << out_channels << "_k" << kernel_h << "x" << kernel_w << "_s" << stride_h << "x"
+      << stride_w << "_d" << dilation_h << "x" << dilation_w << "_" << (same ? "same" : "valid");
+    return s.str();
+}
+
+bool ShapeKey::parse(const std::string &text, ShapeKey *key, std::string *error) {
+    char layout[5] = {}, padding[6] = {};
+    long long v[13] = {};
+    int used = 0;
+    const int n = std::sscanf(text.c_str(),
+                              "%4[a-z]_n%lld_h%lld_w%lld_c%lld_m%lld_co%lld_k%lldx%lld_s%lldx%lld_d%lldx%lld_%5[a-z]%n",
+                              layout, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10],
+                              &v[11], padding, &used);
+    ShapeKey k;
+    bool ok = n == 14 && used == static_cast<int>(text.size());
+    ok = ok && (std::string(layout) == "nhwc" || std::string(layout) == "nchw");
+    ok = ok && (std::string(padding) == "same" || std::string(padding) == "valid");
+    for (int i = 0; ok && i < 12; ++i) ok = v[i] >= 1;
+    if (!ok) {
+        *error = "'" + text + "' is not a shape key like nhwc_n1_h112_w112_c32_m1_co64_k3x3_s1x1_d1x1_same";
+        return false;
+    }
+    k.nchw = std::string(layout) == "nchw";
+    k.batch = v[0], k.height = v[1], k.width = v[2], k.channels = v[3], k.multiplier = v[4], k.out_channels = v[5];
+    k.kernel_h = v[6], k.kernel_w = v[7], k.stride_h = v[8], k.stride_w = v[9], k.dilation_h = v[10];
+    k.dilation_w = v[11];
+    k.same = std::string(padding) == "same";
+    *key = k;
+    return true;
+}
+
+std::vector<int64_t> ShapeKey::input_shape() const {
+    return nchw ? std::vector<int64_t>{batch, channels, height, width}
+                : std::vector<int64_t>{batch, height, width, channels};
+}
+
+std::vector<int64_t> ShapeKey::depthwise_filter_shape() const { return {kernel_h, kernel_w, channels, multiplier}; }
+
+std::vector<int64_t> ShapeKey::pointwise_filter_shape() const { return {1, 1, channels * multiplier, out_channels}; }
+
+Options ShapeKey::options() const {
+    Options o;
+    o.data_format = nchw ? DataFormat::kNCHW : DataFormat::kNHWC;
+    o.strides = nchw ? std::vector<int64_t>{1, 1, stride_h, stride_w} : std::vector<int64_t>{1, stride_h, stride_w, 1};
+    o.dilations = {dilation_h, dilation_w};
+    o.padding = same ? Padding::kSame : Padding::kValid;
+    return o;
+}
+
+Status ShapeKey::geometry(ConvGeometry *g) const {
+    FilterGeometry f;
+    const Options o = options();
+    Status s = validate_filters(depthwise_filter_shape(), pointwise_filter_shape(), o, &f);
+    return s.ok() ? resolve_geometry(input_shape(), f, o, g) : s;
+}
+
+bool ShapeKey::same_layer(const ShapeKey &o) const {
+    ShapeKey a = *this;
+    a.batch = o.batch;
+    return a.to_string() == o.to_string();
+}
+
+}  // namespace sepconv::internal

@@ -1,0 +1,43 @@
+// The key of one tuned layer shape, in one text form shared by the tuner (tools/tune), its
+// database (schedules/tuned/*.db), the build (cmake/SepconvTunedDb.cmake parses the same form with
+// a regex) and the runtime's variant table, which matches calls against it:
+//
+//   nhwc_n1_h112_w112_c32_m1_co64_k3x3_s1x1_d1x1_same
+//   layout, batch, input height/width, input channels, channel multiplier, output channels,
+//   kernel height x width, strides, dilations, padding (same | valid).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sepconv/sepconv.h"
+
+namespace sepconv::internal {
+
+struct ConvGeometry;
+
+struct ShapeKey {
+    bool nchw = false;
+    int64_t batch = 1, height = 0, width = 0, channels = 0, multiplier = 1, out_channels = 0;
+    int64_t kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+    bool same = true;  // SAME padding; false = VALID
+
+    std::string to_string() const;
+    // False, with `error`, unless `text` is exactly one key in the form above.
+    static bool parse(const std::string &text, ShapeKey *key, std::string *error);
+
+    // The call this key describes, in the public API's terms (TF's shapes and options), so that
+    // output sizes, padding and FLOPs come from the runtime's one implementation of TF's rules.
+    std::vector<int64_t> input_shape() const;
+    std::vector<int64_t> depthwise_filter_shape() const;  // [kh, kw, C, M]
+    std::vector<int64_t> pointwise_filter_shape() const;  // [1, 1, C*M, Cout]
+    Options options() const;
+    // The resolved call (output size, TF's padding), or the runtime's error for an invalid key.
+    Status geometry(ConvGeometry *g) const;
+
+    // Everything but the batch, which only scales the work (the schedules fuse images and rows).
+    bool same_layer(const ShapeKey &other) const;
+};
+
+}  // namespace sepconv::internal

@@ -1,0 +1,113 @@
+// The tuner's search and the CPU schedule's tuning space, on synthetic objectives: the search
+// climbs to the optimum, keeps to its budget, is reproducible from its seed, and never compiles a
+// point the space declares invalid; the space holds the family default and sizes register tiles to
+// the target's register file.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "cpu/cpu_tuning_space.h"
+#include "search.h"
+#include "x86/x86_schedule.h"
+
+namespace sepconv::tune {
+namespace {
+
+TuningSpace synthetic_space() {
+    TuningSpace s = make_tuning_space({{"a", int_values(0, 7)}, {"b", int_values(0, 7)}, {"c", int_values(0, 7)}},
+                                      "a=0,b=0,c=0");
+    return s;
+}
+
+// One peak at (5, 2, 6), falling off along every knob: what hill climbing can always find.
+double peaked(const Point &p) { return 100.0 - std::abs(p[0] - 5) * 7 - std::abs(p[1] - 2) * 5 - std::abs(p[2] - 6) * 3; }
+
+TEST(TuneSearch, ClimbsToTheOptimumWithinItsBudget) {
+    const TuningSpace space = synthetic_space();
+    SearchBudget budget;
+    budget.max_candidates = 60;
+    budget.max_seconds = 60;
+    SearchResult r = hill_climb(space, {}, budget, 1, peaked, [] { return false; });
+    EXPECT_EQ(r.best, (Point{5, 2, 6}));
+    EXPECT_DOUBLE_EQ(r.best_gflops, 100.0);
+    EXPECT_LE(r.measured.size(), 60u);
+    EXPECT_TRUE(r.measured.count(space.defaults)) << "the default is always measured";
+}
+
+TEST(TuneSearch, KeepsToMaxCandidatesAndStopsWhenAsked) {
+    const TuningSpace space = synthetic_space();
+    SearchBudget budget;
+    budget.max_candidates = 7;
+    int calls = 0;
+    SearchResult r = hill_climb(space, {}, budget, 1, [&](const Point &p) { return ++calls, peaked(p); },
+                                [] { return false; });
+    EXPECT_EQ(calls, 7);
+    EXPECT_EQ(r.measured.size(), 7u);
+    calls = 0;
+    hill_climb(space, {}, SearchBudget{}, 1, [&](const Point &p) { return ++calls, peaked(p); },
+               [&] { return calls >= 3; });
+    EXPECT_EQ(calls, 3);
+}
+
+TEST(TuneSearch, TheSameSeedGivesTheSameSearch) {
+    const TuningSpace space = synthetic_space();
+    SearchBudget budget;
+    budget.max_candidates = 25;
+    // A bumpy objective, so that restarts (which draw random points) happen.
+    auto bumpy = [](const Point &p) { return static_cast<double>((p[0] * 7 + p[1] * 13 + p[2] * 29) % 17); };
+    const SearchResult a = hill_climb(space, {}, budget, 42, bumpy, [] { return false; });
+    const SearchResult b = hill_climb(space, {}, budget, 42, bumpy, [] { return false; });
+    const SearchResult c = hill_climb(space, {}, budget, 43, bumpy, [] { return false; });
+    EXPECT_EQ(a.measured, b.measured);
+    EXPECT_NE(a.measured, c.measured);
+}
+
+TEST(TuneSearch, NeverEvaluatesAnInvalidPoint) {
+    TuningSpace space = synthetic_space();
+    space.valid = [](const Point &p) { return (p[0] + p[1] + p[2]) % 2 == 0; };
+    SearchBudget budget;
+    budget.max_candidates = 40;
+    hill_climb(space, {Point{1, 0, 0}, Point{2, 2, 0}}, budget, 3,
+               [&](const Point &p) {
+                   EXPECT_TRUE(space.valid(p)) << p[0] << "," << p[1] << "," << p[2];
+                   return peaked(p);
+               },
+               [] { return false; });
+}
+
+TEST(TuneSearch, PointOfFillsLeftOutKnobsWithTheDefaults) {
+    const TuningSpace space = synthetic_space();
+    Point p;
+    ASSERT_TRUE(point_of(space, "b=3,unrelated=9", &p));
+    EXPECT_EQ(p, (Point{0, 3, 0}));
+    EXPECT_FALSE(point_of(space, "a=8", &p)) << "8 is outside a's range";
+    EXPECT_EQ(space.text(Point{1, 2, 3}), "a=1,b=2,c=3");
+}
+
+TEST(CpuTuningSpace, SizesTheRegisterTileToTheTarget) {
+    auto value_point = [](const TuningSpace &s, const std::string &text) {
+        Point p;
+        EXPECT_TRUE(point_of(s, text, &p)) << text;
+        return p;
+    };
+    // AVX-512: 32 registers, the *_avx512 knobs.
+    const TuningSpace avx512 =
+        cpu::tuning_space(Layout::NHWC, Halide::Target("x86-64-linux-avx512_skylake"), x86::default_tunables());
+    EXPECT_EQ(avx512.knobs[0].name, "co_vectors_avx512");
+    EXPECT_EQ(avx512.knobs[1].name, "tile_x_avx512");
+    ASSERT_TRUE(avx512.valid);
+    EXPECT_TRUE(avx512.valid(avx512.defaults)) << avx512.text(avx512.defaults);
+    EXPECT_TRUE(avx512.valid(value_point(avx512, "co_vectors_avx512=3,tile_x_avx512=7")));   // 21 + 3 + 1 <= 32
+    EXPECT_FALSE(avx512.valid(value_point(avx512, "co_vectors_avx512=4,tile_x_avx512=7")));  // 28 + 4 + 1 > 32
+    EXPECT_FALSE(avx512.valid(value_point(avx512, "co_vectors_avx512=1,tile_x_avx512=3")));  // 3 accumulators
+    // AVX2: 16 registers, the plain knobs.
+    const TuningSpace avx2 =
+        cpu::tuning_space(Layout::NHWC, Halide::Target("x86-64-linux-avx2-fma"), x86::default_tunables());
+    EXPECT_EQ(avx2.knobs[0].name, "co_vectors");
+    EXPECT_TRUE(avx2.valid(avx2.defaults)) << avx2.text(avx2.defaults);
+    EXPECT_TRUE(avx2.valid(value_point(avx2, "co_vectors=3,tile_x=4")));   // 12 + 3 + 1 = 16
+    EXPECT_FALSE(avx2.valid(value_point(avx2, "co_vectors=4,tile_x=4")));  // 16 + 4 + 1 > 16
+}
+
+}  // namespace
+}  // namespace sepconv::tune

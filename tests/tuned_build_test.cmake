@@ -1,0 +1,68 @@
+# The tuning flow end to end, on two tiny layers (tests/data/tuned_tiny_layers.csv):
+#   1. sepconv-tune writes a small database (a few candidates, no autoschedulers);
+#   2. running it again resumes from that database: nothing to tune, the file unchanged;
+#   3. a build of this project that reads the database (host target only, reusing this build's
+#      generator) produces the tuned variants;
+#   4. that build's tuned_variant_test finds a variant for every entry, sees the runtime pick it
+#      for its shape, and checks its results against the naive reference.
+# cmake -DTUNER=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATORS_DIR=... -DLAYERS=... -P this
+foreach (v IN ITEMS TUNER SOURCE_DIR WORK_DIR GENERATORS_DIR LAYERS)
+    if (NOT DEFINED ${v})
+        message(FATAL_ERROR "tuned_build_test: -D${v}=... is required")
+    endif ()
+endforeach ()
+
+function(run)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+    if (NOT rc EQUAL 0)
+        list(JOIN ARGN " " command)
+        message(FATAL_ERROR "failed (${rc}): ${command}")
+    endif ()
+endfunction()
+
+# The tuner refuses bad input with a message naming it (exit 2), before tuning anything.
+function(refuses expected)
+    execute_process(COMMAND "${TUNER}" ${ARGN} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+    string(FIND "${err}" "${expected}" at)
+    if (NOT rc EQUAL 2 OR at EQUAL -1)
+        message(FATAL_ERROR "sepconv-tune ${ARGN}: expected exit 2 and '${expected}', got ${rc}: ${err}")
+    endif ()
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+file(WRITE "${WORK_DIR}/broken.db" "[nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nno equals sign\n")
+refuses("--max-candidates: expected an integer in [1" --max-candidates 0)
+refuses("cannot open the layer list" --layers "${WORK_DIR}/missing.csv")
+refuses("broken.db:2:" --layers "${LAYERS}" --db "${WORK_DIR}/broken.db")
+refuses("no layers to tune" --layers "${LAYERS}" --layer no_such_layer)
+refuses("unknown or incomplete argument '--bogus'" --bogus 1)
+set(db "${WORK_DIR}/tiny.db")
+set(tune "${TUNER}" --layers "${LAYERS}" --db "${db}" --max-candidates 3 --budget-seconds 60
+         --baselines none --threads 1 --seed 7)
+
+run(${tune})
+file(READ "${db}" first)
+string(REGEX MATCHALL "\n\\[[^]\n]+\\]" keys "${first}")
+list(LENGTH keys count)
+if (NOT count EQUAL 2)
+    message(FATAL_ERROR "expected 2 entries in ${db}, found ${count}:\n${first}")
+endif ()
+
+run(${tune})  # resumes: both layers are in the database already
+file(READ "${db}" second)
+if (NOT first STREQUAL second)
+    message(FATAL_ERROR "rerunning the tuner changed a complete database")
+endif ()
+
+set(build "${WORK_DIR}/build")
+run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${build}" -G Ninja -DCMAKE_BUILD_TYPE=Release
+    -DSEPCONV_TUNED_DB=${db} -DSEPCONV_TARGETS=host -DSEPCONV_GPU=OFF -DSEPCONV_BUILD_BENCH=OFF
+    -DSEPCONV_EMIT_ASSEMBLY=OFF -Dsepconv_generators_DIR=${GENERATORS_DIR})
+run("${CMAKE_COMMAND}" --build "${build}" --target tuned_variant_test)
+
+string(REGEX REPLACE "\n\\[([^]\n]+)\\]" "\\1" keys "${keys}")
+list(JOIN keys " " expected)
+set(ENV{SEPCONV_EXPECT_TUNED_SHAPES} "${expected}")
+run("${build}/tests/tuned_variant_test" --gtest_brief=1)
+message(STATUS "tuned_build_test: the tuned variants for ${expected} were built, picked and correct")

@@ -1,0 +1,87 @@
+// The variants built from the tuned database (SEPCONV_TUNED_DB): the build emitted one for every
+// entry of this family, automatic selection picks it for the shapes it was tuned for (and for
+// shapes near them, but never for shapes outside their class), and it computes the right result.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "support/tester.h"
+#include "support/variant_expectations.h"
+
+namespace sepconv_test {
+namespace {
+
+std::vector<std::string> words(const char *text) {
+    std::vector<std::string> out;
+    std::stringstream s(text ? text : "");
+    std::string w;
+    while (s >> w) out.push_back(w);
+    return out;
+}
+
+// The build passes the shape keys it read from the database for this family.
+TEST(TunedVariants, TheBuildEmittedOneForEveryDatabaseEntry) {
+    const std::vector<std::string> keys = words(std::getenv("SEPCONV_EXPECT_TUNED_SHAPES"));
+    if (keys.empty()) GTEST_SKIP() << "this build read no tuned entries for its family (SEPCONV_TUNED_DB)";
+    for (const std::string &key : keys) {
+        bool found = false;
+        for (const sepconv::VariantInfo &v : sepconv::variants()) {
+            for (const std::string &s : v.tuned_shapes) found |= s == key;
+        }
+        EXPECT_TRUE(found) << "no tuned variant lists " << key;
+    }
+}
+
+struct TunedShapeParam {
+    std::string variant;
+    ConvCase k;
+};
+
+std::vector<TunedShapeParam> tuned_shapes() {
+    std::vector<TunedShapeParam> out;
+    for (const TunedExpectation &t : tuned_variants()) {
+        for (const ConvCase &k : t.shapes) out.push_back({t.name, k});
+    }
+    return out;
+}
+
+class TunedShape : public ::testing::TestWithParam<TunedShapeParam> {};
+
+TEST_P(TunedShape, IsPickedForItsShapeAndMatchesTheReference) {
+    const TunedShapeParam &p = GetParam();
+    SCOPED_TRACE(describe(p.k));
+    TensorSet t = make_tensors(p.k, 3);
+    sepconv::Explanation e;
+    ASSERT_TRUE(sepconv::explain(t.in_shape, t.dw_shape, t.pw_shape, options_for(p.k), &e).ok());
+    EXPECT_EQ(e.variant, p.variant) << e.reason;
+    EXPECT_NE(e.reason.find("tuned for this exact shape"), std::string::npos) << e.reason;
+    EXPECT_TRUE(run_and_compare(p.k, "", 3));
+
+    // A neighbour in the same shape class (one more row and column, batch 2) gets a tuned variant
+    // too, and the right result; the expectation's own rule says which one.
+    ConvCase near = p.k;
+    near.h += 1, near.w += 1, near.n = 2;
+    TensorSet tn = make_tensors(near, 4);
+    ASSERT_TRUE(sepconv::explain(tn.in_shape, tn.dw_shape, tn.pw_shape, options_for(near), &e).ok());
+    EXPECT_EQ(e.variant, expected_auto_variant(near)) << e.reason;
+    EXPECT_NE(e.variant.find("_tuned_"), std::string::npos) << e.reason;
+    EXPECT_TRUE(run_and_compare(near, "", 4));
+
+    // Far outside every class (a 1x1 image with one channel): an untuned variant.
+    ConvCase far = p.k;
+    far.h = far.w = 1, far.c = 1, far.cout = 1, far.n = 1, far.pad = Pad::kSame;
+    TensorSet tf = make_tensors(far, 5);
+    ASSERT_TRUE(sepconv::explain(tf.in_shape, tf.dw_shape, tf.pw_shape, options_for(far), &e).ok());
+    EXPECT_EQ(e.variant.find("_tuned_"), std::string::npos) << e.reason;
+    EXPECT_EQ(e.variant, expected_auto_variant(far)) << e.reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryTunedShape, TunedShape, ::testing::ValuesIn(tuned_shapes()),
+                         [](const ::testing::TestParamInfo<TunedShapeParam> &info) {
+                             return "shape" + std::to_string(info.index);
+                         });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TunedShape);
+
+}  // namespace
+}  // namespace sepconv_test

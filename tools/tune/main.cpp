@@ -1,0 +1,270 @@
+// sepconv-tune: the offline autotuner. For each layer of the lists given, it searches the schedule
+// family's tunables with Halide's JIT (the generator and schedules the AOT build uses), checks each
+// candidate against the reference, measures the winner side by side with the hand default and
+// Halide's autoschedulers, and writes the database the build turns into variants (README: Tuning).
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "jit_candidate.h"
+#include "layer_list.h"
+#include "tune_layer.h"
+
+namespace {
+
+using sepconv::tune::TunedDb;
+using sepconv::tune::TunedEntry;
+using sepconv::tune::TuneSettings;
+
+const char *kUsage =
+    "usage: sepconv-tune [--layers FILE[,FILE...]] [--layer NAME[,NAME...]] [--db FILE]\n"
+    "                    [--target host|HALIDE_TARGET] [--threads N] [--report-threads N[,N...]]\n"
+    "                    [--budget-seconds S] [--max-candidates N] [--seed N]\n"
+    "                    [--baselines NAME[,NAME...]|none] [--tunables K=V,...] [--retune]\n"
+    "  Tunes every layer of the lists (default: bench/layers.csv) not yet in the database and\n"
+    "  saves the database after each layer; rerun to continue, Ctrl-C leaves it valid.\n"
+    "  --target host (the default) is the best of the build's targets that this machine runs.\n"
+    "  --budget-seconds / --max-candidates bound the search per layer (default 60 s / 40).\n"
+    "  --tunables: a configuration to measure right after the default (with --max-candidates 2:\n"
+    "              only that one, against the default).\n"
+    "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
+    "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n";
+
+std::atomic<bool> g_stop{false};
+
+void on_interrupt(int) {
+    g_stop = true;
+    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once; the database stays valid
+}
+
+std::vector<std::string> split(const std::string &s, char sep) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, sep)) {
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+struct Args {
+    std::map<std::string, std::string> values;
+    bool retune = false;
+
+    std::string get(const std::string &name, const std::string &fallback) const {
+        auto it = values.find(name);
+        return it == values.end() ? fallback : it->second;
+    }
+    long long integer(const std::string &name, long long fallback, long long lo, long long hi) const {
+        const std::string v = get(name, "");
+        if (v.empty()) return fallback;
+        try {
+            size_t used = 0;
+            const long long n = std::stoll(v, &used);
+            if (used == v.size() && n >= lo && n <= hi) return n;
+        } catch (...) {
+        }
+        throw std::runtime_error("--" + name + ": expected an integer in [" + std::to_string(lo) + ", " +
+                                 std::to_string(hi) + "], got '" + v + "'");
+    }
+};
+
+Args parse_args(int argc, char **argv) {
+    static const char *known[] = {"layers", "layer", "db", "target", "threads", "report-threads",
+                                  "budget-seconds", "max-candidates", "seed", "baselines", "tunables"};
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "--retune") {
+            a.retune = true;
+            continue;
+        }
+        if (arg == "--help" || arg == "-h") throw std::runtime_error("");
+        bool ok = arg.rfind("--", 0) == 0 && i + 1 < argc;
+        const std::string name = ok ? arg.substr(2) : arg;
+        ok = ok && std::find(std::begin(known), std::end(known), name) != std::end(known);
+        if (!ok) throw std::runtime_error("unknown or incomplete argument '" + arg + "'");
+        a.values[name] = argv[++i];
+    }
+    return a;
+}
+
+std::string cpu_model() {
+    std::ifstream f("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.rfind("model name", 0) == 0 || line.rfind("Hardware", 0) == 0) {
+            return line.substr(line.find(':') + 2);
+        }
+    }
+    return "unknown CPU";
+}
+
+// The target the AOT build would dispatch to on this machine: the first of the build's targets
+// whose features the host has. Tuning for it, not for every feature of the host, measures the
+// code the built library will run.
+Halide::Target default_target() {
+    const Halide::Target host = Halide::get_host_target();
+    for (const std::string &text : split(SEPCONV_BUILD_TARGETS, ',')) {
+        const Halide::Target t(text);
+        if (t.arch == host.arch && t.bits == host.bits &&
+            (t.get_features_bitset() & ~host.get_features_bitset()).none()) {
+            return t;
+        }
+    }
+    return host;
+}
+
+// The layers to tune, deduplicated by shape key (lists often repeat a shape); names joined.
+struct Job {
+    sepconv::internal::ShapeKey key;
+    std::string names;
+};
+
+std::vector<Job> collect_jobs(const Args &a) {
+    std::vector<Job> jobs;
+    std::vector<std::vector<std::string>> names;  // per job, every list name of its shape
+    for (const std::string &file : split(a.get("layers", sepconv::tools::default_layer_list()), ',')) {
+        std::vector<sepconv::tools::ModelLayer> layers;
+        sepconv::Status s = sepconv::tools::load_layer_list(file, &layers);
+        if (!s.ok()) throw std::runtime_error("--layers: " + s.message);
+        for (const auto &l : layers) {
+            sepconv::internal::ShapeKey k;
+            k.height = l.height, k.width = l.width, k.channels = l.in_channels, k.out_channels = l.out_channels;
+            k.kernel_h = k.kernel_w = l.kernel;
+            k.stride_h = k.stride_w = l.stride;
+            auto same = std::find_if(jobs.begin(), jobs.end(), [&](const Job &j) { return j.key.same_layer(k); });
+            if (same != jobs.end()) {
+                names[same - jobs.begin()].push_back(l.name);
+            } else {
+                jobs.push_back({k, ""});
+                names.push_back({l.name});
+            }
+        }
+    }
+    // --layer picks shapes by any of their names; the entry still lists every name of the shape.
+    const std::vector<std::string> wanted = split(a.get("layer", ""), ',');
+    std::vector<Job> picked;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        bool want = wanted.empty();
+        for (const std::string &n : names[i]) want = want || std::find(wanted.begin(), wanted.end(), n) != wanted.end();
+        if (!want) continue;
+        for (const std::string &n : names[i]) jobs[i].names += (jobs[i].names.empty() ? "" : ",") + n;
+        picked.push_back(jobs[i]);
+    }
+    if (picked.empty()) throw std::runtime_error("no layers to tune (check --layers and --layer)");
+    return picked;
+}
+
+// Tunables already in the database for the same filter geometry (layout, kernel, strides,
+// dilations, multiplier): the starting points, and the configurations preferred within noise.
+std::vector<std::string> existing_configurations(const TunedDb &db, const sepconv::internal::ShapeKey &k,
+                                                 const std::string &family) {
+    std::vector<std::string> out;
+    for (const auto &[key_text, entry] : db.entries()) {
+        sepconv::internal::ShapeKey other;
+        std::string ignored;
+        if (!sepconv::internal::ShapeKey::parse(key_text, &other, &ignored) || entry.get("family") != family) continue;
+        const bool same_filter = other.nchw == k.nchw && other.kernel_h == k.kernel_h &&
+                                 other.kernel_w == k.kernel_w && other.stride_h == k.stride_h &&
+                                 other.stride_w == k.stride_w && other.dilation_h == k.dilation_h &&
+                                 other.dilation_w == k.dilation_w && other.multiplier == k.multiplier;
+        const std::string t = entry.get("tunables");
+        if (same_filter && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+    return out;
+}
+
+int run(int argc, char **argv) {
+    const Args a = parse_args(argc, argv);
+    TuneSettings settings;
+    const std::string target_text = a.get("target", "host");
+    settings.target = target_text == "host" ? default_target() : Halide::Target(target_text);
+    settings.family = settings.target.has_gpu_feature()                  ? "gpu"
+                      : settings.target.arch == Halide::Target::ARM ? "arm"
+                                                                         : "x86";
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    settings.threads = static_cast<int>(a.integer("threads", cores, 1, 1024));
+    for (const std::string &t : split(a.get("report-threads", std::to_string(settings.threads)), ',')) {
+        Args one;
+        one.values["report-threads"] = t;
+        settings.report_threads.push_back(static_cast<int>(one.integer("report-threads", 1, 1, 1024)));
+    }
+    settings.budget.max_seconds = static_cast<double>(a.integer("budget-seconds", 60, 1, 86400));
+    settings.budget.max_candidates = static_cast<int>(a.integer("max-candidates", 40, 1, 100000));
+    settings.seed = static_cast<uint64_t>(a.integer("seed", 1, 0, 1LL << 62));
+    settings.try_first = a.get("tunables", "");
+    const std::string baselines =
+        a.get("baselines", settings.family == "gpu" ? "Anderson2021" : "Adams2019,Mullapudi2016");
+    if (baselines != "none") settings.autoschedulers = split(baselines, ',');
+    settings.machine = cpu_model() + "; " + std::to_string(cores) + " cores; " + Halide::get_host_target().to_string();
+    const std::string db_path = a.get("db", SEPCONV_DEFAULT_TUNED_DB);
+
+    std::string error;
+    for (const std::string &name : settings.autoschedulers) {
+        if (!sepconv::tune::load_autoscheduler(name, &error)) throw std::runtime_error(error);
+    }
+    int max_threads = 1;
+    for (int t : settings.report_threads) max_threads = std::max(max_threads, t);
+    sepconv::tune::set_jit_threads(std::max(max_threads, settings.threads));
+
+    TunedDb db;
+    if (!db.load(db_path, &error)) throw std::runtime_error(error);
+    const std::vector<Job> jobs = collect_jobs(a);
+    std::vector<const Job *> todo;
+    for (const Job &j : jobs) {
+        const TunedEntry *e = db.find(j.key.to_string());
+        if (a.retune || !e || e->get("family") != settings.family) todo.push_back(&j);
+    }
+    std::fprintf(stderr, "sepconv-tune: %zu layer(s), %zu already in %s; target %s, %d thread(s), seed %llu\n",
+                 jobs.size(), jobs.size() - todo.size(), db_path.c_str(), settings.target.to_string().c_str(),
+                 settings.threads, static_cast<unsigned long long>(settings.seed));
+
+    std::signal(SIGINT, on_interrupt);
+    const double per_layer = settings.budget.max_seconds + 15.0 * (1 + settings.autoschedulers.size());
+    sepconv::tune::Progress progress(static_cast<int>(todo.size()), per_layer);
+    int failed = 0;
+    for (size_t i = 0; i < todo.size() && !g_stop; ++i) {
+        const Job &job = *todo[i];
+        progress.start_layer(static_cast<int>(i), job.names);
+        TunedEntry entry;
+        const auto existing = existing_configurations(db, job.key, settings.family);
+        if (!sepconv::tune::tune_layer(job.key, job.names, existing, settings, g_stop, progress, &entry, &error)) {
+            if (g_stop) break;
+            progress.print("sepconv-tune: " + error);
+            ++failed;
+            progress.finish_layer();
+            continue;
+        }
+        db.put(entry);
+        if (!db.save(db_path, &error)) throw std::runtime_error(error);
+        progress.print(job.names + ": " + entry.get("tunables") + "; " +
+                       entry.get(sepconv::tune::gflops_field(settings.threads)));
+        progress.finish_layer();
+    }
+    if (g_stop) {
+        std::fprintf(stderr, "\nsepconv-tune: interrupted; %s holds every layer finished so far; rerun to go on\n",
+                     db_path.c_str());
+        return 130;
+    }
+    std::fprintf(stderr, "sepconv-tune: wrote %s\n", db_path.c_str());
+    return failed ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {
+        if (*e.what()) std::fprintf(stderr, "sepconv-tune: %s\n", e.what());
+        std::fprintf(stderr, "%s", kUsage);
+        return 2;
+    } catch (const Halide::Error &e) {
+        std::fprintf(stderr, "sepconv-tune: %s\n", e.what());
+        return 2;
+    }
+}

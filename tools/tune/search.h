@@ -1,0 +1,46 @@
+// The search over a schedule family's tuning space: seeded random-restart hill climbing.
+//
+// It starts from the hand default (and any configurations given, e.g. those already tuned for
+// other layers of the same filter geometry), then walks to the first better neighbour (one knob
+// one step up or down), trying neighbours in a seeded random order; points the space declares
+// invalid (space.valid) are never compiled. At a local optimum it restarts
+// from a random point it has not measured. Every point is measured at most once. Why this and not
+// an evolutionary search: the space is small (a few hundred points), its knobs are ordered and
+// mostly unimodal (a tile grows until registers spill), and a candidate costs a second or two of
+// JIT compilation, so a budget of tens of candidates must go to the neighbourhood of good points.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "common/tuning_space.h"
+
+namespace sepconv::tune {
+
+using Point = std::vector<int>;
+
+struct SearchBudget {
+    int max_candidates = 40;
+    double max_seconds = 60;
+};
+
+struct SearchResult {
+    std::map<Point, double> measured;  // GFLOP/s per point; 0 = failed to compile or to match
+    Point best;
+    double best_gflops = 0;
+};
+
+// `evaluate` returns the candidate's GFLOP/s (0 when it fails); `stop` ends the search early
+// (Ctrl-C). The default point is always measured first.
+SearchResult hill_climb(const TuningSpace &space, const std::vector<Point> &starts, const SearchBudget &budget,
+                        uint64_t seed, const std::function<double(const Point &)> &evaluate,
+                        const std::function<bool()> &stop);
+
+// The point of `space` for a tunables string: knobs it sets take those values, knobs it leaves out
+// the defaults (as the generator does), keys outside the space are ignored; false when it sets a
+// knob of the space to a value outside its range.
+bool point_of(const TuningSpace &space, const std::string &tunables, Point *point);
+
+}  // namespace sepconv::tune

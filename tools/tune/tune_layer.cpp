@@ -1,0 +1,235 @@
+#include "tune_layer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <random>
+
+#include "arm/arm_schedule.h"
+#include "cpu/cpu_tuning_space.h"
+#include "gpu/gpu_tuning_space.h"
+#include "jit_candidate.h"
+#include "x86/x86_schedule.h"
+
+namespace sepconv::tune {
+namespace {
+
+// The tuned configuration is kept over an existing one (or the default) only when it is faster by
+// more than this: closer than that is measurement noise on a shared machine.
+constexpr double kNoise = 0.03;
+
+std::string today() {
+    char buf[16];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
+    return buf;
+}
+
+std::string fixed1(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+}
+
+struct Contender {
+    std::string name;  // tuned, default, adams2019, ...
+    std::unique_ptr<Candidate> candidate;
+    std::vector<double> seconds;  // per round
+};
+
+// Interleaved rounds, shuffled each round, so that a slow spell of the machine hits every
+// contender alike; the median per contender. GFLOP/s in contender order.
+bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, int threads, uint64_t seed,
+                          const std::atomic<bool> &stop, std::vector<double> *gflops, std::string *error) {
+    constexpr int kRounds = 7;
+    std::mt19937_64 rng(seed);
+    std::vector<size_t> order(contenders.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (Contender &c : contenders) c.seconds.clear();
+    for (int round = 0; round < kRounds && !stop; ++round) {
+        std::shuffle(order.begin(), order.end(), rng);
+        for (size_t i : order) {
+            double s = 0;
+            if (!contenders[i].candidate->time(data, threads, 1, 0.05, &s, error)) return false;
+            contenders[i].seconds.push_back(s);
+        }
+    }
+    if (stop) return false;
+    gflops->clear();
+    for (Contender &c : contenders) {
+        std::sort(c.seconds.begin(), c.seconds.end());
+        gflops->push_back(data.flops / c.seconds[c.seconds.size() / 2] * 1e-9);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target &target, TuningSpace *space,
+                      std::string *error) {
+    const Layout layout = nchw ? Layout::NCHW : Layout::NHWC;
+    if (family == "x86") {
+        *space = cpu::tuning_space(layout, target, x86::default_tunables());
+    } else if (family == "arm") {
+        *space = cpu::tuning_space(layout, target, arm::default_tunables());
+    } else if (family == "gpu" && !nchw) {
+        *space = gpu::tuning_space(gpu::Tunables{});
+    } else {
+        *error = "the " + family + " family has no schedule for " + (nchw ? "NCHW" : "NHWC");
+        return false;
+    }
+    return true;
+}
+
+bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
+                const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
+                std::string *error) {
+    const auto start = std::chrono::steady_clock::now();
+    LayerData data;
+    if (!LayerData::make(key, static_cast<uint32_t>(settings.seed), &data, error)) return false;
+    TuningSpace space;
+    if (!tuning_space_for(settings.family, key.nchw, settings.target, &space, error)) return false;
+
+    // One candidate: compile, check against the reference, time. 0 GFLOP/s when it fails.
+    auto evaluate = [&](const Schedule &schedule, std::unique_ptr<Candidate> *kept) -> double {
+        std::string why;
+        auto c = Candidate::compile(data, settings.target, settings.family, schedule, settings.threads, &why);
+        double seconds = 0;
+        if (c && c->run(data, settings.threads, &why) && Candidate::matches_reference(data, &why) &&
+            c->time(data, settings.threads, 3, 0.02, &seconds, &why)) {
+            if (kept) *kept = std::move(c);
+            return data.flops / seconds * 1e-9;
+        }
+        progress.print("  " + key.to_string() + ": rejected " + schedule.label() + ": " + why.substr(0, 300));
+        return 0;
+    };
+
+    // The search.
+    std::vector<Point> starts;
+    if (!settings.try_first.empty()) {
+        Point p;
+        if (!point_of(space, settings.try_first, &p)) {
+            *error = "--tunables '" + settings.try_first + "' is not a point of the " + settings.family + " space";
+            return false;
+        }
+        starts.push_back(p);
+    }
+    for (const std::string &t : existing) {
+        Point p;
+        if (point_of(space, t, &p)) starts.push_back(p);
+    }
+    int evaluated = 0;
+    SearchResult result = hill_climb(
+        space, starts, settings.budget, settings.seed,
+        [&](const Point &p) {
+            const double g = evaluate(Schedule{space.text(p), ""}, nullptr);
+            progress.update(++evaluated, settings.budget.max_candidates, std::max(g, 0.0), space.text(p));
+            return g;
+        },
+        [&]() { return stop.load(); });
+    if (stop) return false;
+    if (result.best_gflops <= 0) {
+        *error = key.to_string() + ": no candidate compiled and matched the reference";
+        return false;
+    }
+    const double search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    // Prefer a configuration that is already built for another layer, or the default, when it is
+    // within noise of the best: fewer variants, and the default is the safest choice.
+    Point chosen = result.best;
+    std::vector<Point> preferred = starts;
+    preferred.insert(preferred.begin(), space.defaults);
+    for (const Point &p : preferred) {
+        auto it = result.measured.find(p);
+        if (it != result.measured.end() && it->second >= result.best_gflops * (1 - kNoise)) {
+            chosen = p;
+            break;
+        }
+    }
+
+    // The contenders of the final measurement: the default, the tuned configuration (unless it
+    // is the default), then the autoschedulers.
+    std::vector<Contender> contenders;
+    std::vector<std::string> notes;
+    auto add = [&](const std::string &name, const Schedule &schedule) {
+        progress.update(evaluated, settings.budget.max_candidates, result.best_gflops, "compiling " + name);
+        Contender c{name, nullptr, {}};
+        std::string why;
+        c.candidate = Candidate::compile(data, settings.target, settings.family, schedule, settings.threads, &why);
+        if (c.candidate && c.candidate->run(data, settings.threads, &why) &&
+            Candidate::matches_reference(data, &why)) {
+            notes.push_back(name + " compiled in " + fixed1(c.candidate->compile_seconds()) + " s");
+            contenders.push_back(std::move(c));
+        } else {
+            notes.push_back(name + " failed: " + why.substr(0, 200));
+        }
+    };
+    add("default", Schedule{space.text(space.defaults), ""});
+    if (contenders.empty()) {
+        *error = key.to_string() + ": the default schedule failed in the final measurement";
+        return false;
+    }
+    const bool tuned_is_default = chosen == space.defaults;
+    if (!tuned_is_default) add("tuned", Schedule{space.text(chosen), ""});
+    const bool tuned_measured = !tuned_is_default && contenders.back().name == "tuned";
+    for (const std::string &a : settings.autoschedulers) add(a, Schedule{"", a});
+    if (stop) return false;
+
+    std::vector<std::pair<int, std::vector<double>>> measured;
+    for (int t : settings.report_threads) {
+        progress.update(evaluated, settings.budget.max_candidates, result.best_gflops,
+                        "side by side at " + std::to_string(t) + " thread(s)");
+        std::vector<double> gflops;
+        if (!measure_side_by_side(contenders, data, t, settings.seed + t, stop, &gflops, error)) return false;
+        measured.emplace_back(t, gflops);
+    }
+    // A tuned configuration is kept only if it is at least as fast as the default at every thread
+    // count of the final, interleaved measurement; otherwise the search's win was noise, or holds
+    // at one thread count only, and the default is kept.
+    std::string tunables = space.text(space.defaults);
+    if (tuned_measured) {
+        bool wins_everywhere = true;
+        for (const auto &[t, gflops] : measured) wins_everywhere = wins_everywhere && gflops[1] >= gflops[0];
+        if (wins_everywhere) {
+            tunables = space.text(chosen);
+        } else {
+            notes.push_back("the search's best (" + space.text(chosen) + ") lost to the default side by side");
+        }
+    }
+    // The rows written: tuned (the default's own figures when the default was kept), default, the
+    // autoschedulers.
+    const bool tuned_kept = tunables != space.text(space.defaults);
+    std::vector<std::string> row_names = {"tuned", "default"};
+    for (size_t i = tuned_measured ? 2 : 1; i < contenders.size(); ++i) row_names.push_back(contenders[i].name);
+    for (auto &[t, gflops] : measured) {
+        std::vector<double> row = {tuned_kept ? gflops[1] : gflops[0], gflops[0]};
+        row.insert(row.end(), gflops.begin() + (tuned_measured ? 2 : 1), gflops.end());
+        gflops = row;
+    }
+
+    entry->key = key.to_string();
+    entry->fields.clear();
+    entry->set("layers", names);
+    entry->set("family", settings.family);
+    entry->set("target", settings.target.to_string());
+    entry->set("tunables", tunables);
+    for (const auto &[t, gflops] : measured) {
+        std::vector<std::pair<std::string, double>> named;
+        for (size_t i = 0; i < row_names.size(); ++i) {
+            std::string n = row_names[i];
+            std::transform(n.begin(), n.end(), n.begin(), [](unsigned char ch) { return std::tolower(ch); });
+            named.emplace_back(n, gflops[i]);
+        }
+        entry->set(gflops_field(t), format_gflops(named));
+    }
+    entry->set("machine", settings.machine);
+    entry->set("tuned", today() + "; sepconv-tune " SEPCONV_VERSION "; seed " + std::to_string(settings.seed) + "; " +
+                            std::to_string(result.measured.size()) + " candidates in " +
+                            fixed1(search_seconds) + " s at " + std::to_string(settings.threads) + " thread(s)");
+    std::string joined;
+    for (const std::string &n : notes) joined += (joined.empty() ? "" : "; ") + n;
+    entry->set("notes", joined);
+    return true;
+}
+
+}  // namespace sepconv::tune
