@@ -66,9 +66,11 @@ Status ShapeKey::geometry(ConvGeometry *g) const {
 }
 
 bool ShapeKey::same_layer(const ShapeKey &o) const {
-    ShapeKey a = *this;
-    a.batch = o.batch;
-    return a.to_string() == o.to_string();
+    // Field by field: the runtime asks this on every call, for every tuned shape.
+    return nchw == o.nchw && height == o.height && width == o.width && channels == o.channels &&
+           multiplier == o.multiplier && out_channels == o.out_channels && kernel_h == o.kernel_h &&
+           kernel_w == o.kernel_w && stride_h == o.stride_h && stride_w == o.stride_w &&
+           dilation_h == o.dilation_h && dilation_w == o.dilation_w && same == o.same;
 }
 
 }  // namespace sepconv::internal

@@ -71,6 +71,14 @@ std::string VariantRow::constraints() const {
     return s.str();
 }
 
+bool VariantRow::serves(const FilterGeometry &f, const DeviceChoice &d) const {
+    auto fits = [](int want, int64_t got) { return want == 0 || want == got; };
+    return device == d.device && cuda_capability <= d.cuda_capability && nchw == f.nchw &&
+           (!max_depthwise_channels || f.channels * f.multiplier <= max_depthwise_channels) &&
+           fits(kernel_h, f.kh) && fits(kernel_w, f.kw) && fits(stride_h, f.stride_h) && fits(stride_w, f.stride_w) &&
+           fits(dilation_h, f.dilation_h) && fits(dilation_w, f.dilation_w) && fits(multiplier, f.multiplier);
+}
+
 std::string VariantRow::mismatch(const FilterGeometry &f, const DeviceChoice &d) const {
     std::ostringstream s;
     auto check = [&](const char *what, int want, int64_t got) {
@@ -136,15 +144,10 @@ const VariantRow *select_variant(const FilterGeometry &f, const CallShape *call,
     // The rows that can serve the call at all; other devices are not candidates.
     std::vector<const VariantRow *> serving;
     bool any_tuned = false;
-    std::ostringstream skipped;
     for (const VariantRow &row : variant_table()) {
-        if (row.device != device.device) continue;
-        const std::string miss = row.mismatch(f, device);
-        if (miss.empty()) {
+        if (row.serves(f, device)) {
             serving.push_back(&row);
             any_tuned |= row.tuned();
-        } else if (!row.tuned()) {
-            skipped << "skipped " << row.name << ": " << miss << "; ";
         }
     }
 
@@ -183,6 +186,10 @@ const VariantRow *select_variant(const FilterGeometry &f, const CallShape *call,
         *why = std::string(call && any_tuned ? "no tuned shape in this shape class; " : "") +
                "most specialized variant whose constraints all hold (" + row->constraints() + ")";
         return row;
+    }
+    std::ostringstream skipped;  // only now, on the error path: why each untuned variant does not serve
+    for (const VariantRow &row : variant_table()) {
+        if (row.device == device.device && !row.tuned()) skipped << "skipped " << row.name << ": " << row.mismatch(f, device) << "; ";
     }
     *why = std::string("no compiled variant serves this call on ") + to_string(device.device) + ": " + skipped.str();
     return nullptr;

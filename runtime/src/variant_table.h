@@ -63,6 +63,8 @@ struct VariantRow {
 
     int specificity() const;                     // how many constraints are fixed
     std::string constraints() const;             // human-readable
+    // Whether the variant serves `f` on `device` (cheap: asked for every row on every call).
+    bool serves(const FilterGeometry &f, const DeviceChoice &device) const;
     // Empty when the variant serves `f` on `device`; otherwise the first constraint that fails.
     std::string mismatch(const FilterGeometry &f, const DeviceChoice &device) const;
 };
