@@ -35,7 +35,9 @@ Status check_memory(const FilterGeometry &f, const Options &o, int64_t out_width
     const int64_t cm = f.channels * f.multiplier;
     int64_t floats = f.out_channels;  // bias or zero bias
     if (owns_weights) floats += f.kh * f.kw * cm + cm * f.out_channels;
-    const int64_t workers = o.num_threads > 0 ? o.num_threads : std::max(1u, std::thread::hardware_concurrency());
+    // (hardware_concurrency() reads /sys on every call: once per process is enough.)
+    static const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
     floats += cm * out_width * workers;
     const int64_t bytes = floats * static_cast<int64_t>(sizeof(float));  // each term is < 2^31 floats
     if (bytes > o.memory_limit_bytes) {
