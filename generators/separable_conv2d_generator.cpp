@@ -83,6 +83,7 @@ public:
         }
         Func padded = BoundaryConditions::constant_exterior(
             in_logical, cast(elem_type, 0), {{Expr(), Expr()}, {0, width}, {0, height}, {Expr(), Expr()}});
+        p.padded = padded;
 
         // Depthwise: out channel (c, m) of pixel (x, y) = taps of input channel c.
         p.r_kernel = RDom(0, kw, 0, kh, "r_kernel");

@@ -18,6 +18,10 @@ struct SepconvPipeline {
     // x/y = output column/row, n = batch.
     Halide::Var c{"c"}, m{"m"}, co{"co"}, x{"x"}, y{"y"}, n{"n"};
 
+    // padded(c, x, y, n): the input in NHWC order, zero outside the image. Inlined into the
+    // depthwise taps (a bounds select per tap) unless a schedule stores it.
+    Halide::Func padded;
+
     // depthwise(m, c, x, y, n): pure init to zero, one update summing over kernel taps r_kernel.
     Halide::Func depthwise;
     Halide::RDom r_kernel;  // r_kernel.x = kernel column, r_kernel.y = kernel row

@@ -70,6 +70,9 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;
     p.depthwise.compute_at(out, per_row ? yn : xo);
     schedule_depthwise_over_channels(p, t, vec);
+    if (t.pad_copy) {
+        p.padded.compute_at(out, per_row ? yn : xo).vectorize(p.c, vec, TailStrategy::GuardWithIf);
+    }
 }
 
 // NCHW: output(x, y, co, n). Channels are far apart in memory, so vectorize over output columns

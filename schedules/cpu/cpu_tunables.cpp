@@ -30,6 +30,9 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
         } else if (key == "co_outer") {
             *bad = !parse_int_in(value, 0, 1, &flag);
             t.co_outer = flag != 0;
+        } else if (key == "pad_copy") {
+            *bad = !parse_int_in(value, 0, 1, &flag);
+            t.pad_copy = flag != 0;
         } else if (key == "unroll_kernel") {
             *bad = !parse_int_in(value, 0, 1, &flag);
             t.unroll_kernel = flag != 0;
@@ -48,7 +51,7 @@ std::string Tunables::to_string() const {
     s << "co_vectors=" << co_vectors << ",co_vectors_avx512=" << co_vectors_avx512 << ",tile_x=" << tile_x
       << ",tile_x_avx512=" << tile_x_avx512 << ",lanes_avx512=" << lanes_avx512
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
-      << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
+      << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",pad_copy=" << (pad_copy ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
       << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0);
     return s.str();
 }

@@ -29,6 +29,9 @@ struct Tunables {
     int lanes_avx512 = 0;
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
     bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
+    // NHWC: copy the zero-padded input the depthwise tile reads into a scratch buffer first, so
+    // the kh x kw taps read it without a bounds select each (which adds up for 5x5 kernels).
+    bool pad_copy = false;
     // NHWC loop order: false = channel blocks inside pixel tiles (a depthwise tile serves every
     // weight block); true = pixel tiles inside channel blocks (a weight block, C x block floats,
     // serves the whole row; the depthwise result is then computed per row).
