@@ -50,6 +50,18 @@ std::vector<std::string> split(const std::string &s, char sep) {
     return out;
 }
 
+// `value` as an integer in [lo, hi]; otherwise an error naming the option `--name`.
+long long parse_integer(const std::string &name, const std::string &value, long long lo, long long hi) {
+    try {
+        size_t used = 0;
+        const long long n = std::stoll(value, &used);
+        if (used == value.size() && n >= lo && n <= hi) return n;
+    } catch (...) {
+    }
+    throw std::runtime_error("--" + name + ": expected an integer in [" + std::to_string(lo) + ", " +
+                             std::to_string(hi) + "], got '" + value + "'");
+}
+
 struct Args {
     std::map<std::string, std::string> values;
     bool retune = false;
@@ -60,15 +72,7 @@ struct Args {
     }
     long long integer(const std::string &name, long long fallback, long long lo, long long hi) const {
         const std::string v = get(name, "");
-        if (v.empty()) return fallback;
-        try {
-            size_t used = 0;
-            const long long n = std::stoll(v, &used);
-            if (used == v.size() && n >= lo && n <= hi) return n;
-        } catch (...) {
-        }
-        throw std::runtime_error("--" + name + ": expected an integer in [" + std::to_string(lo) + ", " +
-                                 std::to_string(hi) + "], got '" + v + "'");
+        return v.empty() ? fallback : parse_integer(name, v, lo, hi);
     }
 };
 
@@ -189,9 +193,7 @@ int run(int argc, char **argv) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     settings.threads = static_cast<int>(a.integer("threads", cores, 1, 1024));
     for (const std::string &t : split(a.get("report-threads", std::to_string(settings.threads)), ',')) {
-        Args one;
-        one.values["report-threads"] = t;
-        settings.report_threads.push_back(static_cast<int>(one.integer("report-threads", 1, 1, 1024)));
+        settings.report_threads.push_back(static_cast<int>(parse_integer("report-threads", t, 1, 1024)));
     }
     settings.budget.max_seconds = static_cast<double>(a.integer("budget-seconds", 60, 1, 86400));
     settings.budget.max_candidates = static_cast<int>(a.integer("max-candidates", 40, 1, 100000));
