@@ -69,6 +69,9 @@ public:
         p.fixed_kernel_h = kernel_h;
         p.fixed_kernel_w = kernel_w;
         p.fixed_multiplier = multiplier;
+        // The filter is dense (the runtime passes TF's [kh, kw, C, M] as is): with M known, one
+        // channel's taps are then a plain vector load instead of a gather with a run-time stride.
+        if (multiplier > 0) depthwise_filter.dim(1).set_stride(multiplier);
 
         const int in_c = nchw ? 2 : 0, in_w = nchw ? 0 : 1, in_h = 1 + (nchw ? 0 : 1);
         Expr channels = input.dim(in_c).extent();
@@ -81,8 +84,13 @@ public:
         } else {
             in_logical(c, x, y, n) = input(c, x, y, n);
         }
+        // Rows and columns are bounded separately, columns outermost: loop partitioning then drops the
+        // column test from the interior of a row, and the row test left is the same for the whole
+        // row (one combined test per tap would stay in every iteration).
+        Func rows_padded = BoundaryConditions::constant_exterior(
+            in_logical, cast(elem_type, 0), {{Expr(), Expr()}, {Expr(), Expr()}, {0, height}, {Expr(), Expr()}});
         Func padded = BoundaryConditions::constant_exterior(
-            in_logical, cast(elem_type, 0), {{Expr(), Expr()}, {0, width}, {0, height}, {Expr(), Expr()}});
+            rows_padded, cast(elem_type, 0), {{Expr(), Expr()}, {0, width}, {Expr(), Expr()}, {Expr(), Expr()}});
         p.padded = padded;
 
         // Depthwise: out channel (c, m) of pixel (x, y) = taps of input channel c.

@@ -30,17 +30,22 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
 }
 
 // NHWC: output(co, x, y, n). Register blocks of (co_vectors * vec) channels x tile_x pixels;
-// the depthwise tile is computed inside that nest and never written whole to memory.
+// the depthwise tile is computed inside that nest and never written whole to memory, except with
+// parallel_over=channels, where it is computed for the whole image first.
 void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     Func out = p.output;
     Var coo("coo"), coi("coi"), xo("xo"), xi("xi"), yn("yn");
     const int block = vec * t.co_vectors;
+    const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
     auto tile_output = [&](Stage s, TailStrategy tail) {
-        s.split(p.co, coo, coi, block, tail)
-            .split(p.x, xo, xi, t.tile_x, tail)
-            .fuse(p.y, p.n, yn)
-            .parallel(yn);
+        s.split(p.co, coo, coi, block, tail).split(p.x, xo, xi, t.tile_x, tail);
+        if (over_channels) {
+            // Threads take whole weight blocks; rows and pixel tiles run inside each block.
+            s.reorder(coi, xi, xo, p.y, coo, p.n).parallel(coo);
+            return;
+        }
+        s.fuse(p.y, p.n, yn).parallel(yn);
         if (t.co_outer) {
             s.reorder(coi, xi, xo, coo, yn);  // a weight block serves the whole row
         } else {
@@ -57,7 +62,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
     Func pw = p.pointwise;
-    pw.compute_at(out, t.co_outer ? xo : coo);
+    pw.compute_at(out, t.co_outer || over_channels ? xo : coo);
     pw.vectorize(p.co, vec, TailStrategy::GuardWithIf);
     pw.update()
         .reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n)
@@ -65,6 +70,18 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         .unroll(p.co)
         .unroll(p.x);
 
+    if (over_channels) {
+        // The whole image's depthwise result (and padded input), its rows shared out among the
+        // threads, before the channel blocks that all read it.
+        p.depthwise.compute_at(out, p.n);
+        schedule_depthwise_over_channels(p, t, vec);
+        p.depthwise.parallel(p.y);
+        p.depthwise.update().parallel(p.y);
+        if (t.pad_copy) {
+            p.padded.compute_at(out, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf).parallel(p.y);
+        }
+        return;
+    }
     // With co_outer the x tiles run inside each channel block, so the depthwise row is computed
     // once per row, before all of them.
     const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;

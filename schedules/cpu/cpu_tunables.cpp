@@ -23,6 +23,9 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
         } else if (key == "depthwise_at") {
             *bad = value != "xtile" && value != "row";
             t.depthwise_at = value == "row" ? DepthwiseAt::Row : DepthwiseAt::XTile;
+        } else if (key == "parallel_over") {
+            *bad = value != "rows" && value != "channels";
+            t.parallel_over = value == "channels" ? ParallelOver::Channels : ParallelOver::Rows;
         } else if (key == "nchw_co_block") {
             *bad = !parse_int_in(value, 1, 8, &t.nchw_co_block);
         } else if (key == "nchw_x_vectors") {
@@ -52,7 +55,8 @@ std::string Tunables::to_string() const {
       << ",tile_x_avx512=" << tile_x_avx512 << ",lanes_avx512=" << lanes_avx512
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
       << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",pad_copy=" << (pad_copy ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
-      << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0);
+      << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0)
+      << ",parallel_over=" << (parallel_over == ParallelOver::Channels ? "channels" : "rows");
     return s.str();
 }
 

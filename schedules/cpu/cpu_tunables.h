@@ -17,6 +17,14 @@ enum class DepthwiseAt {
     Row,    // once per output row, all channels
 };
 
+// What the NHWC output's parallel loop runs over.
+enum class ParallelOver {
+    Rows,      // output rows (x batch): each thread computes its rows' depthwise rows itself
+    Channels,  // output-channel blocks: the depthwise result of the whole image is computed first
+               // (its rows in parallel), then each thread takes whole weight blocks. For small
+               // images (7x7, 14x14) that have too few rows to share out evenly.
+};
+
 struct Tunables {
     int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..8)
     // The same on AVX-512 targets, which have 32 vector registers instead of 16; 0 = co_vectors.
@@ -36,11 +44,12 @@ struct Tunables {
     // weight block); true = pixel tiles inside channel blocks (a weight block, C x block floats,
     // serves the whole row; the depthwise result is then computed per row).
     bool co_outer = false;
+    ParallelOver parallel_over = ParallelOver::Rows;
     // NCHW register block: output channels x vectors of output columns.
     int nchw_co_block = 4;   // (range 1..8)
     int nchw_x_vectors = 2;  // (range 1..4)
 
-    // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,unroll_kernel=0,nchw_co_block=4,nchw_x_vectors=2"
+    // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,parallel_over=channels"
     // over the values already in *out. Returns false and fills `error` on an unknown key or an
     // out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);

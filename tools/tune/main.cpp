@@ -24,6 +24,7 @@ const char *kUsage =
     "                    [--target host|HALIDE_TARGET] [--threads N] [--report-threads N[,N...]]\n"
     "                    [--budget-seconds S] [--max-candidates N] [--seed N]\n"
     "                    [--baselines NAME[,NAME...]|none] [--tunables K=V,...] [--retune]\n"
+    "                    [--verbose]\n"
     "  Tunes every layer of the lists (default: bench/layers.csv) not yet in the database and\n"
     "  saves the database after each layer; rerun to continue, Ctrl-C leaves it valid.\n"
     "  --target host (the default) is the best of the build's targets that this machine runs.\n"
@@ -31,7 +32,8 @@ const char *kUsage =
     "  --tunables: a configuration to measure right after the default (with --max-candidates 2:\n"
     "              only that one, against the default).\n"
     "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
-    "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n";
+    "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n"
+    "  --verbose: one line per candidate with its GFLOP/s in the search.\n";
 
 std::atomic<bool> g_stop{false};
 
@@ -64,7 +66,7 @@ long long parse_integer(const std::string &name, const std::string &value, long 
 
 struct Args {
     std::map<std::string, std::string> values;
-    bool retune = false;
+    bool retune = false, verbose = false;
 
     std::string get(const std::string &name, const std::string &fallback) const {
         auto it = values.find(name);
@@ -82,8 +84,8 @@ Args parse_args(int argc, char **argv) {
     Args a;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
-        if (arg == "--retune") {
-            a.retune = true;
+        if (arg == "--retune" || arg == "--verbose") {
+            (arg == "--retune" ? a.retune : a.verbose) = true;
             continue;
         }
         if (arg == "--help" || arg == "-h") throw std::runtime_error("");
@@ -199,6 +201,7 @@ int run(int argc, char **argv) {
     settings.budget.max_candidates = static_cast<int>(a.integer("max-candidates", 40, 1, 100000));
     settings.seed = static_cast<uint64_t>(a.integer("seed", 1, 0, 1LL << 62));
     settings.try_first = a.get("tunables", "");
+    settings.verbose = a.verbose;
     const std::string baselines =
         a.get("baselines", settings.family == "gpu" ? "Anderson2021" : "Adams2019,Mullapudi2016");
     if (baselines != "none") settings.autoschedulers = split(baselines, ',');

@@ -123,6 +123,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         space, starts, settings.budget, settings.seed,
         [&](const Point &p) {
             const double g = evaluate(Schedule{space.text(p), ""}, nullptr);
+            if (settings.verbose) progress.print("  " + fixed1(g) + " GFLOP/s  " + space.text(p));
             progress.update(++evaluated, settings.budget.max_candidates, std::max(g, 0.0), space.text(p));
             return g;
         },

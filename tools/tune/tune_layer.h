@@ -24,6 +24,7 @@ struct TuneSettings {
     uint64_t seed = 1;
     std::string machine;  // CPU model, cores and target, for the database
     std::string try_first;  // a configuration to measure right after the default (--tunables)
+    bool verbose = false;   // a log line per candidate (--verbose)
 };
 
 // Tunes `key` (serving the model layers `names`); `existing` are configurations already in the
