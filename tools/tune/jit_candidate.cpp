@@ -215,8 +215,7 @@ bool Candidate::time(LayerData &d, int threads, int samples, double min_sample_s
         }
         per_run.push_back(seconds_since(start) / runs);
     }
-    std::sort(per_run.begin(), per_run.end());
-    *seconds = per_run[per_run.size() / 2];
+    *seconds = *std::min_element(per_run.begin(), per_run.end());
     return true;
 }
 

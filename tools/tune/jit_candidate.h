@@ -46,7 +46,9 @@ public:
     bool run(LayerData &data, int threads, std::string *error, bool copy_back = true);
     // Whether data.output matches data.reference within the tests' tolerance; `error` says where not.
     static bool matches_reference(const LayerData &data, std::string *error);
-    // Median seconds per run over `samples` samples of at least `min_sample_seconds` each.
+    // Seconds per run of the fastest of `samples` samples of at least `min_sample_seconds` each. On a
+    // shared machine, noise only ever slows a sample down: the fastest is what the code itself does,
+    // where a median still moves with a burst of load that covers half the samples.
     bool time(LayerData &data, int threads, int samples, double min_sample_seconds, double *seconds,
               std::string *error);
 

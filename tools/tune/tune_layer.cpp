@@ -96,7 +96,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         auto c = Candidate::compile(data, settings.target, settings.family, schedule, settings.threads, &why);
         double seconds = 0;
         if (c && c->run(data, settings.threads, &why) && Candidate::matches_reference(data, &why) &&
-            c->time(data, settings.threads, 3, 0.02, &seconds, &why)) {
+            c->time(data, settings.threads, 5, 0.01, &seconds, &why)) {
             if (kept) *kept = std::move(c);
             return data.flops / seconds * 1e-9;
         }
