@@ -173,6 +173,37 @@ TEST(BadInput, LayerCreateRespectsTheMemoryLimit) {
     EXPECT_EQ(layer, nullptr);
 }
 
+// A variant whose threads split the output channels computes the depthwise result of the whole
+// image first: the memory limit counts that scratch (all rows), not one row per thread.
+TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
+    std::string channels_variant;
+    for (const sepconv::VariantInfo &v : sepconv::variants()) {
+        if (v.device == sepconv::Device::kCpu && v.tunables.find("parallel_over=channels") != std::string::npos &&
+            v.constraints.find("kernel 3x3, stride 1x1, dilation 1x1, multiplier 1") != std::string::npos) {
+            channels_variant = v.name;
+        }
+    }
+    if (channels_variant.empty()) {
+        GTEST_SKIP() << "this build has no 3x3 stride-1 variant with parallel_over=channels (it comes from the "
+                        "tuned database; SEPCONV_TUNED_DB is empty in this build?)";
+    }
+    // 1x9x8x16 input, Cout 20, one thread: one scratch row is 16 * 8 floats, the image 9 times that.
+    // Bias 20 + one row 128 = 592 bytes; bias 20 + the image 1152 = 4688 bytes.
+    std::vector<float> input(9 * 8 * 16, 0.5f), dwf(3 * 3 * 16, 0.25f), pwf(16 * 20, 0.125f), out(9 * 8 * 20);
+    sepconv::Options o;
+    o.num_threads = 1;
+    o.memory_limit_bytes = 1000;
+    auto run = [&](const std::string &variant) {
+        o.variant = variant;
+        return sepconv::separable_conv2d({input.data(), {1, 9, 8, 16}}, {dwf.data(), {3, 3, 16, 1}},
+                                         {pwf.data(), {1, 1, 16, 20}}, o, {out.data(), {1, 9, 8, 20}});
+    };
+    sepconv::Status s = run(channels_variant);
+    EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << channels_variant;
+    EXPECT_NE(s.message.find("4688 bytes"), std::string::npos) << s.message;
+    EXPECT_TRUE(run("f32_sepconv_nhwc_k3x3_s1_d1_m1").ok());  // row scratch: within the limit
+}
+
 TEST(BadInput, LayerRunChecksTheInput) {
     Call c;
     std::unique_ptr<sepconv::Layer> layer;

@@ -3,6 +3,7 @@
 #include "sepconv/sepconv.h"
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "conv_geometry.h"
@@ -30,15 +31,21 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 
 // The memory the library allocates itself, checked against Options::memory_limit_bytes before
 // anything is allocated: the weight copies a Layer owns, a zero bias when the caller has none, and
-// Halide's depthwise scratch (at most one output row of C*M channels per worker thread).
-Status check_memory(const FilterGeometry &f, const Options &o, int64_t out_width, bool owns_weights) {
+// Halide's depthwise scratch: one output row of C*M channels per worker thread, or the whole image
+// for a variant whose threads split the output channels (parallel_over=channels). `g` and `variant`
+// are null before the input is known (Layer::create).
+Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
+                    const internal::VariantRow *variant, bool owns_weights) {
     const int64_t cm = f.channels * f.multiplier;
     int64_t floats = f.out_channels;  // bias or zero bias
     if (owns_weights) floats += f.kh * f.kw * cm + cm * f.out_channels;
-    // (hardware_concurrency() reads /sys on every call: once per process is enough.)
-    static const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
-    const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
-    floats += cm * out_width * workers;
+    if (g != nullptr) {
+        // (hardware_concurrency() reads /sys on every call: once per process is enough.)
+        static const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+        const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
+        const bool whole_image = variant != nullptr && std::strstr(variant->tunables, "parallel_over=channels");
+        floats += cm * g->out_width * (whole_image ? g->out_height : workers);
+    }
     const int64_t bytes = floats * static_cast<int64_t>(sizeof(float));  // each term is < 2^31 floats
     if (bytes > o.memory_limit_bytes) {
         return Status::InvalidArgument("this call needs about " + std::to_string(bytes) +
@@ -122,12 +129,11 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
         return Status::InvalidArgument("output must not overlap input (in-place is not supported)");
     }
 
-    s = check_memory(f, options, g.out_width, /*owns_weights=*/false);
-    if (!s.ok()) return s;
-
     const internal::VariantRow *variant = nullptr;
     std::string why;
     s = pick_variant(f, &g, options, input.memory, output.memory, &variant, &why);
+    if (!s.ok()) return s;
+    s = check_memory(f, options, &g, variant, /*owns_weights=*/false);
     if (!s.ok()) return s;
 
     std::vector<float> zero_bias;
@@ -214,7 +220,7 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     s = pick_variant(impl->geometry, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
-    s = check_memory(f, options, /*out_width=*/0, /*owns_weights=*/true);
+    s = check_memory(f, options, /*g=*/nullptr, /*variant=*/nullptr, /*owns_weights=*/true);
     if (!s.ok()) return s;
     impl->depthwise.assign(depthwise_filter.data,
                            depthwise_filter.data + f.kh * f.kw * f.channels * f.multiplier);
