@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include "layer_list.h"
@@ -137,6 +138,15 @@ void bench_naive(benchmark::State &state, const LayerData *d) {
 
 int main(int argc, char **argv) {
     benchmark::Initialize(&argc, argv);
+    // SEPCONV_MAX_TARGET caps sepconv's ISA dispatch (e.g. x86-64-linux-avx2-fma, to measure an AVX2
+    // machine's code on an AVX-512 one; tools/bench_report.py --isa avx2 sets it).
+    if (const char *target = std::getenv("SEPCONV_MAX_TARGET")) {
+        sepconv::Status capped = sepconv::set_max_target(target);
+        if (!capped.ok()) {
+            std::fprintf(stderr, "bench_sepconv: SEPCONV_MAX_TARGET: %s\n", capped.message.c_str());
+            return 1;
+        }
+    }
     std::vector<sepconv::tools::ModelLayer> layers;
     sepconv::Status s = sepconv::tools::load_layer_list("", &layers);
     if (!s.ok()) {

@@ -8,10 +8,16 @@ The raw Google Benchmark JSON is saved next to the table.
 
     .venv/bin/python tools/bench_report.py [--bench build/release/bench/bench_sepconv]
         [--repetitions 5] [--min-time 0.2] [--out build/release/bench/report.json] [--filter REGEX]
+        [--isa native|avx2]
+
+--isa avx2 measures an AVX2 machine's code on an AVX-512 one: sepconv's dispatch is capped at
+AVX2+FMA (SEPCONV_MAX_TARGET) and oneDNN's JIT at AVX2 (DNNL_MAX_CPU_ISA, ONEDNN_MAX_CPU_ISA).
+XNNPACK has no such cap and runs its best code. The FMA peak is 256-bit FMAs either way.
 """
 import argparse
 import json
 import math
+import os
 import re
 import statistics
 import subprocess
@@ -26,13 +32,18 @@ def main():
     p.add_argument("--out", default="build/release/bench/report.json")
     p.add_argument("--filter", default="^(sepconv|onednn|xnnpack)/", help="benchmarks to run (regex)")
     p.add_argument("--layers", default="bench/layers.csv", help="the layer list, for the row order")
+    p.add_argument("--isa", choices=("native", "avx2"), default="native",
+                   help="native: each library's best code here; avx2: sepconv and oneDNN capped at AVX2")
     args = p.parse_args()
+    env = dict(os.environ)
+    if args.isa == "avx2":
+        env.update(SEPCONV_MAX_TARGET="x86-64-linux-avx2-fma", DNNL_MAX_CPU_ISA="AVX2", ONEDNN_MAX_CPU_ISA="AVX2")
 
     cmd = [args.bench, f"--benchmark_filter={args.filter}", f"--benchmark_repetitions={args.repetitions}",
            f"--benchmark_min_time={args.min_time}", "--benchmark_enable_random_interleaving=true",
            "--benchmark_format=json", f"--benchmark_out={args.out}", "--benchmark_out_format=json"]
     print("running: " + " ".join(cmd), file=sys.stderr)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
     with open(args.out) as f:

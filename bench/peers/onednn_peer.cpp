@@ -81,10 +81,26 @@ std::unique_ptr<Peer> make_onednn_peer(const PeerLayer &l, int threads, std::str
     }
 }
 
+// The ISA oneDNN's JIT kernels use: the machine's best, or less when the environment caps it
+// (DNNL_MAX_CPU_ISA / ONEDNN_MAX_CPU_ISA, as tools/bench_report.py --isa avx2 does).
+std::string onednn_isa() {
+    switch (dnnl_get_effective_cpu_isa()) {
+        case dnnl_cpu_isa_sse41: return "sse41";
+        case dnnl_cpu_isa_avx: return "avx";
+        case dnnl_cpu_isa_avx2: return "avx2";
+        case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+        case dnnl_cpu_isa_avx512_core: return "avx512_core";
+        case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+        case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+        case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+        default: return "isa " + std::to_string(static_cast<int>(dnnl_get_effective_cpu_isa()));
+    }
+}
+
 std::string onednn_version() {
     const dnnl_version_t *v = dnnl_version();
     return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch) +
-           " (" + (v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : "other CPU runtime") + ")";
+           " (" + (v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : "other CPU runtime") + ", " + onednn_isa() + ")";
 }
 
 }  // namespace sepconv_bench
