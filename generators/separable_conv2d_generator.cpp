@@ -111,7 +111,10 @@ public:
         // channel (those values are never stored); clamping the filter read keeps them in bounds.
         const int out_c = nchw ? 2 : 0;
         Expr co_read = std::string(target_family) == "gpu" ? min(co, output.dim(out_c).extent() - 1) : Expr(co);
-        p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * pointwise_filter(co_read, rc * mult + rm);
+        Var k("k");
+        p.pointwise_weights = Func("pointwise_weights");
+        p.pointwise_weights(co, k) = pointwise_filter(co_read, k);
+        p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * p.pointwise_weights(co, rc * mult + rm);
 
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them.
         Expr v = p.pointwise(co, x, y, n) + bias(co);

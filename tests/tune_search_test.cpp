@@ -78,8 +78,10 @@ TEST(TuneSearch, NeverEvaluatesAnInvalidPoint) {
 TEST(TuneSearch, PointOfFillsLeftOutKnobsWithTheDefaults) {
     const TuningSpace space = synthetic_space();
     Point p;
-    ASSERT_TRUE(point_of(space, "b=3,unrelated=9", &p));
+    std::vector<std::string> ignored;
+    ASSERT_TRUE(point_of(space, "b=3,unrelated=9", &p, &ignored));
     EXPECT_EQ(p, (Point{0, 3, 0}));
+    EXPECT_EQ(ignored, (std::vector<std::string>{"unrelated"}));
     EXPECT_FALSE(point_of(space, "a=8", &p)) << "8 is outside a's range";
     EXPECT_EQ(space.text(Point{1, 2, 3}), "a=1,b=2,c=3");
 }

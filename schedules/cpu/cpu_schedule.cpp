@@ -70,6 +70,12 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         .unroll(p.co)
         .unroll(p.x);
 
+    // One weight block stored contiguously (C*M rows of `block` floats) once per block, where the
+    // pixel tiles run inside the channel blocks; elsewhere a block serves one tile only.
+    if (t.pack_weights && (t.co_outer || over_channels)) {
+        p.pointwise_weights.compute_at(out, coo).vectorize(p.co, vec, TailStrategy::GuardWithIf);
+    }
+
     if (over_channels) {
         // The whole image's depthwise result (and padded input), its rows shared out among the
         // threads, before the channel blocks that all read it.

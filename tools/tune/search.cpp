@@ -82,18 +82,22 @@ SearchResult hill_climb(const TuningSpace &space, const std::vector<Point> &star
     return r;
 }
 
-bool point_of(const TuningSpace &space, const std::string &tunables, Point *point) {
+bool point_of(const TuningSpace &space, const std::string &tunables, Point *point,
+              std::vector<std::string> *ignored) {
     Point p = space.defaults;  // knobs the text leaves out keep the defaults, as in the generator
     std::string error;
     parse_tunables_text(
         tunables,
         [&](const std::string &key, const std::string &value, bool *) {
+            bool known = false;
             for (size_t k = 0; k < space.knobs.size(); ++k) {
                 if (space.knobs[k].name != key) continue;
+                known = true;
                 const auto &v = space.knobs[k].values;
                 auto it = std::find(v.begin(), v.end(), value);
                 p[k] = it == v.end() ? -1 : static_cast<int>(it - v.begin());
             }
+            if (!known && ignored) ignored->push_back(key);
             return true;
         },
         &error);

@@ -39,8 +39,10 @@ SearchResult hill_climb(const TuningSpace &space, const std::vector<Point> &star
                         const std::function<bool()> &stop);
 
 // The point of `space` for a tunables string: knobs it sets take those values, knobs it leaves out
-// the defaults (as the generator does), keys outside the space are ignored; false when it sets a
+// the defaults (as the generator does), keys outside the space are ignored (a database entry tuned
+// for another ISA sets that ISA's knobs) and named in `ignored` when given; false when it sets a
 // knob of the space to a value outside its range.
-bool point_of(const TuningSpace &space, const std::string &tunables, Point *point);
+bool point_of(const TuningSpace &space, const std::string &tunables, Point *point,
+              std::vector<std::string> *ignored = nullptr);
 
 }  // namespace sepconv::tune

@@ -108,8 +108,11 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     std::vector<Point> starts;
     if (!settings.try_first.empty()) {
         Point p;
-        if (!point_of(space, settings.try_first, &p)) {
-            *error = "--tunables '" + settings.try_first + "' is not a point of the " + settings.family + " space";
+        std::vector<std::string> ignored;
+        if (!point_of(space, settings.try_first, &p, &ignored) || !ignored.empty()) {
+            // A key the space does not search would be measured as its default: refuse it instead.
+            *error = "--tunables '" + settings.try_first + "' is not a point of the " + settings.family + " space for " +
+                     settings.target.to_string() + (ignored.empty() ? "" : " (not searched here: " + ignored[0] + ")");
             return false;
         }
         starts.push_back(p);
