@@ -32,8 +32,9 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 // The memory the library allocates itself, checked against Options::memory_limit_bytes before
 // anything is allocated: the weight copies a Layer owns, a zero bias when the caller has none, and
 // Halide's depthwise scratch: one output row of C*M channels per worker thread, or the whole image
-// for a variant whose threads split the output channels (parallel_over=channels). `g` and `variant`
-// are null before the input is known (Layer::create).
+// for a variant whose threads split the output channels (parallel_over=channels); and with
+// pack_weights, one packed block of the pointwise weights per worker (C*M rows of at most 8
+// vectors of 16 channels). `g` and `variant` are null before the input is known (Layer::create).
 Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
                     const internal::VariantRow *variant, bool owns_weights) {
     const int64_t cm = f.channels * f.multiplier;
@@ -45,6 +46,9 @@ Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometr
         const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
         const bool whole_image = variant != nullptr && std::strstr(variant->tunables, "parallel_over=channels");
         floats += cm * g->out_width * (whole_image ? g->out_height : workers);
+        if (variant != nullptr && std::strstr(variant->tunables, "pack_weights=1")) {
+            floats += cm * std::min<int64_t>(f.out_channels, 8 * 16) * workers;
+        }
     }
     const int64_t bytes = floats * static_cast<int64_t>(sizeof(float));  // each term is < 2^31 floats
     if (bytes > o.memory_limit_bytes) {
