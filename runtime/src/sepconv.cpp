@@ -3,7 +3,6 @@
 #include "sepconv/sepconv.h"
 
 #include <algorithm>
-#include <cstring>
 #include <thread>
 
 #include "conv_geometry.h"
@@ -44,9 +43,9 @@ Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometr
         // (hardware_concurrency() reads /sys on every call: once per process is enough.)
         static const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
         const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
-        const bool whole_image = variant != nullptr && std::strstr(variant->tunables, "parallel_over=channels");
+        const bool whole_image = variant != nullptr && variant->whole_image_scratch;
         floats += cm * g->out_width * (whole_image ? g->out_height : workers);
-        if (variant != nullptr && std::strstr(variant->tunables, "pack_weights=1")) {
+        if (variant != nullptr && variant->packs_weights) {
             floats += cm * std::min<int64_t>(f.out_channels, 8 * 16) * workers;
         }
     }

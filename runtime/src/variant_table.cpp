@@ -17,11 +17,14 @@ constexpr Device CPU = Device::kCpu, CUDA = Device::kCuda, OPENCL = Device::kOpe
 std::vector<VariantRow> build_table() {
     std::vector<VariantRow> rows = {
 #define SEPCONV_VARIANT(name, layout, kh, kw, sh, sw, dh, dw, m, device, cc, max_dw, tunables, tuned_shapes, origin) \
-    VariantRow{#name, layout, kh, kw, sh, sw, dh, dw, m, device, cc, max_dw, tunables, tuned_shapes, origin, &name, {}},
+    VariantRow{#name, layout, kh, kw, sh, sw, dh, dw, m, device, cc, max_dw, tunables, tuned_shapes, origin, &name},
 #include "sepconv_variant_rows.inc"
 #undef SEPCONV_VARIANT
     };
     for (VariantRow &row : rows) {
+        const std::string tunables = row.tunables;
+        row.whole_image_scratch = tunables.find("parallel_over=channels") != std::string::npos;
+        row.packs_weights = tunables.find("pack_weights=1") != std::string::npos;
         std::stringstream keys(row.tuned_shapes_text);
         std::string text, error;
         while (keys >> text) {

@@ -58,6 +58,9 @@ struct VariantRow {
     const char *origin;             // tuned variants: the database and layers they came from
     VariantFn fn;
     std::vector<TunedShape> tuned_shapes;  // parsed from tuned_shapes_text
+    // Read from `tunables` once, for the runtime's memory estimate: the depthwise scratch holds the
+    // whole image (parallel_over=channels), a packed weight block per worker (pack_weights=1).
+    bool whole_image_scratch = false, packs_weights = false;
 
     bool tuned() const { return !tuned_shapes.empty(); }
 

@@ -4,6 +4,7 @@ namespace sepconv::cpu {
 namespace {
 
 using Halide::Func;
+using Halide::LoopLevel;
 using Halide::Stage;
 using Halide::TailStrategy;
 using Halide::Var;
@@ -76,25 +77,19 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         p.pointwise_weights.compute_at(out, coo).vectorize(p.co, vec, TailStrategy::GuardWithIf);
     }
 
+    // Where the depthwise result (and the stored padded input) is computed. With parallel_over=channels:
+    // for the whole image, its rows shared out among the threads, before the channel blocks that all
+    // read it. Otherwise with co_outer the x tiles run inside each channel block, so the depthwise
+    // row is computed once per row, before all of them.
+    const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;
+    const LoopLevel dw_at = over_channels ? LoopLevel(out, p.n) : LoopLevel(out, per_row ? yn : xo);
+    p.depthwise.compute_at(dw_at);
+    schedule_depthwise_over_channels(p, t, vec);
+    if (t.pad_copy) p.padded.compute_at(dw_at).vectorize(p.c, vec, TailStrategy::GuardWithIf);
     if (over_channels) {
-        // The whole image's depthwise result (and padded input), its rows shared out among the
-        // threads, before the channel blocks that all read it.
-        p.depthwise.compute_at(out, p.n);
-        schedule_depthwise_over_channels(p, t, vec);
         p.depthwise.parallel(p.y);
         p.depthwise.update().parallel(p.y);
-        if (t.pad_copy) {
-            p.padded.compute_at(out, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf).parallel(p.y);
-        }
-        return;
-    }
-    // With co_outer the x tiles run inside each channel block, so the depthwise row is computed
-    // once per row, before all of them.
-    const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;
-    p.depthwise.compute_at(out, per_row ? yn : xo);
-    schedule_depthwise_over_channels(p, t, vec);
-    if (t.pad_copy) {
-        p.padded.compute_at(out, per_row ? yn : xo).vectorize(p.c, vec, TailStrategy::GuardWithIf);
+        if (t.pad_copy) p.padded.parallel(p.y);
     }
 }
 
