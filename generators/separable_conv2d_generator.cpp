@@ -4,7 +4,9 @@
 // Shape contract (Halide dimension 0 is the innermost, i.e. the last TF dimension):
 //   input             NHWC: (C, W, H, N)          NCHW: (W, H, C, N)
 //   depthwise_filter  TF [kh, kw, C, M]  ->  (M, C, kw, kh)
-//   pointwise_filter  TF [1, 1, C*M, Cout] -> (Cout, C*M)   (the two unit dimensions dropped)
+//   pointwise_filter  TF [1, 1, C*M, Cout], packed by the runtime in blocks of kPackedWeightsBlock
+//                     output channels (packed_weights.h): (b, k, j) = TF[0, 0, k, j*B + b], zero
+//                     past Cout; extents (B, C*M, ceil(Cout / B))
 //   bias              (Cout)                    zeros when the caller has no bias
 //   output            NHWC: (Cout, Wo, Ho, N)     NCHW: (Wo, Ho, Cout, N)
 // Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
@@ -12,6 +14,7 @@
 // Every variant has this same signature; a specialized variant requires (and exploits) fixed
 // values for some scalars and filter extents. The runtime checks all of this before calling.
 #include "Halide.h"
+#include "packed_weights.h"
 #include "sepconv_pipeline.h"
 #include "arm/arm_schedule.h"
 #include "gpu/gpu_schedule.h"
@@ -36,7 +39,7 @@ public:
 
     Input<Buffer<void, 4>> input{"input"};
     Input<Buffer<void, 4>> depthwise_filter{"depthwise_filter"};
-    Input<Buffer<void, 2>> pointwise_filter{"pointwise_filter"};
+    Input<Buffer<void, 3>> pointwise_filter{"pointwise_filter"};
     Input<Buffer<void, 1>> bias{"bias"};
     Input<int32_t> stride_h{"stride_h_in"}, stride_w{"stride_w_in"};
     Input<int32_t> dilation_h{"dilation_h_in"}, dilation_w{"dilation_w_in"};
@@ -72,6 +75,11 @@ public:
         // The filter is dense (the runtime passes TF's [kh, kw, C, M] as is): with M known, one
         // channel's taps are then a plain vector load instead of a gather with a run-time stride.
         if (multiplier > 0) depthwise_filter.dim(1).set_stride(multiplier);
+        // Every buffer starts at 0 (the runtime wraps dense tensors): output-channel blocks then start
+        // at multiples of the block size, which is what keeps a vector of channels inside one packed
+        // block of the pointwise filter (a dense load, not a gather).
+        for (int d = 0; d < 4; ++d) output.dim(d).set_min(0);
+        for (int d = 0; d < 3; ++d) pointwise_filter.dim(d).set_min(0);
 
         const int in_c = nchw ? 2 : 0, in_w = nchw ? 0 : 1, in_h = 1 + (nchw ? 0 : 1);
         Expr channels = input.dim(in_c).extent();
@@ -113,7 +121,13 @@ public:
         Expr co_read = std::string(target_family) == "gpu" ? min(co, output.dim(out_c).extent() - 1) : Expr(co);
         Var k("k");
         p.pointwise_weights = Func("pointwise_weights");
-        p.pointwise_weights(co, k) = pointwise_filter(co_read, k);
+        // A vector of output channels that starts at a multiple of its width lies within one packed block
+        // (every vector width divides kPackedWeightsBlock), so it is one dense load.
+        // A schedule may compute a whole register block past the last output channel (values never
+        // stored): the block index is clamped to the last packed block, so those reads stay in bounds.
+        Expr last_block = pointwise_filter.dim(2).extent() - 1;
+        p.pointwise_weights(co, k) =
+            pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block));
         p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * p.pointwise_weights(co, rc * mult + rm);
 
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them.
@@ -155,10 +169,13 @@ private:
         add_requirement(depthwise_filter.dim(0).extent() == mult &&
                             depthwise_filter.dim(2).extent() == kw && depthwise_filter.dim(3).extent() == kh,
                         "depthwise_filter extents do not match this variant");
+        Expr out_channels = output.dim(out_c).extent();
+        add_requirement(pointwise_filter.dim(0).extent() == kPackedWeightsBlock,
+                        "pointwise_filter must be packed in blocks of ", kPackedWeightsBlock, " output channels");
         add_requirement(pointwise_filter.dim(1).extent() == channels * mult,
                         "pointwise_filter rows must equal C * M");
-        add_requirement(pointwise_filter.dim(0).extent() == output.dim(out_c).extent(),
-                        "pointwise_filter columns must equal output channels");
+        add_requirement(pointwise_filter.dim(2).extent() == (out_channels + kPackedWeightsBlock - 1) / kPackedWeightsBlock,
+                        "pointwise_filter must hold ceil(output channels / ", kPackedWeightsBlock, ") blocks");
         add_requirement(bias.dim(0).extent() == output.dim(out_c).extent(), "bias must have Cout entries");
         for (auto [fixed, runtime] : {std::pair<int, Expr>{stride_h_fixed, stride_h},
                                       {stride_w_fixed, stride_w},

@@ -26,10 +26,8 @@ struct SepconvPipeline {
     Halide::Func depthwise;
     Halide::RDom r_kernel;  // r_kernel.x = kernel column, r_kernel.y = kernel row
 
-    // pointwise_weights(co, k): the pointwise filter, row k = c * M + m. Inlined into the pointwise
-    // sum unless a schedule stores it (pack_weights): a stored block of output channels is
-    // contiguous, where the filter's rows are Cout floats apart (4 KiB at Cout = 1024: a new page
-    // and the same few cache sets for every row).
+    // pointwise_weights(co, k): the pointwise filter, row k = c * M + m, read from the runtime's
+    // packed layout (packed_weights.h). Inlined into the pointwise sum.
     Halide::Func pointwise_weights;
 
     // pointwise(co, x, y, n): pure init to zero, one update summing over r_channel (m inner, c outer).

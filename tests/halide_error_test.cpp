@@ -5,6 +5,7 @@
 
 #include "conv_geometry.h"
 #include "halide_call.h"
+#include "packed_pointwise.h"
 #include "support/tester.h"
 #include "variant_table.h"
 
@@ -36,7 +37,8 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     // C * M" fails inside the generated code.
     sepconv::internal::ConvGeometry lie = g;
     lie.f.multiplier = 2;  // the depthwise filter is described as [3, 3, 4, 2]: twice its real size
-    std::vector<float> big_dw(t.dwf.size() * 2), big_pw(t.pwf.size() * 2), bias(k.cout, 0.f);
+    std::vector<float> big_dw(t.dwf.size() * 2), bias(k.cout, 0.f);
+    std::vector<float> big_pw(sepconv::internal::packed_pointwise_floats(8, k.cout));
     std::vector<float> out(t.expected.size() * 2, 7.f);
     sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(),
                                      out.data(), sepconv::Activation::kNone, 0};
@@ -50,7 +52,8 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
 
     // The process is still healthy: the honest call works.
     std::vector<float> good(t.expected.size());
-    args = {t.input.data(), t.dwf.data(), t.pwf.data(), bias.data(), good.data(), sepconv::Activation::kNone, 0};
+    const std::vector<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
+    args = {t.input.data(), t.dwf.data(), packed.data(), bias.data(), good.data(), sepconv::Activation::kNone, 0};
     s = sepconv::internal::call_variant(*row, g, args);
     ASSERT_TRUE(s.ok()) << s.message;
     EXPECT_TRUE(all_close(t.expected, good));
@@ -73,7 +76,8 @@ TEST(HalideErrors, ACudaVariantWithoutAGpuReturnsAnError) {
     }
     if (cuda_row == nullptr) GTEST_SKIP() << "this build has no CUDA variants (SEPCONV_GPU=OFF)";
     std::vector<float> bias(k.cout, 0.f), out(t.expected.size(), 3.f);
-    sepconv::internal::CallArgs args{t.input.data(), t.dwf.data(), t.pwf.data(), bias.data(),
+    const std::vector<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
+    sepconv::internal::CallArgs args{t.input.data(), t.dwf.data(), packed.data(), bias.data(),
                                      out.data(), sepconv::Activation::kNone, 0};
     sepconv::Status s = sepconv::internal::call_variant(*cuda_row, g, args);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);

@@ -139,7 +139,8 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     const FilterGeometry &f = g.f;
     HalideTensor input(args.input, input_shape(g));
     HalideTensor depthwise(args.depthwise_filter, {f.kh, f.kw, f.channels, f.multiplier});
-    HalideTensor pointwise(args.pointwise_filter, {f.channels * f.multiplier, f.out_channels});
+    HalideTensor pointwise(args.pointwise_filter,
+                           {packed_pointwise_blocks(f.out_channels), f.channels * f.multiplier, kPackedWeightsBlock});
     HalideTensor bias(args.bias, {f.out_channels});
     HalideTensor output(args.output, g.output_shape());
 

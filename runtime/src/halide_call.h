@@ -4,6 +4,7 @@
 #pragma once
 
 #include "conv_geometry.h"
+#include "packed_pointwise.h"
 #include "variant_table.h"
 
 namespace sepconv::internal {
@@ -11,7 +12,7 @@ namespace sepconv::internal {
 struct CallArgs {
     const float *input;
     const float *depthwise_filter;  // TF layout [kh, kw, C, M]
-    const float *pointwise_filter;  // TF layout [1, 1, C*M, Cout]
+    const float *pointwise_filter;  // packed (packed_pointwise.h), not TF's layout
     const float *bias;              // Cout entries, never null (zeros when the caller has none)
     float *output;
     Activation activation;

@@ -8,6 +8,7 @@
 #include "conv_geometry.h"
 #include "gpu_probe.h"
 #include "halide_call.h"
+#include "packed_pointwise.h"
 #include "variant_table.h"
 
 namespace sepconv {
@@ -29,25 +30,21 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 }
 
 // The memory the library allocates itself, checked against Options::memory_limit_bytes before
-// anything is allocated: the weight copies a Layer owns, a zero bias when the caller has none, and
-// Halide's depthwise scratch: one output row of C*M channels per worker thread, or the whole image
-// for a variant whose threads split the output channels (parallel_over=channels); and with
-// pack_weights, one packed block of the pointwise weights per worker (C*M rows of at most 8
-// vectors of 16 channels). `g` and `variant` are null before the input is known (Layer::create).
+// anything is allocated: `weight_floats` of weight copies (a Layer's own copies, or the one-shot
+// call's packed pointwise filter), a zero bias when the caller has none, and Halide's depthwise
+// scratch: one output row of C*M channels per worker thread, or the whole image for a variant
+// whose threads split the output channels (parallel_over=channels). `g` and `variant` are null
+// before the input is known (Layer::create).
 Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
-                    const internal::VariantRow *variant, bool owns_weights) {
+                    const internal::VariantRow *variant, int64_t weight_floats) {
     const int64_t cm = f.channels * f.multiplier;
-    int64_t floats = f.out_channels;  // bias or zero bias
-    if (owns_weights) floats += f.kh * f.kw * cm + cm * f.out_channels;
+    int64_t floats = f.out_channels + weight_floats;  // bias or zero bias, and the weight copies
     if (g != nullptr) {
         // (hardware_concurrency() reads /sys on every call: once per process is enough.)
         static const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
         const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
         const bool whole_image = variant != nullptr && variant->whole_image_scratch;
         floats += cm * g->out_width * (whole_image ? g->out_height : workers);
-        if (variant != nullptr && variant->packs_weights) {
-            floats += cm * std::min<int64_t>(f.out_channels, 8 * 16) * workers;
-        }
     }
     const int64_t bytes = floats * static_cast<int64_t>(sizeof(float));  // each term is < 2^31 floats
     if (bytes > o.memory_limit_bytes) {
@@ -118,9 +115,11 @@ Status pick_variant(const FilterGeometry &f, const ConvGeometry *g, const Option
 }
 
 // Everything after the filters are known: resolve the input, check both buffers, pick, call.
+// `packed_pointwise` is a Layer's packed filter; a one-shot call passes null and TF's `pointwise`,
+// packed here into a scratch copy once every check has passed.
 Status run_with_filters(const FilterGeometry &f, const Options &options, const float *depthwise,
-                        const float *pointwise, const float *bias, const TensorView &input,
-                        const MutableTensorView &output) {
+                        const float *pointwise, const float *packed_pointwise, const float *bias,
+                        const TensorView &input, const MutableTensorView &output) {
     ConvGeometry g;
     Status s = internal::resolve_geometry(input.shape, f, options, &g);
     if (!s.ok()) return s;
@@ -136,15 +135,22 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     std::string why;
     s = pick_variant(f, &g, options, input.memory, output.memory, &variant, &why);
     if (!s.ok()) return s;
-    s = check_memory(f, options, &g, variant, /*owns_weights=*/false);
+    const int64_t cm = f.channels * f.multiplier;
+    const int64_t copied = packed_pointwise ? 0 : internal::packed_pointwise_floats(cm, f.out_channels);
+    s = check_memory(f, options, &g, variant, copied);
     if (!s.ok()) return s;
 
+    std::vector<float> packed_copy;
+    if (packed_pointwise == nullptr) {
+        packed_copy = internal::pack_pointwise(pointwise, cm, f.out_channels);
+        packed_pointwise = packed_copy.data();
+    }
     std::vector<float> zero_bias;
     if (bias == nullptr) {
         zero_bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
         bias = zero_bias.data();
     }
-    internal::CallArgs args{input.data, depthwise, pointwise, bias, output.data, options.activation,
+    internal::CallArgs args{input.data, depthwise, packed_pointwise, bias, output.data, options.activation,
                             options.num_threads, input.memory, output.memory};
     return internal::call_variant(*variant, g, args);
 }
@@ -195,14 +201,15 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
     if (!s.ok()) return s;
     s = check_filter_data(depthwise_filter, pointwise_filter);
     if (!s.ok()) return s;
-    return run_with_filters(f, options, depthwise_filter.data, pointwise_filter.data, options.bias.data, input,
-                            output);
+    return run_with_filters(f, options, depthwise_filter.data, pointwise_filter.data, /*packed_pointwise=*/nullptr,
+                            options.bias.data, input, output);
 }
 
 struct Layer::Impl {
     FilterGeometry geometry;
     Options options;  // bias cleared: the layer owns its copy below
-    std::vector<float> depthwise, pointwise, bias;
+    std::vector<float> depthwise, bias;
+    std::vector<float> packed_pointwise;  // packed_pointwise.h: the layout every variant reads
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -223,12 +230,12 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     s = pick_variant(impl->geometry, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
-    s = check_memory(f, options, /*g=*/nullptr, /*variant=*/nullptr, /*owns_weights=*/true);
+    const int64_t cm = f.channels * f.multiplier;
+    s = check_memory(f, options, /*g=*/nullptr, /*variant=*/nullptr,
+                     f.kh * f.kw * cm + internal::packed_pointwise_floats(cm, f.out_channels));
     if (!s.ok()) return s;
-    impl->depthwise.assign(depthwise_filter.data,
-                           depthwise_filter.data + f.kh * f.kw * f.channels * f.multiplier);
-    impl->pointwise.assign(pointwise_filter.data,
-                           pointwise_filter.data + f.channels * f.multiplier * f.out_channels);
+    impl->depthwise.assign(depthwise_filter.data, depthwise_filter.data + f.kh * f.kw * cm);
+    impl->packed_pointwise = internal::pack_pointwise(pointwise_filter.data, cm, f.out_channels);
     if (f.has_bias) {
         impl->bias.assign(options.bias.data, options.bias.data + f.out_channels);
     } else {
@@ -248,8 +255,8 @@ Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<
 }
 
 Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
-    return run_with_filters(impl_->geometry, impl_->options, impl_->depthwise.data(), impl_->pointwise.data(),
-                            impl_->bias.data(), input, output);
+    return run_with_filters(impl_->geometry, impl_->options, impl_->depthwise.data(), /*pointwise=*/nullptr,
+                            impl_->packed_pointwise.data(), impl_->bias.data(), input, output);
 }
 
 Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *variant) const {

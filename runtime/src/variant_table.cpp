@@ -24,7 +24,6 @@ std::vector<VariantRow> build_table() {
     for (VariantRow &row : rows) {
         const std::string tunables = row.tunables;
         row.whole_image_scratch = tunables.find("parallel_over=channels") != std::string::npos;
-        row.packs_weights = tunables.find("pack_weights=1") != std::string::npos;
         std::stringstream keys(row.tuned_shapes_text);
         std::string text, error;
         while (keys >> text) {

@@ -59,8 +59,8 @@ struct VariantRow {
     VariantFn fn;
     std::vector<TunedShape> tuned_shapes;  // parsed from tuned_shapes_text
     // Read from `tunables` once, for the runtime's memory estimate: the depthwise scratch holds the
-    // whole image (parallel_over=channels), a packed weight block per worker (pack_weights=1).
-    bool whole_image_scratch = false, packs_weights = false;
+    // whole image (parallel_over=channels).
+    bool whole_image_scratch = false;
 
     bool tuned() const { return !tuned_shapes.empty(); }
 

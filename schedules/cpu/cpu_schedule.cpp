@@ -39,8 +39,8 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     const int block = vec * t.co_vectors;
     const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
-    auto tile_output = [&](Stage s, TailStrategy tail) {
-        s.split(p.co, coo, coi, block, tail).split(p.x, xo, xi, t.tile_x, tail);
+    auto tile_output = [&](Stage s, TailStrategy co_tail, TailStrategy tail) {
+        s.split(p.co, coo, coi, block, co_tail).split(p.x, xo, xi, t.tile_x, tail);
         if (over_channels) {
             // Threads take whole weight blocks; rows and pixel tiles run inside each block.
             s.reorder(coi, xi, xo, p.y, coo, p.n).parallel(coo);
@@ -53,29 +53,26 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             s.reorder(coi, xi, coo, xo, yn);  // a depthwise tile serves every weight block
         }
     };
-    // Fast path: at least one full block in each direction, so ShiftInwards keeps every block
-    // full-size and the register tile has constant extents.
+    // Fast path: at least one full block in each direction. Channel blocks start at multiples of
+    // the block (GuardWithIf: only the last one is partial, and Halide peels it off the steady
+    // state), so each vector of weights is one dense load from the packed filter; ShiftInwards
+    // keeps every pixel tile full-size, so the register tile has constant extents.
     Stage fast = out.specialize(p.output_channels >= block && p.output_width >= t.tile_x);
-    tile_output(fast, TailStrategy::ShiftInwards);
+    tile_output(fast, TailStrategy::GuardWithIf, TailStrategy::ShiftInwards);
     fast.vectorize(coi, vec).unroll(coi).unroll(xi);
     // Fallback for tiny layers (fewer channels than a block, or images narrower than a tile).
-    tile_output(out, TailStrategy::GuardWithIf);
+    tile_output(out, TailStrategy::GuardWithIf, TailStrategy::GuardWithIf);
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
     Func pw = p.pointwise;
     pw.compute_at(out, t.co_outer || over_channels ? xo : coo);
+    pw.align_bounds(p.co, block).bound_storage(p.co, block);
     pw.vectorize(p.co, vec, TailStrategy::GuardWithIf);
     pw.update()
         .reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n)
         .vectorize(p.co, vec, TailStrategy::GuardWithIf)
         .unroll(p.co)
         .unroll(p.x);
-
-    // One weight block stored contiguously (C*M rows of `block` floats) once per block, where the
-    // pixel tiles run inside the channel blocks; elsewhere a block serves one tile only.
-    if (t.pack_weights && (t.co_outer || over_channels)) {
-        p.pointwise_weights.compute_at(out, coo).vectorize(p.co, vec, TailStrategy::GuardWithIf);
-    }
 
     // Where the depthwise result (and the stored padded input) is computed. With parallel_over=channels:
     // for the whole image, its rows shared out among the threads, before the channel blocks that all

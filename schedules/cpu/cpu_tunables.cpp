@@ -26,9 +26,6 @@ bool Tunables::parse(const std::string &text, Tunables *out, std::string *error)
         } else if (key == "parallel_over") {
             *bad = value != "rows" && value != "channels";
             t.parallel_over = value == "channels" ? ParallelOver::Channels : ParallelOver::Rows;
-        } else if (key == "pack_weights") {
-            *bad = !parse_int_in(value, 0, 1, &flag);
-            t.pack_weights = flag != 0;
         } else if (key == "nchw_co_block") {
             *bad = !parse_int_in(value, 1, 8, &t.nchw_co_block);
         } else if (key == "nchw_x_vectors") {
@@ -59,8 +56,7 @@ std::string Tunables::to_string() const {
       << ",depthwise_at=" << (depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
       << ",unroll_kernel=" << (unroll_kernel ? 1 : 0) << ",pad_copy=" << (pad_copy ? 1 : 0) << ",nchw_co_block=" << nchw_co_block
       << ",nchw_x_vectors=" << nchw_x_vectors << ",co_outer=" << (co_outer ? 1 : 0)
-      << ",parallel_over=" << (parallel_over == ParallelOver::Channels ? "channels" : "rows")
-      << ",pack_weights=" << (pack_weights ? 1 : 0);
+      << ",parallel_over=" << (parallel_over == ParallelOver::Channels ? "channels" : "rows");
     return s.str();
 }
 

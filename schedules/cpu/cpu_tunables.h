@@ -45,9 +45,6 @@ struct Tunables {
     // serves the whole row; the depthwise result is then computed per row).
     bool co_outer = false;
     ParallelOver parallel_over = ParallelOver::Rows;
-    // NHWC, with co_outer or parallel_over=channels: copy each output-channel block of the
-    // pointwise weights into a contiguous scratch buffer before the pixel tiles that use it.
-    bool pack_weights = false;
     // NCHW register block: output channels x vectors of output columns.
     int nchw_co_block = 4;   // (range 1..8)
     int nchw_x_vectors = 2;  // (range 1..4)

@@ -29,7 +29,6 @@ TuningSpace tuning_space(Layout layout, const Halide::Target &target, const Tuna
         knobs.push_back({"unroll_kernel", {"0", "1"}});
         knobs.push_back({"pad_copy", {"0", "1"}});
         knobs.push_back({"parallel_over", {"rows", "channels"}});
-        knobs.push_back({"pack_weights", {"0", "1"}});
         space = make_tuning_space(std::move(knobs), defaults.to_string());
         const TuningSpace &s = space;
         space.valid = [s, registers](const std::vector<int> &p) {

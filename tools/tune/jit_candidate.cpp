@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "packed_pointwise.h"
 #include "sepconv/sepconv.h"
 
 namespace sepconv::tune {
@@ -45,7 +46,7 @@ void set_estimates(Halide::Internal::AbstractGenerator &gen, const LayerData &d)
     };
     estimate_buffer("input", d.input);
     estimate_buffer("depthwise_filter", d.depthwise_filter);
-    estimate_buffer("pointwise_filter", d.pointwise_filter);
+    estimate_buffer("pointwise_filter", d.packed_pointwise);
     estimate_buffer("bias", d.bias);
     const std::pair<const char *, int64_t> scalars[] = {
         {"stride_h_in", k.stride_h},   {"stride_w_in", k.stride_w}, {"dilation_h_in", k.dilation_h},
@@ -86,7 +87,12 @@ bool LayerData::make(const internal::ShapeKey &key, uint32_t seed, LayerData *d,
     d->pad_left = static_cast<int>(g.pad_left);
     d->input = random_buffer(reversed(key.input_shape()), rng);
     d->depthwise_filter = random_buffer(reversed(key.depthwise_filter_shape()), rng);
-    d->pointwise_filter = random_buffer({static_cast<int>(key.out_channels), static_cast<int>(key.channels * key.multiplier)}, rng);
+    const int64_t cm = key.channels * key.multiplier;
+    d->pointwise_filter = random_buffer({static_cast<int>(key.out_channels), static_cast<int>(cm)}, rng);
+    const std::vector<float> packed = internal::pack_pointwise(d->pointwise_filter.data(), cm, key.out_channels);
+    d->packed_pointwise = Halide::Buffer<float>(std::vector<int>{
+        kPackedWeightsBlock, static_cast<int>(cm), static_cast<int>(internal::packed_pointwise_blocks(key.out_channels))});
+    std::copy(packed.begin(), packed.end(), d->packed_pointwise.data());
     d->bias = random_buffer({static_cast<int>(key.out_channels)}, rng);
     d->output = Halide::Buffer<float>(reversed(out_shape));
     d->reference = Halide::Buffer<float>(reversed(out_shape));
@@ -167,7 +173,7 @@ bool Candidate::run(LayerData &d, int threads, std::string *error, bool copy_bac
     Halide::JITUserContext context;
     if (threads == 1) context.handlers.custom_do_par_for = serial_do_par_for;
     try {
-        const int result = callable_(&context, d.input, d.depthwise_filter, d.pointwise_filter, d.bias,
+        const int result = callable_(&context, d.input, d.depthwise_filter, d.packed_pointwise, d.bias,
                                      static_cast<int32_t>(k.stride_h), static_cast<int32_t>(k.stride_w),
                                      static_cast<int32_t>(k.dilation_h), static_cast<int32_t>(k.dilation_w),
                                      static_cast<int32_t>(d.pad_top),

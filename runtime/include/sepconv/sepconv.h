@@ -94,12 +94,14 @@ Status output_shape(const std::vector<int64_t> &input_shape, const std::vector<i
                     const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
                     std::vector<int64_t> *shape);
 
-// One-shot call. `output` must already have the shape output_shape() gives.
+// One-shot call. `output` must already have the shape output_shape() gives. It packs the pointwise
+// filter into the kernels' layout on every call (C*M x Cout floats copied); a Layer packs it once.
 Status separable_conv2d(const TensorView &input, const TensorView &depthwise_filter,
                         const TensorView &pointwise_filter, const Options &options, const MutableTensorView &output);
 
-// A prepared layer: owns packed copies of the filters and bias, so the caller's buffers may be
-// freed after create(). run() is const and safe to call from several threads at once.
+// A prepared layer: owns copies of the filters and bias (the pointwise filter packed in blocks of
+// 16 output channels, the layout every kernel reads), so the caller's buffers may be freed after
+// create(). run() is const and safe to call from several threads at once.
 class Layer {
 public:
     static Status create(const TensorView &depthwise_filter, const TensorView &pointwise_filter,
