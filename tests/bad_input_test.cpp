@@ -178,7 +178,9 @@ TEST(BadInput, LayerCreateRespectsTheMemoryLimit) {
 TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
     std::string channels_variant;
     for (const sepconv::VariantInfo &v : sepconv::variants()) {
-        if (v.device == sepconv::Device::kCpu && v.tunables.find("parallel_over=channels") != std::string::npos &&
+        const bool channels = v.tunables.find("parallel_over=channels") != std::string::npos ||
+                              v.tunables.find("parallel_over_avx512=channels") != std::string::npos;
+        if (v.device == sepconv::Device::kCpu && channels &&
             v.constraints.find("kernel 3x3, stride 1x1, dilation 1x1, multiplier 1") != std::string::npos) {
             channels_variant = v.name;
         }

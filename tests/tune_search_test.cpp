@@ -108,7 +108,41 @@ TEST(CpuTuningSpace, SizesTheRegisterTileToTheTarget) {
     EXPECT_EQ(avx2.knobs[0].name, "co_vectors");
     EXPECT_TRUE(avx2.valid(avx2.defaults)) << avx2.text(avx2.defaults);
     EXPECT_TRUE(avx2.valid(value_point(avx2, "co_vectors=3,tile_x=4")));   // 12 + 3 + 1 = 16
+    EXPECT_TRUE(avx2.valid(value_point(avx2, "co_vectors=4,tile_x=3")));   // 12 + 3 broadcasts + 1 = 16
     EXPECT_FALSE(avx2.valid(value_point(avx2, "co_vectors=4,tile_x=4")));  // 16 + 4 + 1 > 16
+    EXPECT_FALSE(avx2.valid(value_point(avx2, "co_vectors=6,tile_x=3")));  // 18 accumulators
+    // Each space searches only what its ISA's code reads.
+    for (const Knob &k : avx512.knobs) EXPECT_NE(k.name.find("_avx512"), std::string::npos) << k.name;
+    for (const Knob &k : avx2.knobs) EXPECT_EQ(k.name.find("_avx512"), std::string::npos) << k.name;
+}
+
+// One x86 variant holds AVX2 and AVX-512 code: K_avx512 is read by AVX-512 code only.
+TEST(CpuTunables, AvxTwinsApplyToAvx512CodeOnly) {
+    cpu::Tunables t = x86::default_tunables();
+    std::string error;
+    ASSERT_TRUE(cpu::Tunables::parse("co_vectors=3,tile_x=4,co_vectors_avx512=2,tile_x_avx512=7,"
+                                     "parallel_over_avx512=channels,pad_copy_avx512=1",
+                                     &t, &error))
+        << error;
+    const cpu::Tunables avx2 = t.resolve(false), avx512 = t.resolve(true);
+    EXPECT_EQ(avx2.co_vectors, 3);
+    EXPECT_EQ(avx2.tile_x, 4);
+    EXPECT_EQ(avx2.parallel_over, cpu::ParallelOver::Rows);
+    EXPECT_FALSE(avx2.pad_copy);
+    EXPECT_EQ(avx512.co_vectors, 2);
+    EXPECT_EQ(avx512.tile_x, 7);
+    EXPECT_EQ(avx512.parallel_over, cpu::ParallelOver::Channels);
+    EXPECT_TRUE(avx512.pad_copy);
+    // The text form round-trips both ISAs' values.
+    cpu::Tunables again = x86::default_tunables();
+    ASSERT_TRUE(cpu::Tunables::parse(t.to_string(), &again, &error)) << error;
+    EXPECT_EQ(again.resolve(true).to_string(), avx512.to_string());
+    EXPECT_EQ(again.resolve(false).to_string(), avx2.to_string());
+    // A twin's value is checked like its knob's; NCHW knobs have no twin.
+    EXPECT_FALSE(cpu::Tunables::parse("parallel_over_avx512=columns", &t, &error));
+    EXPECT_NE(error.find("parallel_over_avx512"), std::string::npos) << error;
+    EXPECT_FALSE(cpu::Tunables::parse("co_vectors_avx512=9", &t, &error));
+    EXPECT_FALSE(cpu::Tunables::parse("nchw_co_block_avx512=2", &t, &error));
 }
 
 }  // namespace

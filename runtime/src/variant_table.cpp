@@ -23,7 +23,9 @@ std::vector<VariantRow> build_table() {
     };
     for (VariantRow &row : rows) {
         const std::string tunables = row.tunables;
-        row.whole_image_scratch = tunables.find("parallel_over=channels") != std::string::npos;
+        // Either ISA's code (parallel_over, or parallel_over_avx512 for AVX-512 code) may be the one that runs.
+        row.whole_image_scratch = tunables.find("parallel_over=channels") != std::string::npos ||
+                                  tunables.find("parallel_over_avx512=channels") != std::string::npos;
         std::stringstream keys(row.tuned_shapes_text);
         std::string text, error;
         while (keys >> text) {

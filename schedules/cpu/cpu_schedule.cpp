@@ -68,11 +68,17 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     pw.compute_at(out, t.co_outer || over_channels ? xo : coo);
     pw.align_bounds(p.co, block).bound_storage(p.co, block);
     pw.vectorize(p.co, vec, TailStrategy::GuardWithIf);
-    pw.update()
-        .reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n)
-        .vectorize(p.co, vec, TailStrategy::GuardWithIf)
-        .unroll(p.co)
-        .unroll(p.x);
+    // Per channel step, the operands of the inner tile dimension are loaded once and held across the
+    // outer one: co_vectors weight vectors (channels inner) or tile_x pixel broadcasts (pixels
+    // inner). Holding the fewer leaves the register file to the accumulators (4 x 3 on AVX2: 12
+    // accumulators + 3 broadcasts + 1 weight = 16 registers, where channels inner needs 17).
+    Stage pw_update = pw.update();
+    if (t.co_vectors <= t.tile_x) {
+        pw_update.reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n);
+    } else {
+        pw_update.reorder(p.x, p.co, p.r_channel.x, p.r_channel.y, p.y, p.n);
+    }
+    pw_update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(p.x);
 
     // Where the depthwise result (and the stored padded input) is computed. With parallel_over=channels:
     // for the whole image, its rows shared out among the threads, before the channel blocks that all
@@ -136,13 +142,13 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
 
 void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {
     int vec = target.natural_vector_size<float>();
-    Tunables t = given;
-    // 512-bit vectors mean AVX-512, which also doubles the vector registers (32): a larger tile fits.
-    if (vec >= 16 && t.co_vectors_avx512 > 0) t.co_vectors = t.co_vectors_avx512;
-    if (vec >= 16 && t.tile_x_avx512 > 0) t.tile_x = t.tile_x_avx512;
+    // 512-bit vectors mean AVX-512, which also doubles the vector registers (32): its code reads the
+    // K_avx512 values (a larger tile fits).
+    const bool avx512 = vec >= 16;
+    const Tunables t = given.resolve(avx512);
     // 256-bit vectors on AVX-512 (still 32 registers): channel counts such as 24 or 40 are whole
     // multiples of 8 lanes but not of 16, so the last register block is not computed twice over.
-    if (vec >= 16 && t.lanes_avx512 > 0) vec = t.lanes_avx512;
+    if (avx512 && t.lanes_avx512 > 0) vec = t.lanes_avx512;
     if (p.layout == Layout::NHWC) {
         schedule_nhwc(p, t, vec);
     } else {

@@ -5,6 +5,11 @@
 // An offline autotuner searches this struct; the AOT build passes one instance per variant to the
 // generator as the string generator parameter `tunables` ("key=value,key=value"); keys not given
 // keep the family's defaults.
+//
+// One x86 variant holds code for several ISAs (multi-target dispatch), and AVX-512 code (32 vector
+// registers of 16 lanes) wants other choices than AVX2 code (16 registers of 8 lanes). So every
+// NHWC knob K below may also be given as K_avx512 ("co_vectors_avx512=4,parallel_over_avx512=channels"):
+// AVX-512 code reads that value, every other ISA reads K. A variant tuned on each ISA carries both.
 #pragma once
 
 #include <string>
@@ -27,12 +32,7 @@ enum class ParallelOver {
 
 struct Tunables {
     int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..8)
-    // The same on AVX-512 targets, which have 32 vector registers instead of 16; 0 = co_vectors.
-    int co_vectors_avx512 = 0;  // (range 0..8)
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
-    // The same on AVX-512 targets; 0 = tile_x. Separate knobs per register file let a variant
-    // tuned on an AVX-512 machine keep a tile that fits AVX2's 16 registers on AVX2 machines.
-    int tile_x_avx512 = 0;  // (range 0..8)
     // Vector lanes on AVX-512 targets: 0 = the natural 16, or 8 (256-bit vectors, 32 registers).
     int lanes_avx512 = 0;
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
@@ -49,11 +49,17 @@ struct Tunables {
     int nchw_co_block = 4;   // (range 1..8)
     int nchw_x_vectors = 2;  // (range 1..4)
 
+    // The K_avx512 values given, as "K=value,..." (validated), applied over the others by resolve().
+    std::string avx512_overrides;
+
     // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,parallel_over=channels"
     // over the values already in *out. Returns false and fills `error` on an unknown key or an
     // out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);
+    // Every knob, then every K_avx512 at the value AVX-512 code uses.
     std::string to_string() const;
+    // The values one ISA's code uses: the K_avx512 values applied for AVX-512, ignored otherwise.
+    Tunables resolve(bool avx512) const;
 };
 
 }  // namespace sepconv::cpu

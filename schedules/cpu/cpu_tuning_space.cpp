@@ -1,5 +1,7 @@
 #include "cpu_tuning_space.h"
 
+#include <algorithm>
+
 namespace sepconv::cpu {
 
 namespace {
@@ -14,26 +16,28 @@ TuningSpace tuning_space(Layout layout, const Halide::Target &target, const Tuna
     std::vector<Knob> knobs;
     TuningSpace space;
     if (layout == Layout::NHWC) {
-        // The register tile: co_vectors x tile_x accumulators, plus co_vectors weight vectors and
-        // one broadcast, must fit the vector registers (16, or 32 with AVX-512 and on aarch64).
-        // Only the tile knobs this target reads are searched (AVX-512 reads the *_avx512 ones,
-        // every other ISA co_vectors and tile_x); the other ISAs of a multi-target variant keep
-        // the family's defaults.
+        // The register tile: co_vectors x tile_x accumulators, plus the operands the schedule holds
+        // (co_vectors weight vectors or tile_x broadcasts, the fewer) and one more, must fit the
+        // vector registers (16, or 32 with AVX-512 and on aarch64).
+        // Only the knobs this target reads are searched: AVX-512 code reads the K_avx512 ones, every
+        // other ISA the plain ones (cpu_tunables.h); the other ISAs of a multi-target variant keep
+        // what they have.
         const bool avx512 = target.natural_vector_size<float>() >= 16;
         const int registers = avx512 || target.arch == Halide::Target::ARM ? 32 : 16;
-        knobs.push_back({avx512 ? "co_vectors_avx512" : "co_vectors", int_values(1, 8)});
-        knobs.push_back({avx512 ? "tile_x_avx512" : "tile_x", int_values(1, 8)});
+        const std::string isa = avx512 ? "_avx512" : "";
+        knobs.push_back({"co_vectors" + isa, int_values(1, 8)});
+        knobs.push_back({"tile_x" + isa, int_values(1, 8)});
         if (avx512) knobs.push_back({"lanes_avx512", {"0", "8"}});
-        knobs.push_back({"co_outer", {"0", "1"}});
-        knobs.push_back({"depthwise_at", {"xtile", "row"}});
-        knobs.push_back({"unroll_kernel", {"0", "1"}});
-        knobs.push_back({"pad_copy", {"0", "1"}});
-        knobs.push_back({"parallel_over", {"rows", "channels"}});
+        knobs.push_back({"co_outer" + isa, {"0", "1"}});
+        knobs.push_back({"depthwise_at" + isa, {"xtile", "row"}});
+        knobs.push_back({"unroll_kernel" + isa, {"0", "1"}});
+        knobs.push_back({"pad_copy" + isa, {"0", "1"}});
+        knobs.push_back({"parallel_over" + isa, {"rows", "channels"}});
         space = make_tuning_space(std::move(knobs), defaults.to_string());
         const TuningSpace &s = space;
         space.valid = [s, registers](const std::vector<int> &p) {
             const int vectors = std::stoi(s.knobs[0].values[p[0]]), tile = std::stoi(s.knobs[1].values[p[1]]);
-            return vectors * tile >= kMinAccumulators && vectors * tile + vectors + 1 <= registers;
+            return vectors * tile >= kMinAccumulators && vectors * tile + std::min(vectors, tile) + 1 <= registers;
         };
     } else {
         knobs.push_back({"nchw_co_block", int_values(1, 8)});

@@ -237,7 +237,9 @@ int run(int argc, char **argv) {
         progress.start_layer(static_cast<int>(i), job.names);
         TunedEntry entry;
         const auto existing = existing_configurations(db, job.key, settings.family);
-        if (!sepconv::tune::tune_layer(job.key, job.names, existing, settings, g_stop, progress, &entry, &error)) {
+        const TunedEntry *before = db.find(job.key.to_string());
+        const std::string previous = before && before->get("family") == settings.family ? before->get("tunables") : "";
+        if (!sepconv::tune::tune_layer(job.key, job.names, existing, previous, settings, g_stop, progress, &entry, &error)) {
             if (g_stop) break;
             progress.print("sepconv-tune: " + error);
             ++failed;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <random>
+#include <sstream>
 
 #include "arm/arm_schedule.h"
 #include "cpu/cpu_tuning_space.h"
@@ -63,6 +64,19 @@ bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, i
     return true;
 }
 
+// The "key=value" items of `tunables` whose key is not a knob of `space`, comma-separated.
+std::string unsearched_items(const std::string &tunables, const TuningSpace &space) {
+    std::string out, item;
+    std::stringstream items(tunables);
+    while (std::getline(items, item, ',')) {
+        const std::string key = item.substr(0, item.find_first_of("=:"));
+        bool searched = false;
+        for (const Knob &k : space.knobs) searched = searched || k.name == key;
+        if (!item.empty() && !searched) out += (out.empty() ? "" : ",") + item;
+    }
+    return out;
+}
+
 }  // namespace
 
 bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target &target, TuningSpace *space,
@@ -82,7 +96,7 @@ bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target
 }
 
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
-                const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
+                const std::string &previous, const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
                 std::string *error) {
     const auto start = std::chrono::steady_clock::now();
     LayerData data;
@@ -204,6 +218,10 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
             notes.push_back("the search's best (" + space.text(chosen) + ") lost to the default side by side");
         }
     }
+    // Another ISA's choices in the previous entry stay: this target's code never reads them.
+    const std::string kept = unsearched_items(previous, space);
+    if (!kept.empty()) notes.push_back("kept from the previous entry (not read by this target's code): " + kept);
+
     // The rows written: tuned (the default's own figures when the default was kept), default, the
     // autoschedulers.
     const bool tuned_kept = tunables != space.text(space.defaults);
@@ -220,7 +238,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     entry->set("layers", names);
     entry->set("family", settings.family);
     entry->set("target", settings.target.to_string());
-    entry->set("tunables", tunables);
+    entry->set("tunables", kept.empty() ? tunables : kept + "," + tunables);
     for (const auto &[t, gflops] : measured) {
         std::vector<std::pair<std::string, double>> named;
         for (size_t i = 0; i < row_names.size(); ++i) {

@@ -5,11 +5,15 @@
 //   [nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same]        <- the shape key (shape_key.h)
 //   layers = mobilenet_v1_conv3
 //   family = x86
-//   tunables = co_vectors_avx512=2,tile_x=6,co_outer=1,depthwise_at=row,unroll_kernel=1
+//   tunables = co_vectors=4,tile_x=3,co_vectors_avx512=2,tile_x_avx512=6,co_outer_avx512=1
 //   gflops_1_thread = tuned 80.1, default 75.2, adams2019 30.0, mullapudi2016 20.0
 //   gflops_2_threads = tuned 150.3, default 140.0, adams2019 55.1, mullapudi2016 38.4
 //   machine = AMD EPYC; 2 threads; x86-64-linux-avx-avx2-...
 //   tuned = 2026-11-24; sepconv-tune 0.1.0; seed 1; 37 candidates in 61 s at 2 threads
+//
+// An x86 entry's tunables may hold two ISAs' choices: the plain keys (AVX2 and older code) and the
+// K_avx512 keys (AVX-512 code; schedules/cpu/cpu_tunables.h). Tuning on one ISA rewrites its own
+// keys and keeps the other's; target, GFLOP/s and machine describe the last tuning run.
 //
 // Sections are sorted by key and fields keep their order, so rewriting a database changes only
 // the lines of the layers that were tuned again.
