@@ -101,6 +101,19 @@ void bench_peer(benchmark::State &state, const LayerData *d, PeerFactory make, c
 }
 
 
+// The FMA peak, as a benchmark: interleaved with the layers, so a busy moment hits it as often.
+void bench_peak(benchmark::State &state) {
+    const int threads = static_cast<int>(state.range(0));
+    double flops = 0;
+    for (auto _ : state) flops = sepconv_bench::run_fma_chains(threads);
+    if (flops == 0) {
+        state.SkipWithError("no AVX2+FMA on this CPU");
+        return;
+    }
+    set_gflops(state, static_cast<int64_t>(flops));
+    state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm256_fmadd_ps chains");
+}
+
 void bench_sepconv(benchmark::State &state, const LayerData *d) {
     sepconv::Options o = d->options;
     o.num_threads = static_cast<int>(state.range(0));
@@ -161,6 +174,7 @@ int main(int argc, char **argv) {
     auto at_thread_counts = [](benchmark::internal::Benchmark *b) {
         b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
     };
+    at_thread_counts(benchmark::RegisterBenchmark("peak/fma", bench_peak));
     for (const LayerData &d : data) {
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d));
         at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,

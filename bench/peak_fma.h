@@ -7,4 +7,9 @@ namespace sepconv_bench {
 // threads at once, best of a few runs. 0 where AVX2+FMA is missing.
 double fma_peak_gflops(int threads);
 
+// One run of those chains on `threads` threads at once (tens of milliseconds); returns the FLOPs done, 0
+// where AVX2+FMA is missing. The bench times it like any other benchmark (peak/fma), so the peak
+// is sampled interleaved with the layers, under the same load.
+double run_fma_chains(int threads);
+
 }  // namespace sepconv_bench
