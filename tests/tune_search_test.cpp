@@ -86,6 +86,19 @@ TEST(TuneSearch, PointOfFillsLeftOutKnobsWithTheDefaults) {
     EXPECT_EQ(space.text(Point{1, 2, 3}), "a=1,b=2,c=3");
 }
 
+// Re-tuning one ISA keeps the other ISA's keys of the entry (tools/tune/tune_layer.cpp).
+TEST(TuneSearch, ItemsNotSearchedAreTheOtherIsasKeys) {
+    const TuningSpace avx2 =
+        cpu::tuning_space(Layout::NHWC, Halide::Target("x86-64-linux-avx2-fma"), x86::default_tunables());
+    EXPECT_EQ(avx2.items_not_searched("co_vectors=2,co_vectors_avx512=3,tile_x=5,parallel_over_avx512=channels"),
+              "co_vectors_avx512=3,parallel_over_avx512=channels");
+    const TuningSpace avx512 =
+        cpu::tuning_space(Layout::NHWC, Halide::Target("x86-64-linux-avx512_skylake"), x86::default_tunables());
+    EXPECT_EQ(avx512.items_not_searched("co_vectors=2,co_vectors_avx512=3,tile_x=5,parallel_over_avx512=channels"),
+              "co_vectors=2,tile_x=5");
+    EXPECT_EQ(avx512.items_not_searched(""), "");
+}
+
 TEST(CpuTuningSpace, SizesTheRegisterTileToTheTarget) {
     auto value_point = [](const TuningSpace &s, const std::string &text) {
         Point p;

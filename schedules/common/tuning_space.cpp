@@ -15,6 +15,21 @@ std::string TuningSpace::text(const std::vector<int> &point) const {
     return s;
 }
 
+std::string TuningSpace::items_not_searched(const std::string &tunables) const {
+    std::string out;
+    std::string ignored;
+    parse_tunables_text(
+        tunables,
+        [&](const std::string &key, const std::string &value, bool *) {
+            const bool searched =
+                std::any_of(knobs.begin(), knobs.end(), [&](const Knob &k) { return k.name == key; });
+            if (!searched) out += (out.empty() ? "" : ",") + key + "=" + value;
+            return true;
+        },
+        &ignored);
+    return out;
+}
+
 TuningSpace make_tuning_space(std::vector<Knob> knobs, const std::string &defaults_text) {
     std::map<std::string, std::string> defaults;
     std::string ignored;

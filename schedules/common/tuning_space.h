@@ -24,6 +24,9 @@ struct TuningSpace {
 
     // "key=value,..." for the point (one value index per knob).
     std::string text(const std::vector<int> &point) const;
+    // The "key=value" items of `tunables` whose key is none of this space's knobs (e.g. another
+    // ISA's keys in a multi-target variant's tunables), comma-separated, in their order.
+    std::string items_not_searched(const std::string &tunables) const;
 };
 
 // Builds a space from the knobs and the defaults' text ("key=value,..."); a default value not

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <ctime>
 #include <random>
-#include <sstream>
 
 #include "arm/arm_schedule.h"
 #include "cpu/cpu_tuning_space.h"
@@ -62,19 +61,6 @@ bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, i
         gflops->push_back(data.flops / c.seconds[c.seconds.size() / 2] * 1e-9);
     }
     return true;
-}
-
-// The "key=value" items of `tunables` whose key is not a knob of `space`, comma-separated.
-std::string unsearched_items(const std::string &tunables, const TuningSpace &space) {
-    std::string out, item;
-    std::stringstream items(tunables);
-    while (std::getline(items, item, ',')) {
-        const std::string key = item.substr(0, item.find_first_of("=:"));
-        bool searched = false;
-        for (const Knob &k : space.knobs) searched = searched || k.name == key;
-        if (!item.empty() && !searched) out += (out.empty() ? "" : ",") + item;
-    }
-    return out;
 }
 
 }  // namespace
@@ -219,7 +205,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         }
     }
     // Another ISA's choices in the previous entry stay: this target's code never reads them.
-    const std::string kept = unsearched_items(previous, space);
+    const std::string kept = space.items_not_searched(previous);
     if (!kept.empty()) notes.push_back("kept from the previous entry (not read by this target's code): " + kept);
 
     // The rows written: tuned (the default's own figures when the default was kept), default, the
