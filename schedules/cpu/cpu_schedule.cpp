@@ -39,8 +39,9 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     const int block = vec * t.co_vectors;
     const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
-    auto tile_output = [&](Stage s, TailStrategy co_tail, TailStrategy tail) {
-        s.split(p.co, coo, coi, block, co_tail).split(p.x, xo, xi, t.tile_x, tail);
+    // Channel blocks always start at multiples of the block (GuardWithIf; see the fast path below).
+    auto tile_output = [&](Stage s, TailStrategy x_tail) {
+        s.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).split(p.x, xo, xi, t.tile_x, x_tail);
         if (over_channels) {
             // Threads take whole weight blocks; rows and pixel tiles run inside each block.
             s.reorder(coi, xi, xo, p.y, coo, p.n).parallel(coo);
@@ -63,10 +64,10 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // pixel tile full-size. (Requiring a full channel block sent Cout = 24 to the slow general path
     // under AVX2's 32-channel default block: mobilenet_v2_block2 39 instead of 80 GFLOP/s.)
     Stage fast = out.specialize(p.output_width >= t.tile_x);
-    tile_output(fast, TailStrategy::GuardWithIf, TailStrategy::ShiftInwards);
+    tile_output(fast, TailStrategy::ShiftInwards);
     fast.vectorize(coi, vec).unroll(coi).unroll(xi);
     // Fallback for tiny layers (fewer channels than a block, or images narrower than a tile).
-    tile_output(out, TailStrategy::GuardWithIf, TailStrategy::GuardWithIf);
+    tile_output(out, TailStrategy::GuardWithIf);
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
     Func pw = p.pointwise;
