@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "aligned_floats.h"
 #include "layer_list.h"
 #include "peak_fma.h"
 #include "peers/peer.h"
@@ -23,17 +24,18 @@ namespace {
 struct LayerData {
     sepconv::tools::ModelLayer layer;
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
-    std::vector<float> input, dwf, pwf, out;
+    // Cache-line aligned, as TensorFlow's allocator aligns tensors (64 bytes).
+    sepconv::internal::AlignedFloats input, dwf, pwf, out;
     std::vector<float> expected;  // sepconv's own result, which every peer must reproduce
     sepconv::Options options;
     int64_t flops = 0;
 };
 
-std::vector<float> random_values(const std::vector<int64_t> &shape, std::mt19937 &rng) {
+sepconv::internal::AlignedFloats random_values(const std::vector<int64_t> &shape, std::mt19937 &rng) {
     int64_t n = 1;
     for (int64_t d : shape) n *= d;
     std::uniform_real_distribution<float> dist(-1.f, 1.f);
-    std::vector<float> v(static_cast<size_t>(n));
+    sepconv::internal::AlignedFloats v(static_cast<size_t>(n));
     for (float &x : v) x = dist(rng);
     return v;
 }
@@ -125,7 +127,7 @@ void bench_sepconv(benchmark::State &state, const LayerData *d) {
         state.SkipWithError(s.message.c_str());
         return;
     }
-    std::vector<float> out(d->out.size());
+    sepconv::internal::AlignedFloats out(d->out.size());
     for (auto _ : state) {
         s = layer->run({d->input.data(), d->in_shape}, {out.data(), d->out_shape});
         benchmark::DoNotOptimize(out.data());
@@ -139,8 +141,10 @@ void bench_naive(benchmark::State &state, const LayerData *d) {
     sepconv_test::ConvCase k;
     k.h = d->layer.height, k.w = d->layer.width, k.c = d->layer.in_channels, k.cout = d->layer.out_channels;
     k.sh = k.sw = d->layer.stride;
+    const std::vector<float> input(d->input.begin(), d->input.end()), dwf(d->dwf.begin(), d->dwf.end()),
+        pwf(d->pwf.begin(), d->pwf.end());
     for (auto _ : state) {
-        std::vector<float> out = sepconv_test::naive_separable_conv2d(k, d->input, d->dwf, d->pwf, {});
+        std::vector<float> out = sepconv_test::naive_separable_conv2d(k, input, dwf, pwf, {});
         benchmark::DoNotOptimize(out.data());
     }
     set_gflops(state, d->flops);

@@ -110,15 +110,21 @@ public:
             padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) *
             depthwise_filter(m, c, kx, ky);
 
+        const int out_c = nchw ? 2 : 0, out_w = nchw ? 0 : 1, out_h = nchw ? 1 : 2;
+        p.output_channels = output.dim(out_c).extent();
+        p.output_width = output.dim(out_w).extent();
+        p.output_height = output.dim(out_h).extent();
+
         // Pointwise: 1x1 conv over the C*M depthwise channels, ordered c-major as TF flattens them.
+        // Indexed by (x, y), or, when the CPU schedule asks for it (tile_rows > 0), by the flat
+        // pixel y * Wo + x, so that a register block of pixels may run on into the next row: a
+        // 7-wide row then leaves no part of a 3-pixel block idle (cpu_schedule.cpp).
+        p.flat_pixels = schedule_wants_flat_pixels(p.layout);
         p.r_channel = RDom(0, mult, 0, channels, "r_channel");
         RVar rm = p.r_channel.x, rc = p.r_channel.y;
-        p.pointwise = Func("pointwise");
-        p.pointwise(co, x, y, n) = cast(elem_type, 0);
         // The GPU schedule computes whole per-thread register tiles, also past the last output
         // channel (those values are never stored); clamping the filter read keeps them in bounds.
-        const int out_c = nchw ? 2 : 0;
-        Expr co_read = std::string(target_family) == "gpu" ? min(co, output.dim(out_c).extent() - 1) : Expr(co);
+        Expr co_read = std::string(target_family) == "gpu" ? min(co, p.output_channels - 1) : Expr(co);
         Var k("k");
         p.pointwise_weights = Func("pointwise_weights");
         // A vector of output channels that starts at a multiple of its width lies within one packed block
@@ -128,20 +134,30 @@ public:
         Expr last_block = pointwise_filter.dim(2).extent() - 1;
         p.pointwise_weights(co, k) =
             pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block));
-        p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * p.pointwise_weights(co, rc * mult + rm);
-
+        p.pointwise = Func("pointwise");
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them.
-        Expr v = p.pointwise(co, x, y, n) + bias(co);
-        Expr zero = cast(elem_type, 0), six = cast(elem_type, 6);
-        Expr result = select(activation == 1, max(v, zero), activation == 2, clamp(v, zero, six), v);
-        if (nchw) {
-            output(x, y, co, n) = result;
-            p.output_channels = output.dim(2).extent();
-            p.output_width = output.dim(0).extent();
+        auto epilogue = [&](Expr sum) {
+            Expr v = sum + bias(co);
+            Expr zero = cast(elem_type, 0), six = cast(elem_type, 6);
+            return select(activation == 1, max(v, zero), activation == 2, clamp(v, zero, six), v);
+        };
+        if (p.flat_pixels) {
+            Var pixel = p.pixel;
+            p.pointwise(co, pixel, n) = cast(elem_type, 0);
+            p.depthwise_flat = Func("depthwise_flat");
+            p.depthwise_flat(m, c, pixel, n) = p.depthwise(m, c, pixel % p.output_width, pixel / p.output_width, n);
+            p.pointwise(co, pixel, n) += p.depthwise_flat(rm, rc, pixel, n) * p.pointwise_weights(co, rc * mult + rm);
+            p.flat_output = Func("flat_output");
+            p.flat_output(co, pixel, n) = epilogue(p.pointwise(co, pixel, n));
+            output(co, x, y, n) = p.flat_output(co, y * p.output_width + x, n);
         } else {
-            output(co, x, y, n) = result;
-            p.output_channels = output.dim(0).extent();
-            p.output_width = output.dim(1).extent();
+            p.pointwise(co, x, y, n) = cast(elem_type, 0);
+            p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * p.pointwise_weights(co, rc * mult + rm);
+            if (nchw) {
+                output(x, y, co, n) = epilogue(p.pointwise(co, x, y, n));
+            } else {
+                output(co, x, y, n) = epilogue(p.pointwise(co, x, y, n));
+            }
         }
         p.output = output;
 
@@ -183,6 +199,13 @@ private:
                                       {dilation_w_fixed, dilation_w}}) {
             if (fixed > 0) add_requirement(runtime == fixed, "this variant requires a fixed stride/dilation of ", fixed);
         }
+    }
+
+    bool schedule_wants_flat_pixels(Layout layout) {
+        const std::string family = target_family;
+        if (family == "x86") return cpu::flat_pixels(layout, x86::default_tunables(), tunables, get_target());
+        if (family == "arm") return cpu::flat_pixels(layout, arm::default_tunables(), tunables, get_target());
+        return false;
     }
 
     void apply_schedule(SepconvPipeline &p) {

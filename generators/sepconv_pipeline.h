@@ -31,7 +31,17 @@ struct SepconvPipeline {
     Halide::Func pointwise_weights;
 
     // pointwise(co, x, y, n): pure init to zero, one update summing over r_channel (m inner, c outer).
+    // With flat_pixels it is pointwise(co, pixel, n), pixel = y * output_width + x, and reads
+    // depthwise_flat(m, c, pixel, n) = depthwise(m, c, pixel % output_width, pixel / output_width, n)
+    // (stored by the schedule: one division per pixel, not one per pixel of every register block).
     Halide::Func pointwise;
+    bool flat_pixels = false;
+    Halide::Var pixel{"pixel"};
+    Halide::Func depthwise_flat;
+    // With flat_pixels: flat_output(co, pixel, n) = pointwise plus bias and activation, which the
+    // output reads at pixel = y * output_width + x. Inlined there unless a schedule stores it (to
+    // tile the pixels of several rows as one run: the output's own x and y loops cannot).
+    Halide::Func flat_output;
     Halide::RDom r_channel;  // r_channel.x = m, r_channel.y = c
 
     // The pipeline output; its dimension order follows `layout`:
@@ -41,8 +51,8 @@ struct SepconvPipeline {
     // Compile-time facts a schedule may exploit; 0 means "known only at run time".
     int fixed_kernel_w = 0, fixed_kernel_h = 0, fixed_multiplier = 0;
 
-    // Run-time extents (output channels and output width) a schedule may specialize on.
-    Halide::Expr output_channels, output_width;
+    // Run-time output extents a schedule may specialize on.
+    Halide::Expr output_channels, output_width, output_height;
 };
 
 }  // namespace sepconv

@@ -52,7 +52,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
 
     // The process is still healthy: the honest call works.
     std::vector<float> good(t.expected.size());
-    const std::vector<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
+    const sepconv::internal::AlignedFloats packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
     args = {t.input.data(), t.dwf.data(), packed.data(), bias.data(), good.data(), sepconv::Activation::kNone, 0};
     s = sepconv::internal::call_variant(*row, g, args);
     ASSERT_TRUE(s.ok()) << s.message;
@@ -76,7 +76,7 @@ TEST(HalideErrors, ACudaVariantWithoutAGpuReturnsAnError) {
     }
     if (cuda_row == nullptr) GTEST_SKIP() << "this build has no CUDA variants (SEPCONV_GPU=OFF)";
     std::vector<float> bias(k.cout, 0.f), out(t.expected.size(), 3.f);
-    const std::vector<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
+    const sepconv::internal::AlignedFloats packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
     sepconv::internal::CallArgs args{t.input.data(), t.dwf.data(), packed.data(), bias.data(),
                                      out.data(), sepconv::Activation::kNone, 0};
     sepconv::Status s = sepconv::internal::call_variant(*cuda_row, g, args);

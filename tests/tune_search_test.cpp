@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "cpu/cpu_schedule.h"
 #include "cpu/cpu_tuning_space.h"
 #include "search.h"
 #include "x86/x86_schedule.h"
@@ -156,6 +157,40 @@ TEST(CpuTunables, AvxTwinsApplyToAvx512CodeOnly) {
     EXPECT_NE(error.find("parallel_over_avx512"), std::string::npos) << error;
     EXPECT_FALSE(cpu::Tunables::parse("co_vectors_avx512=9", &t, &error));
     EXPECT_FALSE(cpu::Tunables::parse("nchw_co_block_avx512=2", &t, &error));
+}
+
+// tile_rows > 0 makes the generator index the pointwise stage by flat pixel (sepconv_pipeline.h),
+// per ISA: a multi-target variant may cut flat blocks in its AVX-512 code and not in its AVX2 code.
+TEST(CpuTunables, TileRowsAsksForFlatPixelsPerIsaAndLayout) {
+    const cpu::Tunables defaults = x86::default_tunables();
+    const Halide::Target avx2("x86-64-linux-avx2-fma"), avx512("x86-64-linux-avx512_skylake");
+    EXPECT_FALSE(cpu::flat_pixels(Layout::NHWC, defaults, "", avx2));
+    EXPECT_TRUE(cpu::flat_pixels(Layout::NHWC, defaults, "tile_rows=7", avx2));
+    EXPECT_TRUE(cpu::flat_pixels(Layout::NHWC, defaults, "tile_rows=7", avx512));
+    EXPECT_FALSE(cpu::flat_pixels(Layout::NHWC, defaults, "tile_rows_avx512=2", avx2));
+    EXPECT_TRUE(cpu::flat_pixels(Layout::NHWC, defaults, "tile_rows_avx512=2", avx512));
+    EXPECT_FALSE(cpu::flat_pixels(Layout::NCHW, defaults, "tile_rows=7", avx2));
+    EXPECT_FALSE(cpu::flat_pixels(Layout::NHWC, defaults, "tile_rows=17", avx2));  // out of range: no
+    std::string error;
+    cpu::Tunables t = defaults;
+    EXPECT_FALSE(cpu::Tunables::parse("tile_rows=17", &t, &error));
+    EXPECT_NE(error.find("tile_rows"), std::string::npos) << error;
+    EXPECT_FALSE(cpu::Tunables::parse("tile_rows_avx512=-1", &t, &error));
+}
+
+// Flat blocks compute the depthwise result per group of rows, so depthwise_at=xtile with
+// tile_rows > 0 would repeat a point of the space: the search skips it.
+TEST(CpuTuningSpace, FlatBlocksSkipThePerTileDepthwise) {
+    const TuningSpace space = cpu::tuning_space(Layout::NHWC, Halide::Target("x86-64-linux-avx2-fma"),
+                                                x86::default_tunables());
+    auto valid = [&](const std::string &text) {
+        Point p;
+        EXPECT_TRUE(point_of(space, text, &p)) << text;
+        return space.valid(p);
+    };
+    EXPECT_TRUE(valid("tile_rows=2,depthwise_at=row"));
+    EXPECT_FALSE(valid("tile_rows=2,depthwise_at=xtile"));
+    EXPECT_TRUE(valid("tile_rows=0,depthwise_at=xtile"));
 }
 
 }  // namespace

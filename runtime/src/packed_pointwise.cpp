@@ -4,9 +4,9 @@
 
 namespace sepconv::internal {
 
-std::vector<float> pack_pointwise(const float *tf, int64_t cm, int64_t out_channels) {
+AlignedFloats pack_pointwise(const float *tf, int64_t cm, int64_t out_channels) {
     constexpr int64_t B = kPackedWeightsBlock;
-    std::vector<float> packed(static_cast<size_t>(packed_pointwise_floats(cm, out_channels)), 0.0f);
+    AlignedFloats packed(static_cast<size_t>(packed_pointwise_floats(cm, out_channels)), 0.0f);
     for (int64_t j = 0; j < packed_pointwise_blocks(out_channels); ++j) {
         const int64_t lanes = std::min(B, out_channels - j * B);  // the last block may be partial
         for (int64_t k = 0; k < cm; ++k) {

@@ -4,8 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
-
+#include "aligned_floats.h"
 #include "packed_weights.h"
 
 namespace sepconv::internal {
@@ -20,6 +19,6 @@ inline int64_t packed_pointwise_floats(int64_t cm, int64_t out_channels) {
 }
 
 // `tf` is the dense [C*M, Cout] filter (TF's two leading unit dimensions dropped).
-std::vector<float> pack_pointwise(const float *tf, int64_t cm, int64_t out_channels);
+AlignedFloats pack_pointwise(const float *tf, int64_t cm, int64_t out_channels);
 
 }  // namespace sepconv::internal

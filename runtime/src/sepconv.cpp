@@ -140,7 +140,7 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     s = check_memory(f, options, &g, variant, copied);
     if (!s.ok()) return s;
 
-    std::vector<float> packed_copy;
+    internal::AlignedFloats packed_copy;
     if (packed_pointwise == nullptr) {
         packed_copy = internal::pack_pointwise(pointwise, cm, f.out_channels);
         packed_pointwise = packed_copy.data();
@@ -208,8 +208,8 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
 struct Layer::Impl {
     FilterGeometry geometry;
     Options options;  // bias cleared: the layer owns its copy below
-    std::vector<float> depthwise, bias;
-    std::vector<float> packed_pointwise;  // packed_pointwise.h: the layout every variant reads
+    internal::AlignedFloats depthwise, bias;
+    internal::AlignedFloats packed_pointwise;  // packed_pointwise.h: the layout every variant reads
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

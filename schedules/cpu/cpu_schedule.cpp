@@ -1,5 +1,8 @@
 #include "cpu_schedule.h"
 
+#include <utility>
+#include <vector>
+
 namespace sepconv::cpu {
 namespace {
 
@@ -30,20 +33,42 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
     }
 }
 
-// NHWC: output(co, x, y, n). Register blocks of (co_vectors * vec) channels x tile_x pixels;
-// the depthwise tile is computed inside that nest and never written whole to memory, except with
-// parallel_over=channels, where it is computed for the whole image first.
+// NHWC: output(co, x, y, n). Register blocks of (co_vectors * vec) channels x tile_x pixels; the
+// depthwise result is computed just before the blocks that read it and never written whole to
+// memory, except with parallel_over=channels, where it is computed for the whole image first.
+//
+// Where the blocks are cut: with tile_rows = 0, along each output row (the output's own loops; a
+// block of a 7-wide row then computes up to 2 pixels twice). With tile_rows = R, the pixels of R rows
+// form one flat run (the generator's flat_output(co, pixel, n)), cut into blocks that may span two
+// rows, stored for the R rows and copied into the output: one extra store and load per value, for
+// blocks that waste no pixels.
 void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     Func out = p.output;
-    Var coo("coo"), coi("coi"), xo("xo"), xi("xi");
+    const bool flat = p.flat_pixels;  // the generator asked flat_pixels(): tile_rows > 0
+    // The Func whose loops hold the register blocks: (co, pixel, n) when flat, (co, x, y, n) otherwise.
+    Func blocks = flat ? p.flat_output : out;
+    Var pixels = flat ? p.pixel : p.x;
+    Var coo("coo"), coi("coi"), xo("xo"), xi("xi"), yo("yo"), yi("yi");
     const int block = vec * t.co_vectors;
     const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
     // Channel blocks always start at multiples of the block (GuardWithIf; see the fast path below).
-    auto tile_output = [&](Stage s, TailStrategy x_tail) {
-        s.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).split(p.x, xo, xi, t.tile_x, x_tail);
+    auto tile_blocks = [&](Stage s, TailStrategy x_tail) {
+        s.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).split(pixels, xo, xi, t.tile_x, x_tail);
+        if (flat && over_channels) {
+            s.reorder(coi, xi, xo, coo, p.n).parallel(coo);  // the pixels of the whole image
+            return;
+        }
+        if (flat) {  // the pixels of a group of rows (the output's loop over the groups, below)
+            if (t.co_outer) {
+                s.reorder(coi, xi, xo, coo, p.n);
+            } else {
+                s.reorder(coi, xi, coo, xo, p.n);
+            }
+            return;
+        }
         if (over_channels) {
-            // Threads take whole weight blocks; rows and pixel tiles run inside each block.
+            // Threads take whole weight blocks; rows and pixel blocks run inside each block.
             s.reorder(coi, xi, xo, p.y, coo, p.n).parallel(coo);
             return;
         }
@@ -57,21 +82,36 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             s.reorder(coi, xi, coo, xo, p.y, p.n);  // a depthwise tile serves every weight block
         }
     };
-    // Fast path: images at least one pixel tile wide. Channel blocks start at multiples of the
-    // block (GuardWithIf: the last one may be partial, even the only one when Cout < block; Halide
-    // peels it off the steady state and its register tile still has the full, constant size), so
-    // each vector of weights is one dense load from the packed filter. ShiftInwards keeps every
-    // pixel tile full-size. (Requiring a full channel block sent Cout = 24 to the slow general path
-    // under AVX2's 32-channel default block: mobilenet_v2_block2 39 instead of 80 GFLOP/s.)
-    Stage fast = out.specialize(p.output_width >= t.tile_x);
-    tile_output(fast, TailStrategy::ShiftInwards);
+    // Fast path: at least one full pixel block (and tile_rows rows). Channel blocks start at
+    // multiples of the block (GuardWithIf: the last one may be partial, even the only one when
+    // Cout < block; Halide peels it off the steady state and its register tile still has the full,
+    // constant size), so each vector of weights is one dense load from the packed filter.
+    // ShiftInwards keeps every pixel block full-size (the last one overlaps its neighbour: those
+    // pixels are computed and stored twice, the same values).
+    Halide::Expr fits = p.output_width * (!flat ? 1 : over_channels ? p.output_height : t.tile_rows) >= t.tile_x;
+    Stage fast = blocks.specialize(fits);
+    tile_blocks(fast, TailStrategy::ShiftInwards);
     fast.vectorize(coi, vec).unroll(coi).unroll(xi);
-    // Fallback for tiny layers (fewer channels than a block, or images narrower than a tile).
-    tile_output(out, TailStrategy::GuardWithIf);
+    // Fallback for tiny layers (fewer pixels than a block).
+    tile_blocks(blocks, TailStrategy::GuardWithIf);
+
+    if (flat) {
+        // The output copies the stored blocks: of the whole image (parallel_over=channels), or of a
+        // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
+        // the image, computed on the zero padding and not copied).
+        out.vectorize(p.co, vec, TailStrategy::GuardWithIf);
+        if (over_channels) {
+            blocks.compute_at(out, p.n);
+            out.parallel(p.y);  // the copy too (a serial copy cost conv13 ~10% on 2 threads)
+        } else {
+            out.split(p.y, yo, yi, t.tile_rows, TailStrategy::GuardWithIf).parallel(yo);
+            blocks.compute_at(out, yo);
+        }
+    }
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
     Func pw = p.pointwise;
-    pw.compute_at(out, t.co_outer || over_channels ? xo : coo);
+    pw.compute_at(blocks, t.co_outer || over_channels ? xo : coo);
     pw.align_bounds(p.co, block).bound_storage(p.co, block);
     // The zero-init unrolled too: as a loop over a run-time extent (the block's channels, at most
     // `block`) LLVM turned it into a call to memset and kept the accumulators on the stack between
@@ -82,24 +122,33 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // inner). Holding the fewer leaves the register file to the accumulators (4 x 3 on AVX2: 12
     // accumulators + 3 broadcasts + 1 weight = 16 registers, where channels inner needs 17).
     Stage pw_update = pw.update();
-    if (t.co_vectors <= t.tile_x) {
-        pw_update.reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n);
-    } else {
-        pw_update.reorder(p.x, p.co, p.r_channel.x, p.r_channel.y, p.y, p.n);
-    }
-    // (x by a constant factor: in the general path, images narrower than a tile, the extent is the
-    // run-time width.)
-    pw_update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(p.x, t.tile_x, TailStrategy::GuardWithIf);
+    std::vector<Halide::VarOrRVar> order{p.co, pixels, p.r_channel.x, p.r_channel.y};
+    if (t.co_vectors > t.tile_x) std::swap(order[0], order[1]);
+    if (!flat) order.push_back(p.y);
+    order.push_back(p.n);
+    pw_update.reorder(order);
+    // (Pixels by a constant factor: in the general path the extent is a run-time value.)
+    pw_update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
 
     // Where the depthwise result (and the stored padded input) is computed. With parallel_over=channels:
     // for the whole image, its rows shared out among the threads, before the channel blocks that all
-    // read it. Otherwise with co_outer the x tiles run inside each channel block, so the depthwise
-    // row is computed once per row, before all of them.
+    // read it. Flat: for the group of rows. Otherwise with co_outer the pixel blocks run inside each
+    // channel block, so the depthwise row is computed once per row, before all of them.
     const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;
-    const LoopLevel dw_at = over_channels ? LoopLevel(out, p.n) : LoopLevel(out, per_row ? p.y : xo);
+    LoopLevel dw_at = LoopLevel(out, per_row ? p.y : xo);
+    if (over_channels) dw_at = LoopLevel(out, p.n);
+    else if (flat) dw_at = LoopLevel(out, yo);
     p.depthwise.compute_at(dw_at);
     schedule_depthwise_over_channels(p, t, vec);
     if (t.pad_copy) p.padded.compute_at(dw_at).vectorize(p.c, vec, TailStrategy::GuardWithIf);
+    if (flat) {
+        // The blocks read the depthwise result by flat pixel from a copy: one division per pixel.
+        p.depthwise_flat.compute_at(dw_at)
+            .reorder_storage(p.c, p.m, p.pixel, p.n)
+            .reorder(p.c, p.m, p.pixel, p.n)
+            .vectorize(p.c, vec, TailStrategy::GuardWithIf);
+        if (over_channels) p.depthwise_flat.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
+    }
     if (over_channels) {
         p.depthwise.parallel(p.y);
         p.depthwise.update().parallel(p.y);
@@ -149,14 +198,22 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
     }
 }
 
+// 512-bit vectors mean AVX-512, which also doubles the vector registers (32): its code reads the
+// K_avx512 values (a larger tile fits).
+bool is_avx512(const Halide::Target &target) { return target.natural_vector_size<float>() >= 16; }
+
 }  // namespace
 
+bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
+    std::string ignored;  // a bad string fails in apply_schedule, with its message
+    if (layout != Layout::NHWC || !Tunables::parse(tunables, &defaults, &ignored)) return false;
+    return defaults.resolve(is_avx512(target)).tile_rows > 0;
+}
+
 void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {
-    int vec = target.natural_vector_size<float>();
-    // 512-bit vectors mean AVX-512, which also doubles the vector registers (32): its code reads the
-    // K_avx512 values (a larger tile fits).
-    const bool avx512 = vec >= 16;
+    const bool avx512 = is_avx512(target);
     const Tunables t = given.resolve(avx512);
+    int vec = target.natural_vector_size<float>();
     // 256-bit vectors on AVX-512 (still 32 registers): channel counts such as 24 or 40 are whole
     // multiples of 8 lanes but not of 16, so the last register block is not computed twice over.
     if (avx512 && t.lanes_avx512 > 0) vec = t.lanes_avx512;

@@ -13,6 +13,10 @@ namespace sepconv::cpu {
 // every ISA of a multi-target build (AVX-512 / AVX2 / SSE4.1, or the ARM ones).
 void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target &target);
 
+// Whether the NHWC schedule for `target` cuts its register blocks from flat runs of pixels
+// (tile_rows > 0): the generator then indexes the pointwise stage by flat pixel (sepconv_pipeline.h).
+bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target);
+
 // The families' entry point: `defaults` overridden by the text `tunables` ("key=value,..."), then
 // applied; false and `error` on a bad tunables string.
 bool apply_schedule(SepconvPipeline &p, Tunables defaults, const std::string &tunables, const Halide::Target &target,

@@ -11,7 +11,7 @@ const std::string kAvx512Suffix = "_avx512";
 
 // The NHWC knobs that AVX-512 code may set apart (K_avx512).
 bool has_avx512_twin(const std::string &key) {
-    for (const char *k : {"co_vectors", "tile_x", "depthwise_at", "unroll_kernel", "pad_copy", "co_outer",
+    for (const char *k : {"co_vectors", "tile_x", "tile_rows", "depthwise_at", "unroll_kernel", "pad_copy", "co_outer",
                           "parallel_over"}) {
         if (key == k) return true;
     }
@@ -31,6 +31,8 @@ bool apply_knob(Tunables &t, const std::string &key, const std::string &value, b
         *bad = !parse_int_in(value, 1, 8, &t.co_vectors);
     } else if (key == "tile_x") {
         *bad = !parse_int_in(value, 1, 8, &t.tile_x);
+    } else if (key == "tile_rows") {
+        *bad = !parse_int_in(value, 0, 16, &t.tile_rows);
     } else if (key == "lanes_avx512") {
         *bad = !parse_int_in(value, 0, 16, &t.lanes_avx512) || (t.lanes_avx512 != 0 && t.lanes_avx512 != 8);
     } else if (key == "depthwise_at") {
@@ -59,6 +61,7 @@ bool apply_knob(Tunables &t, const std::string &key, const std::string &value, b
 std::string twin_values(const Tunables &t, const std::string &suffix) {
     std::ostringstream s;
     s << "co_vectors" << suffix << "=" << t.co_vectors << ",tile_x" << suffix << "=" << t.tile_x
+      << ",tile_rows" << suffix << "=" << t.tile_rows
       << ",depthwise_at" << suffix << "=" << (t.depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
       << ",unroll_kernel" << suffix << "=" << (t.unroll_kernel ? 1 : 0) << ",pad_copy" << suffix << "="
       << (t.pad_copy ? 1 : 0) << ",co_outer" << suffix << "=" << (t.co_outer ? 1 : 0) << ",parallel_over" << suffix

@@ -33,6 +33,10 @@ enum class ParallelOver {
 struct Tunables {
     int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..8)
     int tile_x = 4;      // output pixels per register block                       (range 1..8)
+    // NHWC: 0 = register blocks along each output row; R > 0 = the pixels of R rows form one flat run
+    // of blocks, which may span two rows (no block half idle at the end of a 7-wide row), stored and
+    // then copied into the output; their depthwise result is computed together. (range 0..16)
+    int tile_rows = 0;
     // Vector lanes on AVX-512 targets: 0 = the natural 16, or 8 (256-bit vectors, 32 registers).
     int lanes_avx512 = 0;
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;

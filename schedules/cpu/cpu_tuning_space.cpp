@@ -27,6 +27,7 @@ TuningSpace tuning_space(Layout layout, const Halide::Target &target, const Tuna
         const std::string isa = avx512 ? "_avx512" : "";
         knobs.push_back({"co_vectors" + isa, int_values(1, 8)});
         knobs.push_back({"tile_x" + isa, int_values(1, 8)});
+        knobs.push_back({"tile_rows" + isa, {"0", "1", "2", "3", "4", "5", "7", "10", "14"}});
         if (avx512) knobs.push_back({"lanes_avx512", {"0", "8"}});
         knobs.push_back({"co_outer" + isa, {"0", "1"}});
         knobs.push_back({"depthwise_at" + isa, {"xtile", "row"}});
@@ -35,8 +36,13 @@ TuningSpace tuning_space(Layout layout, const Halide::Target &target, const Tuna
         knobs.push_back({"parallel_over" + isa, {"rows", "channels"}});
         space = make_tuning_space(std::move(knobs), defaults.to_string());
         const TuningSpace &s = space;
-        space.valid = [s, registers](const std::vector<int> &p) {
+        const size_t rows_knob = 2, depthwise_at_knob = avx512 ? 5 : 4;
+        space.valid = [s, registers, rows_knob, depthwise_at_knob](const std::vector<int> &p) {
             const int vectors = std::stoi(s.knobs[0].values[p[0]]), tile = std::stoi(s.knobs[1].values[p[1]]);
+            // Blocks that span rows compute the depthwise result per group of rows (cpu_schedule.cpp),
+            // so depthwise_at=xtile would only repeat a point.
+            const bool flat = s.knobs[rows_knob].values[p[rows_knob]] != "0";
+            if (flat && s.knobs[depthwise_at_knob].values[p[depthwise_at_knob]] == "xtile") return false;
             return vectors * tile >= kMinAccumulators && vectors * tile + std::min(vectors, tile) + 1 <= registers;
         };
     } else {

@@ -89,7 +89,7 @@ bool LayerData::make(const internal::ShapeKey &key, uint32_t seed, LayerData *d,
     d->depthwise_filter = random_buffer(reversed(key.depthwise_filter_shape()), rng);
     const int64_t cm = key.channels * key.multiplier;
     d->pointwise_filter = random_buffer({static_cast<int>(key.out_channels), static_cast<int>(cm)}, rng);
-    const std::vector<float> packed = internal::pack_pointwise(d->pointwise_filter.data(), cm, key.out_channels);
+    const internal::AlignedFloats packed = internal::pack_pointwise(d->pointwise_filter.data(), cm, key.out_channels);
     d->packed_pointwise = Halide::Buffer<float>(std::vector<int>{
         kPackedWeightsBlock, static_cast<int>(cm), static_cast<int>(internal::packed_pointwise_blocks(key.out_channels))});
     std::copy(packed.begin(), packed.end(), d->packed_pointwise.data());
