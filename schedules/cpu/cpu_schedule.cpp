@@ -39,9 +39,11 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
 //
 // Where the blocks are cut: with tile_rows = 0, along each output row (the output's own loops; a
 // block of a 7-wide row then computes up to 2 pixels twice). With tile_rows = R, the pixels of R rows
-// form one flat run (the generator's flat_output(co, pixel, n)), cut into blocks that may span two
-// rows, stored for the R rows and copied into the output: one extra store and load per value, for
-// blocks that waste no pixels.
+// (or of the whole image, with parallel_over=channels) form one flat run (the generator's
+// flat_output(co, pixel, n)), cut into blocks that may span two rows, stored and copied into the
+// output: one extra store and load per value, for blocks that waste no pixels. When a weight block
+// serves the whole run (co_outer, parallel_over=channels), the run is stored one channel block at a
+// time, small enough to be copied out of L1.
 void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     Func out = p.output;
     const bool flat = p.flat_pixels;  // the generator asked flat_pixels(): tile_rows > 0
@@ -52,19 +54,18 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     const int block = vec * t.co_vectors;
     const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
+    // Flat runs stored one channel block at a time (see above), or all channels of a group of rows.
+    const bool flat_per_block = flat && (t.co_outer || over_channels);
+
     // Channel blocks always start at multiples of the block (GuardWithIf; see the fast path below).
     auto tile_blocks = [&](Stage s, TailStrategy x_tail) {
         s.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).split(pixels, xo, xi, t.tile_x, x_tail);
-        if (flat && over_channels) {
-            s.reorder(coi, xi, xo, coo, p.n).parallel(coo);  // the pixels of the whole image
+        if (flat_per_block) {
+            s.reorder(coi, xi, xo, coo, p.n);  // one channel block (the output's loop over them, below)
             return;
         }
-        if (flat) {  // the pixels of a group of rows (the output's loop over the groups, below)
-            if (t.co_outer) {
-                s.reorder(coi, xi, xo, coo, p.n);
-            } else {
-                s.reorder(coi, xi, coo, xo, p.n);
-            }
+        if (flat) {  // the pixels of a group of rows, every channel block
+            s.reorder(coi, xi, coo, xo, p.n);
             return;
         }
         if (over_channels) {
@@ -95,18 +96,18 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // Fallback for tiny layers (fewer pixels than a block).
     tile_blocks(blocks, TailStrategy::GuardWithIf);
 
-    if (flat) {
-        // The output copies the stored blocks: of the whole image (parallel_over=channels), or of a
-        // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
-        // the image, computed on the zero padding and not copied).
-        out.vectorize(p.co, vec, TailStrategy::GuardWithIf);
-        if (over_channels) {
-            blocks.compute_at(out, p.n);
-            out.parallel(p.y);  // the copy too (a serial copy cost conv13 ~10% on 2 threads)
-        } else {
-            out.split(p.y, yo, yi, t.tile_rows, TailStrategy::GuardWithIf).parallel(yo);
-            blocks.compute_at(out, yo);
-        }
+    // Flat: the output copies the stored blocks, of the whole image (parallel_over=channels) or of a
+    // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
+    // the image, computed on the zero padding and not copied).
+    if (flat && !over_channels) out.split(p.y, yo, yi, t.tile_rows, TailStrategy::GuardWithIf);
+    const Var rows = over_channels ? p.y : yi, groups = over_channels ? p.n : yo;
+    if (flat_per_block) {
+        out.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).reorder(coi, p.x, rows, coo, groups);
+        out.vectorize(coi, vec, TailStrategy::GuardWithIf).parallel(over_channels ? coo : yo);
+        blocks.compute_at(out, coo);
+    } else if (flat) {
+        out.vectorize(p.co, vec, TailStrategy::GuardWithIf).parallel(yo);
+        blocks.compute_at(out, yo);
     }
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
@@ -136,8 +137,11 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // channel block, so the depthwise row is computed once per row, before all of them.
     const bool per_row = t.depthwise_at == DepthwiseAt::Row || t.co_outer;
     LoopLevel dw_at = LoopLevel(out, per_row ? p.y : xo);
-    if (over_channels) dw_at = LoopLevel(out, p.n);
-    else if (flat) dw_at = LoopLevel(out, yo);
+    if (over_channels) {
+        dw_at = LoopLevel(out, p.n);
+    } else if (flat) {
+        dw_at = LoopLevel(out, yo);
+    }
     p.depthwise.compute_at(dw_at);
     schedule_depthwise_over_channels(p, t, vec);
     if (t.pad_copy) p.padded.compute_at(dw_at).vectorize(p.c, vec, TailStrategy::GuardWithIf);

@@ -81,6 +81,26 @@ bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target
     return true;
 }
 
+namespace {
+
+// `tunables` with every knob written out, at the value the family's code reads: for x86, each K_avx512
+// too. What another ISA's code read then stays fixed when this ISA's knobs are re-tuned, also for a
+// knob the entry never named (without its K_avx512, AVX-512 code would follow the new K).
+std::string explicit_tunables(const std::string &family, const std::string &tunables) {
+    cpu::Tunables t;
+    if (family == "x86") {
+        t = x86::default_tunables();
+    } else if (family == "arm") {
+        t = arm::default_tunables();
+    } else {
+        return tunables;
+    }
+    std::string ignored;
+    return cpu::Tunables::parse(tunables, &t, &ignored) ? t.to_string() : tunables;
+}
+
+}  // namespace
+
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
                 const std::string &previous, const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
                 std::string *error) {
@@ -205,7 +225,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         }
     }
     // Another ISA's choices in the previous entry stay: this target's code never reads them.
-    const std::string kept = space.items_not_searched(previous);
+    const std::string kept = previous.empty() ? "" : space.items_not_searched(explicit_tunables(settings.family, previous));
     if (!kept.empty()) notes.push_back("kept from the previous entry (not read by this target's code): " + kept);
 
     // The rows written: tuned (the default's own figures when the default was kept), default, the
