@@ -100,6 +100,26 @@ TEST(TuneSearch, ItemsNotSearchedAreTheOtherIsasKeys) {
     EXPECT_EQ(avx512.items_not_searched(""), "");
 }
 
+// The tuner keeps the items of the entry's explicit form (every knob written out, each K_avx512 at the
+// value AVX-512 code reads): an entry tuned before tile_rows existed says nothing of it, so AVX-512
+// code would read an AVX2 re-tune's tile_rows; written out, tile_rows_avx512 keeps its old value.
+TEST(TuneSearch, TheExplicitFormKeepsWhatTheOtherIsaReads) {
+    const TuningSpace avx2 =
+        cpu::tuning_space(Layout::NHWC, Halide::Target("x86-64-linux-avx2-fma"), x86::default_tunables());
+    cpu::Tunables before = x86::default_tunables();
+    std::string error;
+    ASSERT_TRUE(cpu::Tunables::parse("co_vectors=3,co_vectors_avx512=1,tile_x_avx512=7", &before, &error)) << error;
+    const std::string kept = avx2.items_not_searched(before.to_string());
+    EXPECT_NE(kept.find("tile_rows_avx512=0"), std::string::npos) << kept;
+    EXPECT_NE(kept.find("co_vectors_avx512=1"), std::string::npos) << kept;
+    EXPECT_EQ(kept.find("co_vectors=3"), std::string::npos) << kept;  // the AVX2 space searches it
+    // Whatever the AVX2 search then picks, AVX-512 code reads what it read before.
+    cpu::Tunables after = x86::default_tunables();
+    ASSERT_TRUE(cpu::Tunables::parse(kept + ",co_vectors=2,tile_x=5,tile_rows=7", &after, &error)) << error;
+    EXPECT_EQ(after.resolve(true).to_string(), before.resolve(true).to_string());
+    EXPECT_EQ(after.resolve(false).tile_rows, 7);
+}
+
 TEST(CpuTuningSpace, SizesTheRegisterTileToTheTarget) {
     auto value_point = [](const TuningSpace &s, const std::string &text) {
         Point p;
