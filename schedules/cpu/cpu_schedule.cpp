@@ -83,10 +83,12 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             s.reorder(coi, xi, coo, xo, p.y, p.n);  // a depthwise tile serves every weight block
         }
     };
-    // Fast path: at least one full pixel block (and tile_rows rows). Channel blocks start at
-    // multiples of the block (GuardWithIf: the last one may be partial, even the only one when
-    // Cout < block; Halide peels it off the steady state and its register tile still has the full,
-    // constant size), so each vector of weights is one dense load from the packed filter.
+    // Fast path: runs of at least one full pixel block (a run is a row; with tile_rows > 0, tile_rows
+    // rows counted whole even past the image, or the whole image with parallel_over=channels).
+    // Channel blocks start at multiples of the block (GuardWithIf: the last one may be partial, even
+    // the only one when Cout < block; Halide peels it off the steady state and its register tile
+    // still has the full, constant size), so each vector of weights is one dense load from the
+    // packed filter.
     // ShiftInwards keeps every pixel block full-size (the last one overlaps its neighbour: those
     // pixels are computed and stored twice, the same values).
     Halide::Expr fits = p.output_width * (!flat ? 1 : over_channels ? p.output_height : t.tile_rows) >= t.tile_x;
