@@ -63,15 +63,36 @@ bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, i
     return true;
 }
 
+// The hand defaults of a CPU family (x86, arm): the schedule's explicit fallback. False for others.
+bool cpu_family_defaults(const std::string &family, cpu::Tunables *defaults) {
+    if (family == "x86") {
+        *defaults = x86::default_tunables();
+    } else if (family == "arm") {
+        *defaults = arm::default_tunables();
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// `tunables` with every knob written out, at the value the family's code reads: for x86, each K_avx512
+// too. What another ISA's code read then stays fixed when this ISA's knobs are re-tuned, also for a
+// knob the entry never named (without its K_avx512, AVX-512 code would follow the new K).
+std::string explicit_tunables(const std::string &family, const std::string &tunables) {
+    cpu::Tunables t;
+    std::string ignored;
+    if (!cpu_family_defaults(family, &t) || !cpu::Tunables::parse(tunables, &t, &ignored)) return tunables;
+    return t.to_string();
+}
+
 }  // namespace
 
 bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target &target, TuningSpace *space,
                       std::string *error) {
     const Layout layout = nchw ? Layout::NCHW : Layout::NHWC;
-    if (family == "x86") {
-        *space = cpu::tuning_space(layout, target, x86::default_tunables());
-    } else if (family == "arm") {
-        *space = cpu::tuning_space(layout, target, arm::default_tunables());
+    cpu::Tunables defaults;
+    if (cpu_family_defaults(family, &defaults)) {
+        *space = cpu::tuning_space(layout, target, defaults);
     } else if (family == "gpu" && !nchw) {
         *space = gpu::tuning_space(gpu::Tunables{});
     } else {
@@ -80,26 +101,6 @@ bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target
     }
     return true;
 }
-
-namespace {
-
-// `tunables` with every knob written out, at the value the family's code reads: for x86, each K_avx512
-// too. What another ISA's code read then stays fixed when this ISA's knobs are re-tuned, also for a
-// knob the entry never named (without its K_avx512, AVX-512 code would follow the new K).
-std::string explicit_tunables(const std::string &family, const std::string &tunables) {
-    cpu::Tunables t;
-    if (family == "x86") {
-        t = x86::default_tunables();
-    } else if (family == "arm") {
-        t = arm::default_tunables();
-    } else {
-        return tunables;
-    }
-    std::string ignored;
-    return cpu::Tunables::parse(tunables, &t, &ignored) ? t.to_string() : tunables;
-}
-
-}  // namespace
 
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
                 const std::string &previous, const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,

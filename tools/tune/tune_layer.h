@@ -31,7 +31,8 @@ struct TuneSettings {
 // database for layers of the same filter geometry, tried first and preferred when within noise
 // (fewer distinct variants to build). `previous` is this layer's entry so far ("" if none): the
 // keys that this target's space does not search (another ISA's, e.g. the K_avx512 keys when tuning
-// AVX2 code) are kept in the new entry, every one written out at the value that ISA's code read. Returns false with `error`, or when `stop` was raised.
+// AVX2 code) are kept in the new entry, every one written out at the value that ISA's code read.
+// Returns false with `error`, or when `stop` was raised.
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
                 const std::string &previous, const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
                 std::string *error);
