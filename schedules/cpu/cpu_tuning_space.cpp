@@ -36,13 +36,17 @@ TuningSpace tuning_space(Layout layout, const Halide::Target &target, const Tuna
         knobs.push_back({"parallel_over" + isa, {"rows", "channels"}});
         space = make_tuning_space(std::move(knobs), defaults.to_string());
         const TuningSpace &s = space;
-        const size_t rows_knob = 2, depthwise_at_knob = avx512 ? 5 : 4;
-        space.valid = [s, registers, rows_knob, depthwise_at_knob](const std::vector<int> &p) {
-            const int vectors = std::stoi(s.knobs[0].values[p[0]]), tile = std::stoi(s.knobs[1].values[p[1]]);
+        space.valid = [s, registers, isa](const std::vector<int> &p) {
+            auto value = [&](const std::string &knob) {
+                for (size_t i = 0; i < s.knobs.size(); ++i) {
+                    if (s.knobs[i].name == knob + isa) return s.knobs[i].values[p[i]];
+                }
+                return std::string();
+            };
+            const int vectors = std::stoi(value("co_vectors")), tile = std::stoi(value("tile_x"));
             // Blocks that span rows compute the depthwise result per group of rows (cpu_schedule.cpp),
             // so depthwise_at=xtile would only repeat a point.
-            const bool flat = s.knobs[rows_knob].values[p[rows_knob]] != "0";
-            if (flat && s.knobs[depthwise_at_knob].values[p[depthwise_at_knob]] == "xtile") return false;
+            if (value("tile_rows") != "0" && value("depthwise_at") == "xtile") return false;
             return vectors * tile >= kMinAccumulators && vectors * tile + std::min(vectors, tile) + 1 <= registers;
         };
     } else {
