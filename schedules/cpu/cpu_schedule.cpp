@@ -54,18 +54,20 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     const int block = vec * t.co_vectors;
     const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
-    // Flat runs stored one channel block at a time (see above), or all channels of a group of rows.
-    const bool flat_per_block = flat && (t.co_outer || over_channels);
+    // Pixel blocks inside each channel block: a weight block serves all the pixels of a row (of a
+    // run, when flat), and a flat run is then stored one channel block at a time (see above).
+    const bool pixels_inside_channel_block = t.co_outer || over_channels;
+    const bool flat_per_block = flat && pixels_inside_channel_block;
 
     // Channel blocks always start at multiples of the block (GuardWithIf; see the fast path below).
     auto tile_blocks = [&](Stage s, TailStrategy x_tail) {
         s.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).split(pixels, xo, xi, t.tile_x, x_tail);
-        if (flat_per_block) {
-            s.reorder(coi, xi, xo, coo, p.n);  // one channel block (the output's loop over them, below)
-            return;
-        }
-        if (flat) {  // the pixels of a group of rows, every channel block
-            s.reorder(coi, xi, coo, xo, p.n);
+        if (flat) {  // a run's pixels; the output's loops over runs (and channel blocks) are below
+            if (pixels_inside_channel_block) {
+                s.reorder(coi, xi, xo, coo, p.n);
+            } else {
+                s.reorder(coi, xi, coo, xo, p.n);
+            }
             return;
         }
         if (over_channels) {
@@ -88,9 +90,8 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // Channel blocks start at multiples of the block (GuardWithIf: the last one may be partial, even
     // the only one when Cout < block; Halide peels it off the steady state and its register tile
     // still has the full, constant size), so each vector of weights is one dense load from the
-    // packed filter.
-    // ShiftInwards keeps every pixel block full-size (the last one overlaps its neighbour: those
-    // pixels are computed and stored twice, the same values).
+    // packed filter. ShiftInwards keeps every pixel block full-size (the last one overlaps its
+    // neighbour: those pixels are computed and stored twice, the same values).
     Halide::Expr fits = p.output_width * (!flat ? 1 : over_channels ? p.output_height : t.tile_rows) >= t.tile_x;
     Stage fast = blocks.specialize(fits);
     tile_blocks(fast, TailStrategy::ShiftInwards);
@@ -114,7 +115,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
     Func pw = p.pointwise;
-    pw.compute_at(blocks, t.co_outer || over_channels ? xo : coo);
+    pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
     pw.align_bounds(p.co, block).bound_storage(p.co, block);
     // The zero-init unrolled too: as a loop over a run-time extent (the block's channels, at most
     // `block`) LLVM turned it into a call to memset and kept the accumulators on the stack between
