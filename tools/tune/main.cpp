@@ -11,6 +11,7 @@
 
 #include "jit_candidate.h"
 #include "layer_list.h"
+#include "sepconv/sepconv.h"
 #include "tune_layer.h"
 
 namespace {
@@ -109,19 +110,20 @@ std::string cpu_model() {
     return "unknown CPU";
 }
 
-// The target the AOT build would dispatch to on this machine: the first of the build's targets
-// whose features the host has. Tuning for it, not for every feature of the host, measures the
-// code the built library will run.
+// The target the AOT build dispatches to on this machine, asked of the library's own dispatcher:
+// tuning for it, not for every feature of the host, measures the code the built library will run.
+// (Not Halide::get_host_target(): Halide 21 infers features from the CPU model, and reports AVX-512
+// on a Zen 4 whose hypervisor hides it from CPUID; code compiled for that dies on SIGILL.)
 Halide::Target default_target() {
-    const Halide::Target host = Halide::get_host_target();
-    for (const std::string &text : split(SEPCONV_BUILD_TARGETS, ',')) {
-        const Halide::Target t(text);
-        if (t.arch == host.arch && t.bits == host.bits &&
-            (t.get_features_bitset() & ~host.get_features_bitset()).none()) {
-            return t;
-        }
-    }
-    return host;
+    const std::string dispatched = sepconv::cpu_info().dispatched_target;
+    return dispatched.empty() ? Halide::get_host_target() : Halide::Target(dispatched);
+}
+
+// This machine, for the database: the CPU model, cores, and the features its CPUID reports.
+std::string machine_description(int cores) {
+    std::string features;
+    for (const std::string &f : sepconv::cpu_info().features) features += (features.empty() ? "" : " ") + f;
+    return cpu_model() + "; " + std::to_string(cores) + " cores; " + features;
 }
 
 // The layers to tune, deduplicated by shape key (lists often repeat a shape); names joined.
@@ -205,7 +207,7 @@ int run(int argc, char **argv) {
     const std::string baselines =
         a.get("baselines", settings.family == "gpu" ? "Anderson2021" : "Adams2019,Mullapudi2016");
     if (baselines != "none") settings.autoschedulers = split(baselines, ',');
-    settings.machine = cpu_model() + "; " + std::to_string(cores) + " cores; " + Halide::get_host_target().to_string();
+    settings.machine = machine_description(cores);
     const std::string db_path = a.get("db", SEPCONV_DEFAULT_TUNED_DB);
 
     std::string error;
