@@ -1,12 +1,15 @@
 #include "halide_call.h"
 
+#include <algorithm>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifdef SEPCONV_HAS_GPU
 #include "HalideRuntimeCuda.h"
 #endif
+#include "worker_pool.h"
 
 namespace sepconv::internal {
 namespace {
@@ -23,13 +26,21 @@ void capture_halide_error(void *user_context, const char *message) {
     }
 }
 
-// num_threads == 1 must mean one thread for this call, whatever other calls asked for. Halide's
-// pool size is process-wide and does not shrink once its workers run, so a one-thread call runs
-// its parallel loops serially on the calling thread instead (this thread-local says so).
-thread_local bool t_serial_call = false;
+// The thread count of the variant call running on this thread: 1 runs its parallel loops serially
+// on the calling thread, n > 1 on n threads of the worker pool, 0 on as many as there are cores.
+thread_local int t_call_threads = 0;
 
-int do_par_for_honoring_serial_calls(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
-    if (!t_serial_call) return halide_default_do_par_for(user_context, task, min, size, closure);
+int default_threads() {
+    static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return cores;
+}
+
+int do_par_for_on_worker_pool(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
+    const int threads = t_call_threads > 0 ? t_call_threads : default_threads();
+    int rc = 0;
+    if (threads > 1 && size > 1 && run_on_worker_pool(threads, task, user_context, min, size, closure, &rc)) return rc;
+    // Serial: one thread asked for; or the pool is busy with a loop this one is nested in, or with
+    // another thread's call, which already has the cores.
     for (int i = min; i < min + size; ++i) {
         if (int rc = task(user_context, i, closure)) return rc;
     }
@@ -37,20 +48,20 @@ int do_par_for_honoring_serial_calls(void *user_context, halide_task_t task, int
 }
 
 // Once per process: our error handler (Halide's default AOT handler calls abort()) and the
-// parallel-for that honours one-thread calls.
+// parallel-for that runs loops on the worker pool.
 void install_runtime_hooks() {
     static std::once_flag once;
     std::call_once(once, [] {
         halide_set_error_handler(capture_halide_error);
-        halide_set_custom_do_par_for(do_par_for_honoring_serial_calls);
+        halide_set_custom_do_par_for(do_par_for_on_worker_pool);
     });
 }
 
-// Marks the calling thread's variant call as serial for its lifetime.
-class SerialCallScope {
+// Sets the calling thread's call thread count for the scope's lifetime.
+class CallThreadsScope {
 public:
-    explicit SerialCallScope(bool serial) { t_serial_call = serial; }
-    ~SerialCallScope() { t_serial_call = false; }
+    explicit CallThreadsScope(int threads) { t_call_threads = threads; }
+    ~CallThreadsScope() { t_call_threads = 0; }
 };
 
 // A dense C-order tensor seen by Halide: dimension 0 is the innermost (last) TF dimension.
@@ -133,8 +144,7 @@ private:
 
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args) {
     install_runtime_hooks();
-    if (args.num_threads > 1) halide_set_num_threads(args.num_threads);
-    SerialCallScope serial(args.num_threads == 1);
+    CallThreadsScope threads(args.num_threads);
 
     const FilterGeometry &f = g.f;
     HalideTensor input(args.input, input_shape(g));

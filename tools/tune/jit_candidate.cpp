@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "packed_pointwise.h"
+#include "worker_pool.h"
 #include "sepconv/sepconv.h"
 
 namespace sepconv::tune {
@@ -16,12 +17,33 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Runs a parallel loop serially on the calling thread: a 1-thread measurement means one thread,
-// whatever size Halide's process-wide pool has (the AOT runtime does the same for num_threads=1).
-int serial_do_par_for(Halide::JITUserContext *context, int (*f)(Halide::JITUserContext *, int, uint8_t *), int min,
-                      int extent, uint8_t *closure) {
+// Parallel loops run as the AOT library runs them (runtime/src/halide_call.cpp): serially on the
+// calling thread for a 1-thread measurement, else on the library's worker pool with the measured
+// thread count; Halide's own JIT pool would time other thread start-up and wake-up costs.
+thread_local int t_loop_threads = 1;
+
+struct JitLoop {
+    int (*task)(Halide::JITUserContext *, int, uint8_t *);
+    Halide::JITUserContext *context;
+    uint8_t *closure;
+};
+
+int run_jit_task(void *, int i, uint8_t *loop) {
+    const JitLoop &l = *reinterpret_cast<const JitLoop *>(loop);
+    return l.task(l.context, i, l.closure);
+}
+
+int do_par_for_as_the_library(Halide::JITUserContext *context, int (*task)(Halide::JITUserContext *, int, uint8_t *),
+                              int min, int extent, uint8_t *closure) {
+    JitLoop loop{task, context, closure};
+    int result = 0;
+    if (t_loop_threads > 1 && extent > 1 &&
+        internal::run_on_worker_pool(t_loop_threads, run_jit_task, nullptr, min, extent,
+                                     reinterpret_cast<uint8_t *>(&loop), &result)) {
+        return result;
+    }
     for (int i = min; i < min + extent; ++i) {
-        if (int result = f(context, i, closure)) return result;
+        if (int r = task(context, i, closure)) return r;
     }
     return 0;
 }
@@ -171,7 +193,8 @@ std::unique_ptr<Candidate> Candidate::compile(const LayerData &d, const Halide::
 bool Candidate::run(LayerData &d, int threads, std::string *error, bool copy_back) {
     const internal::ShapeKey &k = d.key;
     Halide::JITUserContext context;
-    if (threads == 1) context.handlers.custom_do_par_for = serial_do_par_for;
+    context.handlers.custom_do_par_for = do_par_for_as_the_library;
+    t_loop_threads = threads;
     try {
         const int result = callable_(&context, d.input, d.depthwise_filter, d.packed_pointwise, d.bias,
                                      static_cast<int32_t>(k.stride_h), static_cast<int32_t>(k.stride_w),

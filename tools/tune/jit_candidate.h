@@ -63,7 +63,8 @@ private:
 // Loads libautoschedule_<name>.so from the Halide package; false with `error` if it is missing.
 bool load_autoscheduler(const std::string &name, std::string *error);
 
-// The pool size for runs with more than one thread (1-thread runs are serial on the caller).
+// The size of Halide's own JIT pool, which only runs what does not go through halide_do_par_for
+// (parallel tasks of an autoscheduled pipeline); parallel loops run on the library's worker pool.
 void set_jit_threads(int threads);
 
 }  // namespace sepconv::tune

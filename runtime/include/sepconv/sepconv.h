@@ -73,9 +73,10 @@ struct Options {
     TensorView bias;  // empty (data == nullptr) for none, else shape {Cout}
     Activation activation = Activation::kNone;
 
-    // Threads for this call: 1 runs it on the calling thread alone; 0 uses Halide's thread pool
-    // as it is (default: one per core); n > 1 sets the pool to n threads first. The pool is
-    // process-wide and never shrinks below what an earlier call asked for.
+    // Threads for this call, the calling one among them: 1 runs it on the calling thread alone;
+    // n > 1 on n threads of the library's worker pool; 0 on one thread per core. Idle workers spin
+    // for about a millisecond after a call (so the next call does not wait for them to wake), then
+    // sleep. A call that starts while another thread's call holds the pool runs on its own thread.
     int num_threads = 0;
 
     Device device = Device::kAuto;
