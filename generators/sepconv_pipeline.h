@@ -22,8 +22,11 @@ struct SepconvPipeline {
     // depthwise taps (a bounds select per tap) unless a schedule stores it.
     Halide::Func padded;
 
-    // depthwise(m, c, x, y, n): pure init to zero, one update summing over kernel taps r_kernel.
+    // depthwise(m, c, x, y, n): pure init to zero, one update summing over kernel taps r_kernel; or,
+    // with unrolled_taps (fixed kernel sizes, when the schedule asks), one pure sum of the taps
+    // written out, and no r_kernel.
     Halide::Func depthwise;
+    bool unrolled_taps = false;
     Halide::RDom r_kernel;  // r_kernel.x = kernel column, r_kernel.y = kernel row
 
     // pointwise_weights(co, k): the pointwise filter, row k = c * M + m, read from the runtime's

@@ -179,6 +179,26 @@ TEST(CpuTunables, AvxTwinsApplyToAvx512CodeOnly) {
     EXPECT_FALSE(cpu::Tunables::parse("nchw_co_block_avx512=2", &t, &error));
 }
 
+// unroll_kernel makes the generator write a fixed kernel's taps out as one sum (a pure depthwise
+// stage), per ISA and for NHWC only (the NCHW schedule unrolls its loop over the taps instead).
+TEST(CpuTunables, UnrollKernelAsksForUnrolledTapsPerIsaAndLayout) {
+    const cpu::Tunables defaults = x86::default_tunables();
+    const Halide::Target avx2("x86-64-linux-avx2-fma"), avx512("x86-64-linux-avx512_skylake");
+    EXPECT_TRUE(cpu::unrolled_taps(Layout::NHWC, defaults, "", avx2));
+    EXPECT_FALSE(cpu::unrolled_taps(Layout::NHWC, defaults, "unroll_kernel=0", avx2));
+    EXPECT_FALSE(cpu::unrolled_taps(Layout::NHWC, defaults, "unroll_kernel=0", avx512));
+    EXPECT_TRUE(cpu::unrolled_taps(Layout::NHWC, defaults, "unroll_kernel_avx512=0", avx2));
+    EXPECT_FALSE(cpu::unrolled_taps(Layout::NHWC, defaults, "unroll_kernel_avx512=0", avx512));
+    EXPECT_FALSE(cpu::unrolled_taps(Layout::NCHW, defaults, "", avx2));
+    cpu::Tunables t = defaults;
+    std::string error;
+    ASSERT_TRUE(cpu::Tunables::parse("depthwise_inner=channels,depthwise_inner_avx512=pixels", &t, &error)) << error;
+    EXPECT_EQ(t.resolve(false).depthwise_inner, cpu::DepthwiseInner::Channels);
+    EXPECT_EQ(t.resolve(true).depthwise_inner, cpu::DepthwiseInner::Pixels);
+    EXPECT_FALSE(cpu::Tunables::parse("depthwise_inner=rows", &t, &error));
+    EXPECT_NE(error.find("depthwise_inner"), std::string::npos) << error;
+}
+
 // tile_rows > 0 makes the generator index the pointwise stage by flat pixel (sepconv_pipeline.h),
 // per ISA: a multi-target variant may cut flat blocks in its AVX-512 code and not in its AVX2 code.
 TEST(CpuTunables, TileRowsAsksForFlatPixelsPerIsaAndLayout) {

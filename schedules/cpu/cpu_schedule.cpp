@@ -12,25 +12,34 @@ using Halide::Stage;
 using Halide::TailStrategy;
 using Halide::Var;
 
-// Depthwise stage: vectorized over input channels (contiguous in NHWC), accumulated in registers
-// over the kernel taps. TailStrategy::GuardWithIf everywhere a split covers a run-time extent: the
-// depthwise tile must never be computed for channels that do not exist, because that would read
-// the input and the filter out of bounds.
+// Depthwise stage: vectorized over input channels (contiguous in NHWC); each pixel's sum of taps in
+// registers. Either the taps written out (unrolled_taps: a pure definition) or a loop over them (the
+// update of a zero-initialized accumulator). depthwise_inner orders pixels and channel vectors.
+// TailStrategy::GuardWithIf everywhere a split covers a run-time extent: the depthwise tile must never
+// be computed for channels that do not exist, because that would read the input and the filter out
+// of bounds.
 void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int vec) {
     Func dw = p.depthwise;
     Var ci("dw_ci");
     dw.reorder_storage(p.c, p.m, p.x, p.y, p.n);
-    dw.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
-
-    Stage update = dw.update();
-    // Taps inside pixels: each pixel's accumulator stays in a register across all kh*kw taps.
-    update.split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf)
-        .reorder(ci, p.r_kernel.x, p.r_kernel.y, p.x, p.m, p.c, p.y, p.n)
-        .vectorize(ci);
-    const bool fixed_kernel = p.fixed_kernel_w > 0 && p.fixed_kernel_h > 0;
-    if (fixed_kernel && t.unroll_kernel) {
-        update.unroll(p.r_kernel.x).unroll(p.r_kernel.y);
+    const bool pixels_inner = t.depthwise_inner == DepthwiseInner::Pixels;
+    auto order = [&](std::vector<Halide::VarOrRVar> taps) {
+        std::vector<Halide::VarOrRVar> loops{ci};
+        loops.insert(loops.end(), taps.begin(), taps.end());
+        for (Var v : pixels_inner ? std::vector<Var>{p.x, p.m, p.c} : std::vector<Var>{p.m, p.c, p.x}) loops.push_back(v);
+        loops.push_back(p.y);
+        loops.push_back(p.n);
+        return loops;
+    };
+    if (p.unrolled_taps) {
+        dw.split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf).reorder(order({})).vectorize(ci);
+        return;
     }
+    dw.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
+    dw.update()
+        .split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf)
+        .reorder(order({p.r_kernel.x, p.r_kernel.y}))
+        .vectorize(ci);
 }
 
 // NHWC: output(co, x, y, n). Register blocks of (co_vectors * vec) channels x tile_x pixels; the
@@ -158,7 +167,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     }
     if (over_channels) {
         p.depthwise.parallel(p.y);
-        p.depthwise.update().parallel(p.y);
+        if (!p.unrolled_taps) p.depthwise.update().parallel(p.y);
         if (t.pad_copy) p.padded.parallel(p.y);
     }
 }
@@ -215,6 +224,12 @@ bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, 
     std::string ignored;  // a bad string fails in apply_schedule, with its message
     if (layout != Layout::NHWC || !Tunables::parse(tunables, &defaults, &ignored)) return false;
     return defaults.resolve(is_avx512(target)).tile_rows > 0;
+}
+
+bool unrolled_taps(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
+    std::string ignored;  // as above
+    if (layout != Layout::NHWC || !Tunables::parse(tunables, &defaults, &ignored)) return false;
+    return defaults.resolve(is_avx512(target)).unroll_kernel;
 }
 
 void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {

@@ -17,6 +17,10 @@ void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target 
 // (tile_rows > 0): the generator then indexes the pointwise stage by flat pixel (sepconv_pipeline.h).
 bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target);
 
+// Whether the NHWC schedule for `target` wants the depthwise taps of a fixed-size kernel written out
+// as one sum (unroll_kernel): the generator then defines the depthwise stage without an update.
+bool unrolled_taps(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target);
+
 // The families' entry point: `defaults` overridden by the text `tunables` ("key=value,..."), then
 // applied; false and `error` on a bad tunables string.
 bool apply_schedule(SepconvPipeline &p, Tunables defaults, const std::string &tunables, const Halide::Target &target,

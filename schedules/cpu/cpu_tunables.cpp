@@ -11,8 +11,8 @@ const std::string kAvx512Suffix = "_avx512";
 
 // The NHWC knobs that AVX-512 code may set apart (K_avx512).
 bool has_avx512_twin(const std::string &key) {
-    for (const char *k : {"co_vectors", "tile_x", "tile_rows", "depthwise_at", "unroll_kernel", "pad_copy", "co_outer",
-                          "parallel_over"}) {
+    for (const char *k : {"co_vectors", "tile_x", "tile_rows", "depthwise_at", "depthwise_inner", "unroll_kernel",
+                          "pad_copy", "co_outer", "parallel_over"}) {
         if (key == k) return true;
     }
     return false;
@@ -38,6 +38,9 @@ bool apply_knob(Tunables &t, const std::string &key, const std::string &value, b
     } else if (key == "depthwise_at") {
         *bad = value != "xtile" && value != "row";
         t.depthwise_at = value == "row" ? DepthwiseAt::Row : DepthwiseAt::XTile;
+    } else if (key == "depthwise_inner") {
+        *bad = value != "pixels" && value != "channels";
+        t.depthwise_inner = value == "channels" ? DepthwiseInner::Channels : DepthwiseInner::Pixels;
     } else if (key == "parallel_over") {
         *bad = value != "rows" && value != "channels";
         t.parallel_over = value == "channels" ? ParallelOver::Channels : ParallelOver::Rows;
@@ -63,6 +66,7 @@ std::string twin_values(const Tunables &t, const std::string &suffix) {
     s << "co_vectors" << suffix << "=" << t.co_vectors << ",tile_x" << suffix << "=" << t.tile_x
       << ",tile_rows" << suffix << "=" << t.tile_rows
       << ",depthwise_at" << suffix << "=" << (t.depthwise_at == DepthwiseAt::Row ? "row" : "xtile")
+      << ",depthwise_inner" << suffix << "=" << (t.depthwise_inner == DepthwiseInner::Channels ? "channels" : "pixels")
       << ",unroll_kernel" << suffix << "=" << (t.unroll_kernel ? 1 : 0) << ",pad_copy" << suffix << "="
       << (t.pad_copy ? 1 : 0) << ",co_outer" << suffix << "=" << (t.co_outer ? 1 : 0) << ",parallel_over" << suffix
       << "=" << (t.parallel_over == ParallelOver::Channels ? "channels" : "rows");

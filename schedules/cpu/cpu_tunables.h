@@ -22,6 +22,14 @@ enum class DepthwiseAt {
     Row,    // once per output row, all channels
 };
 
+// The NHWC depthwise loop order, inside the tile it is computed for.
+enum class DepthwiseInner {
+    Pixels,    // pixels inside each channel vector: the vector's taps stay in registers along a row
+               // (wide rows, few channels)
+    Channels,  // channel vectors inside each pixel: long vector loops over C, which hide the taps'
+               // latency where rows are short (7x7, 14x14 images with hundreds of channels)
+};
+
 // What the NHWC output's parallel loop runs over.
 enum class ParallelOver {
     Rows,      // output rows (x batch): each thread computes its rows' depthwise rows itself
@@ -40,7 +48,11 @@ struct Tunables {
     // Vector lanes on AVX-512 targets: 0 = the natural 16, or 8 (256-bit vectors, 32 registers).
     int lanes_avx512 = 0;
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
-    bool unroll_kernel = true;  // unroll the kh x kw taps when the kernel size is fixed
+    // Fixed kernel sizes, NHWC: the kh x kw taps written out as one sum, each row's taps summed, then
+    // the rows (a dependency chain of kw + kh - 1 operations, not kh * kw, and no accumulator in
+    // memory); otherwise, and for run-time sizes, a loop over the taps (unrolled in NCHW).
+    bool unroll_kernel = true;
+    DepthwiseInner depthwise_inner = DepthwiseInner::Pixels;
     // NHWC: copy the zero-padded input the depthwise tile reads into a scratch buffer first, so
     // the kh x kw taps read it without a bounds select each (which adds up for 5x5 kernels).
     bool pad_copy = false;
@@ -56,7 +68,7 @@ struct Tunables {
     // The K_avx512 values given, as "K=value,..." (validated), applied over the others by resolve().
     std::string avx512_overrides;
 
-    // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,parallel_over=channels"
+    // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,depthwise_inner=channels,parallel_over=channels"
     // over the values already in *out. Returns false and fills `error` on an unknown key or an
     // out-of-range value.
     static bool parse(const std::string &text, Tunables *out, std::string *error);

@@ -31,6 +31,7 @@ TuningSpace tuning_space(Layout layout, const Halide::Target &target, const Tuna
         if (avx512) knobs.push_back({"lanes_avx512", {"0", "8"}});
         knobs.push_back({"co_outer" + isa, {"0", "1"}});
         knobs.push_back({"depthwise_at" + isa, {"xtile", "row"}});
+        knobs.push_back({"depthwise_inner" + isa, {"pixels", "channels"}});
         knobs.push_back({"unroll_kernel" + isa, {"0", "1"}});
         knobs.push_back({"pad_copy" + isa, {"0", "1"}});
         knobs.push_back({"parallel_over" + isa, {"rows", "channels"}});
