@@ -3,11 +3,15 @@
 their ratio, sepconv's % of the measured FMA peak, and XNNPACK for reference.
 
 The machine is shared and noisy, so the run interleaves the implementations at random
-(--benchmark_enable_random_interleaving), repeats each (--repetitions), and reports medians.
-The raw Google Benchmark JSON is saved next to the table.
+(--benchmark_enable_random_interleaving), repeats each (--repetitions), does all of that in
+several processes one after the other (--processes), and reports the medians of all samples.
+Separate processes matter on a VM: a whole process can run a layer ~20% slower or faster (where
+its tensors land in physical memory, who shares the host at the time), so one process's samples
+agree with each other and still mislead. The raw Google Benchmark JSON of every process is saved
+next to the table, as one file (each benchmark entry tagged with its "process").
 
     .venv/bin/python tools/bench_report.py [--bench build/release/bench/bench_sepconv]
-        [--repetitions 5] [--min-time 0.2] [--out build/release/bench/report.json] [--filter REGEX]
+        [--repetitions 3] [--processes 3] [--min-time 0.2] [--out build/release/bench/report.json] [--filter REGEX]
         [--isa native|avx2]
 
 --isa avx2 measures an AVX2 machine's code on an AVX-512 one: sepconv's dispatch is capped at
@@ -27,7 +31,8 @@ import sys
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bench", default="build/release/bench/bench_sepconv")
-    p.add_argument("--repetitions", type=int, default=5)
+    p.add_argument("--repetitions", type=int, default=3, help="repetitions per process")
+    p.add_argument("--processes", type=int, default=3, help="bench processes, run one after the other")
     p.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
     p.add_argument("--out", default="build/release/bench/report.json")
     p.add_argument("--filter", default="^(sepconv|onednn|xnnpack|peak)/", help="benchmarks to run (regex)")
@@ -41,13 +46,22 @@ def main():
 
     cmd = [args.bench, f"--benchmark_filter={args.filter}", f"--benchmark_repetitions={args.repetitions}",
            f"--benchmark_min_time={args.min_time}", "--benchmark_enable_random_interleaving=true",
-           "--benchmark_format=json", f"--benchmark_out={args.out}", "--benchmark_out_format=json"]
-    print("running: " + " ".join(cmd), file=sys.stderr)
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
-    with open(args.out) as f:
-        report = json.load(f)
+           "--benchmark_format=json"]
+    print("running, " + str(args.processes) + " time(s): " + " ".join(cmd), file=sys.stderr)
+    report = None
+    for process in range(args.processes):
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
+        run = json.loads(proc.stdout)
+        for b in run["benchmarks"]:
+            b["process"] = process
+        if report is None:
+            report = run
+        else:
+            report["benchmarks"] += run["benchmarks"]
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=1)
 
     context = report["context"]
     samples, errors = {}, {}
@@ -77,7 +91,8 @@ def main():
         order = [line.split(",")[0] for line in f if line.strip() and not line.startswith("#")]
     layers = sorted({k[0] for k in samples if k[2] != "peak"}, key=lambda name: order.index(name) if name in order else len(order))
     print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}")
-    print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.repetitions} interleaved runs below)")
+    print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.processes} processes x "
+          f"{args.repetitions} interleaved runs below)")
     header = f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'XNNPACK':>9}"
     print(header)
     print("-" * len(header))
