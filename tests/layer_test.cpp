@@ -94,8 +94,9 @@ TEST(Layer, IsSafeToShareAcrossThreads) {
     for (int i = 0; i < kThreads; ++i) EXPECT_EQ(failures[i], 0) << "thread " << i;
 }
 
-// Halide's thread pool is process-wide: calls asking for 1, 2 and 3 threads interleave from
-// several threads, and every result must still be right.
+// The worker pool is process-wide and runs one loop at a time: calls asking for 1, 2 and 3 threads
+// interleave from several threads (some then run on their own thread), and every result must still
+// be right.
 TEST(Layer, InterleavedThreadCountsStayCorrect) {
     ConvCase k = layer_case(2, 12, 10);
     TensorSet t = make_tensors(k, 5);
