@@ -220,16 +220,28 @@ bool is_avx512(const Halide::Target &target) { return target.natural_vector_size
 
 }  // namespace
 
-bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
-    std::string ignored;  // a bad string fails in apply_schedule, with its message
+namespace {
+
+// The tunables `target`'s NHWC code uses; false for NCHW and for a bad string (which fails in
+// apply_schedule, with its message).
+bool nhwc_tunables(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target,
+                   Tunables *resolved) {
+    std::string ignored;
     if (layout != Layout::NHWC || !Tunables::parse(tunables, &defaults, &ignored)) return false;
-    return defaults.resolve(is_avx512(target)).tile_rows > 0;
+    *resolved = defaults.resolve(is_avx512(target));
+    return true;
+}
+
+}  // namespace
+
+bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
+    Tunables t;
+    return nhwc_tunables(layout, defaults, tunables, target, &t) && t.tile_rows > 0;
 }
 
 bool unrolled_taps(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
-    std::string ignored;  // as above
-    if (layout != Layout::NHWC || !Tunables::parse(tunables, &defaults, &ignored)) return false;
-    return defaults.resolve(is_avx512(target)).unroll_kernel;
+    Tunables t;
+    return nhwc_tunables(layout, defaults, tunables, target, &t) && t.unroll_kernel;
 }
 
 void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {
