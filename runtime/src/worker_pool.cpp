@@ -19,9 +19,15 @@ void cpu_relax() {
 }
 
 // One loop at a time (the caller holds `busy`). The caller publishes a loop by bumping `generation`;
-// workers that see it join, claim indices from `next` until they run out, and leave. A worker can
-// wake late, after the loop it saw has ended: `joined` counts the workers inside a loop, and the
-// caller sets it to kLocked (so nobody joins) while it writes the next loop's fields.
+// workers that see it join, claim indices until none is left, and leave. A worker can wake late,
+// after the loop it saw has ended: `joined` counts the workers inside a loop, and the caller sets it
+// to kLocked (so nobody joins) while it writes the next loop's fields.
+//
+// The indices are cut into one contiguous range per thread, each with its own claim counter: a
+// thread takes its own range front to back, then helps the others with theirs. Neighbouring indices
+// (output rows) share input rows, which then stay in one core's cache; one shared counter dealt
+// them out alternately, so each core fetched twice the input rows (2 threads, AOT bench medians:
+// conv1 116 -> 142, conv2 116 -> 142, conv3 142 -> 156 GFLOP/s).
 class Pool {
 public:
     bool try_run(int threads, halide_task_t task, void *user_context, int min, int size, uint8_t *closure,
@@ -42,7 +48,11 @@ public:
         min_ = min;
         size_ = size;
         helpers_ = helpers;
-        next_.store(0);
+        ranges_ = std::min(helpers + 1, kMaxRanges);
+        for (int r = 0; r < ranges_; ++r) {
+            ranges_at_[r].next.store(static_cast<int>(static_cast<int64_t>(size) * r / ranges_));
+            ranges_at_[r].end = static_cast<int>(static_cast<int64_t>(size) * (r + 1) / ranges_);
+        }
         unfinished_.store(size);
         result_.store(0);
         generation_.fetch_add(1);  // seq_cst: ordered before the read of sleepers_ below
@@ -52,7 +62,7 @@ public:
             wake_.notify_all();
         }
 
-        run_tasks();
+        run_tasks(0);
         while (unfinished_.load(std::memory_order_acquire) > 0) cpu_relax();
         *result = result_.load();
         return true;
@@ -72,15 +82,20 @@ private:
         }
     }
 
-    // Claims and runs the loop's indices until none is left.
-    void run_tasks() {
-        for (int i = next_.fetch_add(1, std::memory_order_relaxed); i < size_; i = next_.fetch_add(1, std::memory_order_relaxed)) {
-            const int rc = task_(user_context_, min_ + i, closure_);
-            if (rc != 0) {
-                int none = 0;
-                result_.compare_exchange_strong(none, rc);
+    // Claims and runs the loop's indices until none is left: those of range `own` first, then the
+    // other ranges' in turn.
+    void run_tasks(int own) {
+        for (int k = 0; k < ranges_; ++k) {
+            Range &r = ranges_at_[(own + k) % ranges_];
+            for (int i = r.next.fetch_add(1, std::memory_order_relaxed); i < r.end;
+                 i = r.next.fetch_add(1, std::memory_order_relaxed)) {
+                const int rc = task_(user_context_, min_ + i, closure_);
+                if (rc != 0) {
+                    int none = 0;
+                    result_.compare_exchange_strong(none, rc);
+                }
+                unfinished_.fetch_sub(1, std::memory_order_release);
             }
-            unfinished_.fetch_sub(1, std::memory_order_release);
         }
     }
 
@@ -92,7 +107,7 @@ private:
             // Joined, so the fields stay as they are until this worker leaves. They are those of
             // `generation` unless a newer loop came first; then leave, and the next turn takes it.
             if (generation_.load() == generation) {
-                if (id < helpers_) run_tasks();
+                if (id < helpers_) run_tasks((id + 1) % ranges_);
                 done = generation;
             }
             joined_.fetch_sub(1, std::memory_order_release);
@@ -132,9 +147,19 @@ private:
     uint8_t *closure_ = nullptr;
     int min_ = 0, size_ = 0, helpers_ = 0;
 
+    // The loop's indices, one contiguous range per thread (the caller's first), each on its own
+    // cache line so that claims in one range do not slow the others.
+    static constexpr int kMaxRanges = 64;
+    struct alignas(64) Range {
+        std::atomic<int> next{0};
+        int end = 0;
+    };
+    Range ranges_at_[kMaxRanges];
+    int ranges_ = 1;
+
     std::atomic<uint64_t> generation_{0};
     std::atomic<int> joined_{0};
-    std::atomic<int> next_{0}, unfinished_{0}, result_{0};
+    std::atomic<int> unfinished_{0}, result_{0};
 
     std::mutex sleep_mutex_;
     std::condition_variable wake_;

@@ -4,8 +4,9 @@
 // so a call that follows another a moment later first waits for them to wake, and every task
 // claim takes the pool's mutex. A separable conv on a MobileNet layer lasts 0.1-1 ms, which makes
 // those costs visible on 2 cores. Here an idle worker spins for a while before it sleeps (as
-// OpenMP runtimes do), a task is claimed with one atomic add, and a loop runs on the thread count
-// of its own call (Options::num_threads), not on a process-wide one.
+// OpenMP runtimes do), a task is claimed with one atomic add, each thread takes a contiguous range
+// of the loop first (neighbouring output rows share input rows), and a loop runs on the thread
+// count of its own call (Options::num_threads), not on a process-wide one.
 #pragma once
 
 #include <cstdint>
