@@ -1,9 +1,7 @@
 #include "halide_call.h"
 
-#include <algorithm>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #ifdef SEPCONV_HAS_GPU
@@ -26,25 +24,11 @@ void capture_halide_error(void *user_context, const char *message) {
     }
 }
 
-// The thread count of the variant call running on this thread: 1 runs its parallel loops serially
-// on the calling thread, n > 1 on n threads of the worker pool, 0 on as many as there are cores.
+// The Options::num_threads of the variant call running on this thread (worker_pool.h).
 thread_local int t_call_threads = 0;
 
-int default_threads() {
-    static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    return cores;
-}
-
 int do_par_for_on_worker_pool(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
-    const int threads = t_call_threads > 0 ? t_call_threads : default_threads();
-    int rc = 0;
-    if (threads > 1 && size > 1 && run_on_worker_pool(threads, task, user_context, min, size, closure, &rc)) return rc;
-    // Serial: one thread asked for; or the pool is busy with a loop this one is nested in, or with
-    // another thread's call, which already has the cores.
-    for (int i = min; i < min + size; ++i) {
-        if (int rc = task(user_context, i, closure)) return rc;
-    }
-    return 0;
+    return run_parallel_loop(t_call_threads, task, user_context, min, size, closure);
 }
 
 // Once per process: our error handler (Halide's default AOT handler calls abort()) and the

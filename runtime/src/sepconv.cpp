@@ -2,14 +2,12 @@
 // the prepared Layer.
 #include "sepconv/sepconv.h"
 
-#include <algorithm>
-#include <thread>
-
 #include "conv_geometry.h"
 #include "gpu_probe.h"
 #include "halide_call.h"
 #include "packed_pointwise.h"
 #include "variant_table.h"
+#include "worker_pool.h"
 
 namespace sepconv {
 
@@ -40,9 +38,7 @@ Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometr
     const int64_t cm = f.channels * f.multiplier;
     int64_t floats = f.out_channels + weight_floats;  // bias or zero bias, and the weight copies
     if (g != nullptr) {
-        // (hardware_concurrency() reads /sys on every call: once per process is enough.)
-        static const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
-        const int64_t workers = o.num_threads > 0 ? o.num_threads : cores;
+        const int64_t workers = internal::call_threads(o.num_threads);
         const bool whole_image = variant != nullptr && variant->whole_image_scratch;
         floats += cm * g->out_width * (whole_image ? g->out_height : workers);
     }

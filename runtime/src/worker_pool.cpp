@@ -1,5 +1,6 @@
 #include "worker_pool.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -172,6 +173,22 @@ bool run_on_worker_pool(int threads, halide_task_t task, void *user_context, int
                         int *result) {
     static Pool *pool = new Pool;  // never destroyed: detached workers use it until the process ends
     return pool->try_run(threads, task, user_context, min, size, closure, result);
+}
+
+int call_threads(int num_threads) {
+    // (hardware_concurrency() reads /sys on every call: once per process is enough.)
+    static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return num_threads > 0 ? num_threads : cores;
+}
+
+int run_parallel_loop(int num_threads, halide_task_t task, void *user_context, int min, int size, uint8_t *closure) {
+    const int threads = call_threads(num_threads);
+    int rc = 0;
+    if (threads > 1 && size > 1 && run_on_worker_pool(threads, task, user_context, min, size, closure, &rc)) return rc;
+    for (int i = min; i < min + size; ++i) {
+        if ((rc = task(user_context, i, closure)) != 0) return rc;
+    }
+    return 0;
 }
 
 }  // namespace sepconv::internal

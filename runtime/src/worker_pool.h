@@ -25,4 +25,14 @@ constexpr int64_t kWorkerSpinMicroseconds = 1000;
 bool run_on_worker_pool(int threads, halide_task_t task, void *user_context, int min, int size, uint8_t *closure,
                         int *result);
 
+// The threads a call asking for `num_threads` (Options::num_threads) runs on: that many, or one per
+// core for 0.
+int call_threads(int num_threads);
+
+// One parallel loop of a call asking for `num_threads`: on the worker pool when that means more than
+// one thread and the pool is free, else serially on the calling thread (one thread asked for, or the
+// pool busy with a loop this one is nested in, or with another thread's call, which already has the
+// cores). Returns the first nonzero task result, or 0.
+int run_parallel_loop(int num_threads, halide_task_t task, void *user_context, int min, int size, uint8_t *closure);
+
 }  // namespace sepconv::internal

@@ -36,16 +36,8 @@ int run_jit_task(void *, int i, uint8_t *loop) {
 int do_par_for_as_the_library(Halide::JITUserContext *context, int (*task)(Halide::JITUserContext *, int, uint8_t *),
                               int min, int extent, uint8_t *closure) {
     JitLoop loop{task, context, closure};
-    int result = 0;
-    if (t_loop_threads > 1 && extent > 1 &&
-        internal::run_on_worker_pool(t_loop_threads, run_jit_task, nullptr, min, extent,
-                                     reinterpret_cast<uint8_t *>(&loop), &result)) {
-        return result;
-    }
-    for (int i = min; i < min + extent; ++i) {
-        if (int r = task(context, i, closure)) return r;
-    }
-    return 0;
+    return internal::run_parallel_loop(t_loop_threads, run_jit_task, nullptr, min, extent,
+                                       reinterpret_cast<uint8_t *>(&loop));
 }
 
 Halide::Buffer<float> random_buffer(const std::vector<int> &extents, std::mt19937 &rng) {
