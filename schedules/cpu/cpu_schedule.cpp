@@ -218,10 +218,6 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
 // K_avx512 values (a larger tile fits).
 bool is_avx512(const Halide::Target &target) { return target.natural_vector_size<float>() >= 16; }
 
-}  // namespace
-
-namespace {
-
 // The tunables `target`'s NHWC code uses; false for NCHW and for a bad string (which fails in
 // apply_schedule, with its message).
 bool nhwc_tunables(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target,
