@@ -51,6 +51,10 @@ struct SepconvPipeline {
     // NHWC -> (co, x, y, n), NCHW -> (x, y, co, n). Bias and activation are inlined into it.
     Halide::Func output;
 
+    // True when the call has no activation: the epilogue is then only the bias (a schedule may
+    // specialize the stage that holds the epilogue on it).
+    Halide::Expr no_activation;
+
     // Compile-time facts a schedule may exploit; 0 means "known only at run time".
     int fixed_kernel_w = 0, fixed_kernel_h = 0, fixed_multiplier = 0;
 

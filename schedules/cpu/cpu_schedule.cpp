@@ -102,11 +102,17 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // packed filter. ShiftInwards keeps every pixel block full-size (the last one overlaps its
     // neighbour: those pixels are computed and stored twice, the same values).
     Halide::Expr fits = p.output_width * (!flat ? 1 : over_channels ? p.output_height : t.tile_rows) >= t.tile_x;
-    Stage fast = blocks.specialize(fits);
-    tile_blocks(fast, TailStrategy::ShiftInwards);
-    fast.vectorize(coi, vec).unroll(coi).unroll(xi);
-    // Fallback for tiny layers (fewer pixels than a block).
-    tile_blocks(blocks, TailStrategy::GuardWithIf);
+    // Each path twice: without an activation (the epilogue only adds the bias), then with one
+    // (whose code then knows the activation is not 0: no select between the two epilogues).
+    auto schedule_paths = [&](Stage s) {
+        Stage fast = s.specialize(fits);
+        tile_blocks(fast, TailStrategy::ShiftInwards);
+        fast.vectorize(coi, vec).unroll(coi).unroll(xi);
+        // Fallback for tiny layers (fewer pixels than a block).
+        tile_blocks(s, TailStrategy::GuardWithIf);
+    };
+    schedule_paths(blocks.specialize(p.no_activation));
+    schedule_paths(blocks);
 
     // Flat: the output copies the stored blocks, of the whole image (parallel_over=channels) or of a
     // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
@@ -188,10 +194,15 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
             .fuse(p.y, p.n, yn)
             .parallel(yn);
     };
-    Stage fast = out.specialize(p.output_channels >= t.nchw_co_block && p.output_width >= x_block);
-    tile_output(fast, TailStrategy::ShiftInwards);
-    fast.vectorize(xi, vec).unroll(xi).unroll(coi);
-    tile_output(out, TailStrategy::GuardWithIf);
+    // As in NHWC, each path twice: without an activation, then with one.
+    auto schedule_paths = [&](Stage s) {
+        Stage fast = s.specialize(p.output_channels >= t.nchw_co_block && p.output_width >= x_block);
+        tile_output(fast, TailStrategy::ShiftInwards);
+        fast.vectorize(xi, vec).unroll(xi).unroll(coi);
+        tile_output(s, TailStrategy::GuardWithIf);
+    };
+    schedule_paths(out.specialize(p.no_activation));
+    schedule_paths(out);
 
     Func pw = p.pointwise;
     pw.compute_at(out, coo);

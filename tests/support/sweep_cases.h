@@ -42,6 +42,11 @@ inline const std::vector<ConvCase> &nhwc_cases() {
         with_explicit(make(1, 5, 5, 9, 3, 3, 3, 1, 1, Pad::kSame), 2, 0, 1, 3),
         with_explicit(make(1, 8, 8, 16, 24, 3, 3, 2, 2, Pad::kSame), 0, 1, 0, 1),
         with_epilogue(make(3, 5, 5, 7, 9, 3, 3, 2, 2, Pad::kSame), 2),
+        // A bias without an activation: the schedules give that epilogue its own code, for blocks
+        // of full size and for images smaller than one block; and a tiny image with an activation.
+        with_epilogue(make(1, 8, 9, 16, 40, 3, 3, 1, 1, Pad::kSame), 0),
+        with_epilogue(make(1, 1, 2, 6, 10, 3, 3, 1, 1, Pad::kSame), 0),
+        with_epilogue(make(1, 1, 1, 7, 9, 3, 3, 2, 2, Pad::kSame), 2),
         // Other kernel sizes, strides 1 to 3, unequal strides.
         make(1, 5, 5, 4, 6, 1, 1, 1, 1, Pad::kSame),
         make(1, 9, 7, 6, 10, 5, 5, 1, 1, Pad::kSame),
