@@ -13,13 +13,8 @@
 namespace sepconv_test {
 namespace {
 
-struct NanCase {
-    ConvCase k;
-    std::string variant;
-};
-
-std::vector<NanCase> nan_cases() {
-    std::vector<NanCase> out;
+std::vector<CaseOnVariant> nan_cases() {
+    std::vector<CaseOnVariant> out;
     for (bool nchw : {false, true}) {
         for (int64_t stride : {1, 2}) {
             for (int activation : {0, 1, 2}) {
@@ -35,12 +30,10 @@ std::vector<NanCase> nan_cases() {
     return out;
 }
 
-void PrintTo(const NanCase &p, std::ostream *os) { *os << describe(p.k) << " variant=" << p.variant; }
-
-class NanInput : public ::testing::TestWithParam<NanCase> {};
+class NanInput : public ::testing::TestWithParam<CaseOnVariant> {};
 
 TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
-    const NanCase &p = GetParam();
+    const CaseOnVariant &p = GetParam();
     const ConvCase &k = p.k;
     TensorSet t = make_tensors(k, 4);
     // One NaN in the second image, inside the image away from the edges.
@@ -71,7 +64,7 @@ TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryCpuVariant, NanInput, ::testing::ValuesIn(nan_cases()),
-                         [](const ::testing::TestParamInfo<NanCase> &info) {
+                         [](const ::testing::TestParamInfo<CaseOnVariant> &info) {
                              const ConvCase &k = info.param.k;
                              return std::string(k.nchw ? "nchw" : "nhwc") + "_s" + std::to_string(k.sh) + "_act" +
                                     std::to_string(k.activation) + "_" + info.param.variant;

@@ -10,23 +10,18 @@
 namespace sepconv_test {
 namespace {
 
-struct SweepParam {
-    ConvCase k;
-    std::string variant;
-};
-
-std::vector<SweepParam> sweep_params() {
-    std::vector<SweepParam> params;
+std::vector<CaseOnVariant> sweep_params() {
+    std::vector<CaseOnVariant> params;
     for (const ConvCase &k : cases_both_layouts()) {
         for (const VariantExpectation &v : expected_variants()) params.push_back({k, v.name});
     }
     return params;
 }
 
-class Sweep : public ::testing::TestWithParam<SweepParam> {};
+class Sweep : public ::testing::TestWithParam<CaseOnVariant> {};
 
 TEST_P(Sweep, MatchesReferenceOrRefuses) {
-    const SweepParam &p = GetParam();
+    const CaseOnVariant &p = GetParam();
     SCOPED_TRACE(describe(p.k) + " variant=" + p.variant);
     bool serves = false;
     for (const VariantExpectation &v : expected_variants()) {
@@ -48,7 +43,7 @@ TEST_P(Sweep, MatchesReferenceOrRefuses) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCasesAllVariants, Sweep, ::testing::ValuesIn(sweep_params()),
-                         [](const ::testing::TestParamInfo<SweepParam> &info) {
+                         [](const ::testing::TestParamInfo<CaseOnVariant> &info) {
                              const size_t per_case = 2 * expected_variants().size();
                              return "case" + std::to_string(info.index / per_case) +
                                     (info.param.k.nchw ? "_nchw_" : "_nhwc_") + info.param.variant;

@@ -33,23 +33,18 @@ TEST(TunedVariants, TheBuildEmittedOneForEveryDatabaseEntry) {
     }
 }
 
-struct TunedShapeParam {
-    std::string variant;
-    ConvCase k;
-};
-
-std::vector<TunedShapeParam> tuned_shapes() {
-    std::vector<TunedShapeParam> out;
+std::vector<CaseOnVariant> tuned_shapes() {
+    std::vector<CaseOnVariant> out;
     for (const TunedExpectation &t : tuned_variants()) {
-        for (const ConvCase &k : t.shapes) out.push_back({t.name, k});
+        for (const ConvCase &k : t.shapes) out.push_back({k, t.name});
     }
     return out;
 }
 
-class TunedShape : public ::testing::TestWithParam<TunedShapeParam> {};
+class TunedShape : public ::testing::TestWithParam<CaseOnVariant> {};
 
 TEST_P(TunedShape, IsPickedForItsShapeAndMatchesTheReference) {
-    const TunedShapeParam &p = GetParam();
+    const CaseOnVariant &p = GetParam();
     SCOPED_TRACE(describe(p.k));
     TensorSet t = make_tensors(p.k, 3);
     sepconv::Explanation e;
@@ -78,7 +73,7 @@ TEST_P(TunedShape, IsPickedForItsShapeAndMatchesTheReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryTunedShape, TunedShape, ::testing::ValuesIn(tuned_shapes()),
-                         [](const ::testing::TestParamInfo<TunedShapeParam> &info) {
+                         [](const ::testing::TestParamInfo<CaseOnVariant> &info) {
                              return "shape" + std::to_string(info.index);
                          });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TunedShape);

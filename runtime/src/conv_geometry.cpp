@@ -219,6 +219,13 @@ Status resolve_geometry(const std::vector<int64_t> &input_shape, const FilterGeo
     return check_rank("output", g->output_shape(), 4, "computed output shape");
 }
 
+Status validate_shapes(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+                       const std::vector<int64_t> &pointwise_filter_shape, const Options &options, FilterGeometry *f,
+                       ConvGeometry *g) {
+    Status s = validate_filters(depthwise_filter_shape, pointwise_filter_shape, options, f);
+    return s.ok() ? resolve_geometry(input_shape, *f, options, g) : s;
+}
+
 Status check_tensor(const char *name, const void *data, const std::vector<int64_t> &shape,
                     const std::vector<int64_t> &expected) {
     if (shape != expected) {

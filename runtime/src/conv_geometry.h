@@ -33,6 +33,10 @@ Status validate_filters(const std::vector<int64_t> &depthwise_filter_shape,
                         FilterGeometry *f);
 Status resolve_geometry(const std::vector<int64_t> &input_shape, const FilterGeometry &f, const Options &options,
                         ConvGeometry *g);
+// Both of the above, for a call known only by its shapes.
+Status validate_shapes(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
+                       const std::vector<int64_t> &pointwise_filter_shape, const Options &options, FilterGeometry *f,
+                       ConvGeometry *g);
 
 // Checks a caller's buffer: non-null data, and exactly the expected shape.
 Status check_tensor(const char *name, const void *data, const std::vector<int64_t> &shape,

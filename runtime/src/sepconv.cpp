@@ -180,10 +180,8 @@ Status output_shape(const std::vector<int64_t> &input_shape, const std::vector<i
                     const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
                     std::vector<int64_t> *shape) {
     FilterGeometry f;
-    Status s = internal::validate_filters(depthwise_filter_shape, pointwise_filter_shape, options, &f);
-    if (!s.ok()) return s;
     ConvGeometry g;
-    s = internal::resolve_geometry(input_shape, f, options, &g);
+    Status s = internal::validate_shapes(input_shape, depthwise_filter_shape, pointwise_filter_shape, options, &f, &g);
     if (!s.ok()) return s;
     *shape = g.output_shape();
     return Status::Ok();
@@ -271,10 +269,8 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
                const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
                Explanation *explanation) {
     FilterGeometry f;
-    Status s = internal::validate_filters(depthwise_filter_shape, pointwise_filter_shape, options, &f);
-    if (!s.ok()) return s;
     ConvGeometry g;
-    s = internal::resolve_geometry(input_shape, f, options, &g);
+    Status s = internal::validate_shapes(input_shape, depthwise_filter_shape, pointwise_filter_shape, options, &f, &g);
     if (!s.ok()) return s;
     const internal::VariantRow *row = nullptr;
     std::string why;

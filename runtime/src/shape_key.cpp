@@ -60,9 +60,7 @@ Options ShapeKey::options() const {
 
 Status ShapeKey::geometry(ConvGeometry *g) const {
     FilterGeometry f;
-    const Options o = options();
-    Status s = validate_filters(depthwise_filter_shape(), pointwise_filter_shape(), o, &f);
-    return s.ok() ? resolve_geometry(input_shape(), f, o, g) : s;
+    return validate_shapes(input_shape(), depthwise_filter_shape(), pointwise_filter_shape(), options(), &f, g);
 }
 
 bool ShapeKey::same_layer(const ShapeKey &o) const {

@@ -39,6 +39,14 @@ inline std::string describe(const ConvCase &k) {
     return s.str();
 }
 
+// One case through one variant, chosen by name: the parameter of the suites that sweep the variants
+// (gtest prints it with PrintTo, so a failure names the case instead of dumping its bytes).
+struct CaseOnVariant {
+    ConvCase k;
+    std::string variant;
+};
+inline void PrintTo(const CaseOnVariant &p, std::ostream *os) { *os << describe(p.k) << " variant=" << p.variant; }
+
 struct TensorSet {
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
     std::vector<float> input, dwf, pwf, bias, expected;
