@@ -152,22 +152,21 @@ public:
         p.pointwise_weights(co, k) =
             pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block));
         p.pointwise = Func("pointwise");
-        // Epilogue: bias then activation, as Keras's SeparableConv2D applies them. Every activation
-        // is a clamp to [lo, hi], bounds chosen once per call: none = [-inf, inf], relu = [0, inf],
-        // relu6 = [0, 6]. A select between the three activations computed all of them and blended
-        // (7 vector ops a value in the register tile's epilogue; conv1 AVX2 0.82 -> 0.89 of oneDNN).
-        // The compares are strict (IEEE): a NaN fails both and passes through, as in TF; with
-        // Halide's default fast math, max/min turned a NaN into a bound (special_values_test).
+        // Epilogue: bias then activation, as Keras's SeparableConv2D applies them. Without an
+        // activation the epilogue is the bias alone (the CPU schedules specialize on
+        // p.no_activation: TF's op itself has none, and the clamp is 3 of the epilogue's 4 vector ops
+        // a value, ~2% of the time at C = 32). relu and relu6 are one clamp to [0, hi], hi chosen once
+        // per call (a select between the activations computed all of them and blended: 7 vector ops a
+        // value; conv1 AVX2 0.82 -> 0.89 of oneDNN). The compares are strict (IEEE): a NaN fails both
+        // and passes through, as in TF; with Halide's default fast math, max/min turned a NaN into a
+        // bound (special_values_test).
+        const Expr zero = cast(elem_type, 0);
         const Expr inf = Halide::Internal::make_const(elem_type, std::numeric_limits<double>::infinity());
-        const Expr lo = select(activation == 0, -inf, cast(elem_type, 0));
         const Expr hi = select(activation == 2, cast(elem_type, 6), inf);
-        // Without an activation the clamp is left out altogether (a schedule may specialize on
-        // p.no_activation: TF's op itself has none, and the clamp is 3 of the epilogue's 4 vector
-        // ops a value, which at C = 32 is ~2% of the time).
         p.no_activation = activation == 0;
         auto epilogue = [&](Expr sum) {
             Expr v = sum + bias(co);
-            return select(p.no_activation, v, strict_float(select(v < lo, lo, select(hi < v, hi, v))));
+            return select(p.no_activation, v, strict_float(select(v < zero, zero, select(hi < v, hi, v))));
         };
         if (p.flat_pixels) {
             Var pixel = p.pixel;

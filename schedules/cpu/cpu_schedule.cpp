@@ -12,6 +12,15 @@ using Halide::Stage;
 using Halide::TailStrategy;
 using Halide::Var;
 
+// Schedules `f` twice through `schedule`: for calls without an activation (its epilogue is the bias
+// alone), then for the others. The no-activation specialization is the outer one, so the other path
+// is lowered knowing the activation is not 0 and its epilogue has no select between the two.
+template <typename Schedule>
+void schedule_per_epilogue(Func f, const SepconvPipeline &p, Schedule schedule) {
+    schedule(f.specialize(p.no_activation));
+    schedule(Stage(f));
+}
+
 // Depthwise stage: vectorized over input channels (contiguous in NHWC); each pixel's sum of taps in
 // registers. Either the taps written out (unrolled_taps: a pure definition) or a loop over them (the
 // update of a zero-initialized accumulator). depthwise_inner orders pixels and channel vectors.
@@ -102,17 +111,13 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // packed filter. ShiftInwards keeps every pixel block full-size (the last one overlaps its
     // neighbour: those pixels are computed and stored twice, the same values).
     Halide::Expr fits = p.output_width * (!flat ? 1 : over_channels ? p.output_height : t.tile_rows) >= t.tile_x;
-    // Each path twice: without an activation (the epilogue only adds the bias), then with one
-    // (whose code then knows the activation is not 0: no select between the two epilogues).
-    auto schedule_paths = [&](Stage s) {
+    schedule_per_epilogue(blocks, p, [&](Stage s) {
         Stage fast = s.specialize(fits);
         tile_blocks(fast, TailStrategy::ShiftInwards);
         fast.vectorize(coi, vec).unroll(coi).unroll(xi);
         // Fallback for tiny layers (fewer pixels than a block).
         tile_blocks(s, TailStrategy::GuardWithIf);
-    };
-    schedule_paths(blocks.specialize(p.no_activation));
-    schedule_paths(blocks);
+    });
 
     // Flat: the output copies the stored blocks, of the whole image (parallel_over=channels) or of a
     // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
@@ -194,15 +199,12 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
             .fuse(p.y, p.n, yn)
             .parallel(yn);
     };
-    // As in NHWC, each path twice: without an activation, then with one.
-    auto schedule_paths = [&](Stage s) {
+    schedule_per_epilogue(out, p, [&](Stage s) {
         Stage fast = s.specialize(p.output_channels >= t.nchw_co_block && p.output_width >= x_block);
         tile_output(fast, TailStrategy::ShiftInwards);
         fast.vectorize(xi, vec).unroll(xi).unroll(coi);
         tile_output(s, TailStrategy::GuardWithIf);
-    };
-    schedule_paths(out.specialize(p.no_activation));
-    schedule_paths(out);
+    });
 
     Func pw = p.pointwise;
     pw.compute_at(out, coo);
