@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "aligned_floats.h"
+#include "aligned_buffer.h"
 #include "layer_list.h"
 #include "peak_fma.h"
 #include "peers/peer.h"
@@ -25,17 +25,17 @@ struct LayerData {
     sepconv::tools::ModelLayer layer;
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
     // Cache-line aligned, as TensorFlow's allocator aligns tensors (64 bytes).
-    sepconv::internal::AlignedFloats input, dwf, pwf, out;
+    sepconv::internal::AlignedBuffer<float> input, dwf, pwf, out;
     std::vector<float> expected;  // sepconv's own result, which every peer must reproduce
     sepconv::Options options;
     int64_t flops = 0;
 };
 
-sepconv::internal::AlignedFloats random_values(const std::vector<int64_t> &shape, std::mt19937 &rng) {
+sepconv::internal::AlignedBuffer<float> random_values(const std::vector<int64_t> &shape, std::mt19937 &rng) {
     int64_t n = 1;
     for (int64_t d : shape) n *= d;
     std::uniform_real_distribution<float> dist(-1.f, 1.f);
-    sepconv::internal::AlignedFloats v(static_cast<size_t>(n));
+    sepconv::internal::AlignedBuffer<float> v(static_cast<size_t>(n));
     for (float &x : v) x = dist(rng);
     return v;
 }
@@ -127,7 +127,7 @@ void bench_sepconv(benchmark::State &state, const LayerData *d) {
         state.SkipWithError(s.message.c_str());
         return;
     }
-    sepconv::internal::AlignedFloats out(d->out.size());
+    sepconv::internal::AlignedBuffer<float> out(d->out.size());
     for (auto _ : state) {
         s = layer->run({d->input.data(), d->in_shape}, {out.data(), d->out_shape});
         benchmark::DoNotOptimize(out.data());

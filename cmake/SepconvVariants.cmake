@@ -1,16 +1,15 @@
-# sepconv_add_variant(NAME [LAYOUT nhwc|nchw] [KERNEL_H k] [KERNEL_W k] [STRIDE_H s] [STRIDE_W s]
-#                     [DILATION_H d] [DILATION_W d] [MULTIPLIER m] [TUNABLES "k=v,..."]
-#                     [DEVICE cpu|cuda|opencl] [CUDA_CAPABILITY 61] [MAX_DEPTHWISE_CHANNELS n]
-#                     [TUNED_SHAPES key...] [ORIGIN "text"])
+# The AOT variants: one generator (generators/), many libraries. Which variants a build compiles is
+# computed by the host tool sepconv-variants (tools/variants) from the tuned database, in C++ that
+# states every fact once (shape keys, data types, knobs, schedule families, generator parameters);
+# this file only runs it and turns each line it writes into a library:
 #
-# Turns the one separable_conv2d generator into one AOT variant: an unset (0) parameter is taken at
-# run time, a set one is fixed at compile time. A CPU variant is compiled for every target in
-# SEPCONV_TARGETS with Halide's multi-target CPU dispatch; a GPU variant for one CUDA capability
-# (or for OpenCL) with the GPU schedule. All share the single runtime sepconv_halide_runtime, and
-# each is appended to the variant table that the runtime reads (sepconv_write_variant_table), so
-# each variant's constraints are stated exactly once: here. TUNED_SHAPES and ORIGIN mark a variant
-# built from the tuned database (cmake/SepconvTunedDb.cmake): the shape keys it was tuned for,
-# and where it came from.
+#   sepconv_add_variant(NAME TYPE float32 DEVICE cpu|cuda|opencl [CUDA_CAPABILITY cc]
+#                       PARAMS generator_param=value... ROW <VariantSpec initializer>
+#                       [TUNED_SHAPES key...])
+#
+# A CPU variant is compiled for every target in SEPCONV_TARGETS with Halide's multi-target CPU
+# dispatch; a GPU variant for one CUDA capability (or for OpenCL). All share the single runtime
+# sepconv_halide_runtime, and each is appended to the variant table the runtime reads.
 
 # Multi-target dispatch order: best first; the last must run on every CPU of the family.
 # (Plain `avx512` is not used: LLVM cannot select its predicated 256-bit tails without AVX512-VL.)
@@ -23,7 +22,7 @@ else ()
 endif ()
 set(SEPCONV_TARGETS ${default_targets}
     CACHE STRING "Halide targets compiled into every variant (multi-target dispatch, best first)")
-set(SEPCONV_TARGET_FAMILY ${default_family} CACHE STRING "Which schedules/<family> the CPU variants use")
+set(SEPCONV_TARGET_FAMILY ${default_family} CACHE STRING "The schedule family of the CPU variants (schedules/families.cpp)")
 # GPU variants (CUDA for several capabilities, and OpenCL) from the GPU schedule; x86 hosts only.
 if (default_family STREQUAL "x86")
     option(SEPCONV_GPU "Also build the CUDA and OpenCL variants" ON)
@@ -32,49 +31,69 @@ else ()
 endif ()
 # The assembly feeds tests/check_vector_code.py, which asserts that every hot loop is vector code.
 option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to its object" ON)
+set(SEPCONV_TUNED_DB "${PROJECT_SOURCE_DIR}/schedules/tuned/sepconv_tuned.db"
+    CACHE FILEPATH "Tuned-schedule database to build variants from (sepconv-tune's output); empty for none")
 
 add_halide_runtime(sepconv_halide_runtime)
-include(SepconvTunedDb)
+
+# The schedule families' configurations (knob registries, family table): plain C++ compiled into
+# the generator, the runtime, sepconv-variants and the tuner.
+set(SEPCONV_SCHEDULE_CONFIG_SOURCES
+    ${PROJECT_SOURCE_DIR}/schedules/families.cpp
+    ${PROJECT_SOURCE_DIR}/schedules/common/config_text.cpp
+    ${PROJECT_SOURCE_DIR}/schedules/common/knobs.cpp
+    ${PROJECT_SOURCE_DIR}/schedules/cpu/cpu_tunables.cpp
+    ${PROJECT_SOURCE_DIR}/schedules/gpu/gpu_tunables.cpp)
+
+# sepconv-variants: plain C++ (no libHalide), compiled here at configure time with the host
+# compiler. A build that imports the generator from a host build (the cross build, the tuner's
+# test build) runs that build's copy, next to the generator's package.
+if (sepconv_generators_DIR)
+    get_filename_component(SEPCONV_VARIANT_TOOL "${sepconv_generators_DIR}/../host-tools/sepconv-variants" ABSOLUTE)
+    if (NOT EXISTS "${SEPCONV_VARIANT_TOOL}")
+        message(FATAL_ERROR "sepconv: ${SEPCONV_VARIANT_TOOL} is missing; build the host preset first (it comes with the generator)")
+    endif ()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SEPCONV_VARIANT_TOOL}")
+else ()
+    set(SEPCONV_VARIANT_TOOL "${CMAKE_BINARY_DIR}/host-tools/sepconv-variants")
+    set(tool_sources ${SEPCONV_SCHEDULE_CONFIG_SOURCES})
+    foreach (s IN ITEMS tools/variants/main.cpp tools/variants/variant_list.cpp tools/tune/tuned_db.cpp
+                        generators/variant_spec.cpp runtime/src/data_types.cpp runtime/src/shape_key.cpp
+                        runtime/src/conv_geometry.cpp)
+        list(APPEND tool_sources "${PROJECT_SOURCE_DIR}/${s}")
+    endforeach ()
+    set(tool_includes runtime/include runtime/src generators schedules tools/tune tools/variants)
+    list(TRANSFORM tool_includes PREPEND "-I${PROJECT_SOURCE_DIR}/")
+    file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/host-tools")
+    execute_process(
+        COMMAND "${CMAKE_CXX_COMPILER}" -std=c++17 -O1 -o "${SEPCONV_VARIANT_TOOL}" ${tool_includes} ${tool_sources}
+        RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if (NOT rc EQUAL 0)
+        message(FATAL_ERROR "sepconv: compiling sepconv-variants failed:\n${err}")
+    endif ()
+    # Reconfigure (recompile, rerun) when any of its sources or the headers they read change.
+    set(tool_headers "")
+    foreach (dir IN ITEMS runtime/include/sepconv runtime/src generators schedules schedules/common schedules/cpu
+                          schedules/gpu tools/tune tools/variants)
+        file(GLOB headers "${PROJECT_SOURCE_DIR}/${dir}/*.h")
+        list(APPEND tool_headers ${headers})
+    endforeach ()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${tool_sources} ${tool_headers})
+endif ()
 
 function(sepconv_add_variant NAME)
-    set(one LAYOUT KERNEL_H KERNEL_W STRIDE_H STRIDE_W DILATION_H DILATION_W MULTIPLIER TUNABLES
-            DEVICE CUDA_CAPABILITY MAX_DEPTHWISE_CHANNELS ORIGIN)
-    cmake_parse_arguments(ARG "" "${one}" "TUNED_SHAPES" ${ARGN})
-    if (NOT ARG_LAYOUT)
-        set(ARG_LAYOUT nhwc)
-    endif ()
-    if (NOT ARG_DEVICE)
-        set(ARG_DEVICE cpu)
-    endif ()
-    foreach (p IN ITEMS KERNEL_H KERNEL_W STRIDE_H STRIDE_W DILATION_H DILATION_W MULTIPLIER CUDA_CAPABILITY
-                        MAX_DEPTHWISE_CHANNELS)
-        if (NOT ARG_${p})
-            set(ARG_${p} 0)
-        endif ()
-    endforeach ()
-
-    # Which targets and schedule family: the CPU targets with multi-target dispatch, or one GPU
-    # target whose host side (the launch code) runs on any x86-64.
+    cmake_parse_arguments(ARG "" "TYPE;DEVICE;CUDA_CAPABILITY;ROW" "PARAMS;TUNED_SHAPES" ${ARGN})
     if (ARG_DEVICE STREQUAL "cpu")
         set(targets ${SEPCONV_TARGETS})
-        set(family ${SEPCONV_TARGET_FAMILY})
     elseif (ARG_DEVICE STREQUAL "cuda")
+        # The GPU variants' host side (the launch code) runs on any x86-64.
         set(targets x86-64-linux-sse41-cuda-cuda_capability_${ARG_CUDA_CAPABILITY})
-        set(family gpu)
     elseif (ARG_DEVICE STREQUAL "opencl")
         set(targets x86-64-linux-sse41-opencl)
-        set(family gpu)
     else ()
         message(FATAL_ERROR "sepconv_add_variant(${NAME}): DEVICE must be cpu, cuda or opencl")
     endif ()
-
     set(extra "")
-    set(tunables_param "")
-    if (ARG_TUNABLES)  # GenGen rejects an empty value; unset means the schedule's defaults
-        # GenGen splits each parameter at '=': pass "key:value,..." (tunables_text.h reads both).
-        string(REPLACE "=" ":" gengen_tunables "${ARG_TUNABLES}")
-        set(tunables_param "tunables=${gengen_tunables}")
-    endif ()
     if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
         list(APPEND extra ASSEMBLY ${NAME}_ASM)
     endif ()
@@ -87,13 +106,7 @@ function(sepconv_add_variant NAME)
         TARGETS ${targets}
         FEATURES user_context
         USE_RUNTIME sepconv_halide_runtime
-        PARAMS layout=${ARG_LAYOUT}
-               kernel_h=${ARG_KERNEL_H} kernel_w=${ARG_KERNEL_W}
-               stride_h=${ARG_STRIDE_H} stride_w=${ARG_STRIDE_W}
-               dilation_h=${ARG_DILATION_H} dilation_w=${ARG_DILATION_W}
-               multiplier=${ARG_MULTIPLIER}
-               target_family=${family}
-               ${tunables_param}
+        PARAMS ${ARG_PARAMS}
         ${extra})
 
     if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
@@ -107,18 +120,39 @@ function(sepconv_add_variant NAME)
     if (ARG_DEVICE STREQUAL "cuda")
         set_property(GLOBAL APPEND PROPERTY SEPCONV_PTX_FILES ${${NAME}_PTX})
     endif ()
-
-    list(JOIN ARG_TUNED_SHAPES " " tuned_shapes)
-    string(TOUPPER "${ARG_LAYOUT}" layout_upper)
-    string(TOUPPER "${ARG_DEVICE}" device_upper)
     set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
+    set_property(GLOBAL APPEND PROPERTY SEPCONV_TUNED_KEYS ${ARG_TUNED_SHAPES})
     set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
-    set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS
-        "SEPCONV_VARIANT(${NAME}, ${layout_upper}, ${ARG_KERNEL_H}, ${ARG_KERNEL_W}, ${ARG_STRIDE_H}, ${ARG_STRIDE_W}, ${ARG_DILATION_H}, ${ARG_DILATION_W}, ${ARG_MULTIPLIER}, ${device_upper}, ${ARG_CUDA_CAPABILITY}, ${ARG_MAX_DEPTHWISE_CHANNELS}, \"${ARG_TUNABLES}\", \"${tuned_shapes}\", \"${ARG_ORIGIN}\")\n")
+    set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS "SEPCONV_VARIANT(${NAME}, ${ARG_ROW})\n")
+endfunction()
+
+# Every variant of this build: the untuned ones, then the tuned database's (SEPCONV_TUNED_DB).
+function(sepconv_add_variant_list)
+    set(list_file "${CMAKE_CURRENT_BINARY_DIR}/sepconv_variants.cmake")
+    set(args --family ${SEPCONV_TARGET_FAMILY} --out "${list_file}")
+    if (SEPCONV_GPU)
+        list(APPEND args --gpu)
+    endif ()
+    if (SEPCONV_TUNED_DB)
+        list(APPEND args --db "${SEPCONV_TUNED_DB}")
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${SEPCONV_TUNED_DB}")
+    endif ()
+    execute_process(COMMAND "${SEPCONV_VARIANT_TOOL}" ${args} RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if (NOT rc EQUAL 0)
+        message(FATAL_ERROR "sepconv: ${err}")
+    endif ()
+    include("${list_file}")
+    if (SEPCONV_SKIPPED_TUNED_ENTRIES)
+        list(JOIN SEPCONV_SKIPPED_TUNED_ENTRIES ", " skipped)
+        message(STATUS "sepconv: tuned entries this build does not compile: ${skipped}")
+    endif ()
+    get_property(names GLOBAL PROPERTY SEPCONV_VARIANT_NAMES)
+    list(LENGTH names count)
+    message(STATUS "sepconv: ${count} variants")
 endfunction()
 
 # Writes <dir>/sepconv_variant_headers.inc (one #include per variant) and
-# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(...) X-macro row per variant).
+# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(name, spec...) X-macro row per variant).
 function(sepconv_write_variant_table DIR)
     get_property(names GLOBAL PROPERTY SEPCONV_VARIANT_NAMES)
     get_property(rows GLOBAL PROPERTY SEPCONV_VARIANT_ROWS)

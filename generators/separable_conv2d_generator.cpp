@@ -1,5 +1,6 @@
 // separable_conv2d: TensorFlow's tf.nn.separable_conv2d (plus Keras's optional bias + activation),
-// stated once. Schedules live in schedules/<family>/ and are picked by the `target_family` param.
+// stated once. Schedules live apart in schedules/: the `target_family` param names the family
+// (schedules/families.cpp), whose schedule and per-ISA configuration are chosen once per run.
 //
 // Shape contract (Halide dimension 0 is the innermost, i.e. the last TF dimension):
 //   input             NHWC: (C, W, H, N)          NCHW: (W, H, C, N)
@@ -17,10 +18,8 @@
 
 #include "Halide.h"
 #include "packed_weights.h"
+#include "schedule.h"
 #include "sepconv_pipeline.h"
-#include "arm/arm_schedule.h"
-#include "gpu/gpu_schedule.h"
-#include "x86/x86_schedule.h"
 
 namespace sepconv {
 namespace {
@@ -37,7 +36,8 @@ public:
     GeneratorParam<int> dilation_h_fixed{"dilation_h", 0}, dilation_w_fixed{"dilation_w", 0};
     GeneratorParam<int> multiplier{"multiplier", 0};
     GeneratorParam<std::string> target_family{"target_family", "x86"};
-    GeneratorParam<std::string> tunables{"tunables", ""};  // see schedules/<family>/*_tunables.h
+    // One configuration per ISA, "isa.knob:value,..." (schedules/families.h); "" = the defaults.
+    GeneratorParam<std::string> tunables{"tunables", ""};
 
     Input<Buffer<void, 4>> input{"input"};
     Input<Buffer<void, 4>> depthwise_filter{"depthwise_filter"};
@@ -61,6 +61,11 @@ public:
     void generate() {
         SepconvPipeline p;
         p.layout = layout;
+        // The family's schedule for this target: what it wants of the algorithm's form, then
+        // (unless an autoscheduler schedules the pipeline) the schedule itself.
+        ScheduleChoice schedule;
+        std::string error;
+        if (!choose_schedule(target_family, p.layout, tunables, get_target(), &schedule, &error)) fail(error);
         const bool nchw = p.layout == Layout::NCHW;
         Var c = p.c, m = p.m, co = p.co, x = p.x, y = p.y, n = p.n;
 
@@ -73,7 +78,6 @@ public:
         Expr mult = fixed_or(multiplier, depthwise_filter.dim(0).extent());
         p.fixed_kernel_h = kernel_h;
         p.fixed_kernel_w = kernel_w;
-        p.fixed_multiplier = multiplier;
         // The filter is dense (the runtime passes TF's [kh, kw, C, M] as is): with M known, one
         // channel's taps are then a plain vector load instead of a gather with a run-time stride.
         if (multiplier > 0) depthwise_filter.dim(1).set_stride(multiplier);
@@ -106,13 +110,13 @@ public:
         // Depthwise: out channel (c, m) of pixel (x, y) = taps of input channel c. With a fixed kernel
         // size the schedule may ask for the taps written out (unrolled_taps): each row's taps summed,
         // then the rows, a dependency chain of kw + kh - 1 operations where the loop's is kh * kw (36
-        // FMA latencies a pixel for 3x3, which a 7- or 14-wide row cannot hide; conv7 AVX2 1 thread
-        // 0.88 -> 0.93 of oneDNN). Otherwise a loop over the taps.
+        // FMA latencies a pixel for 3x3, which a 7- or 14-wide row cannot hide). Otherwise a loop
+        // over the taps.
         auto tap = [&](Expr kx, Expr ky) {
             return padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) * depthwise_filter(m, c, kx, ky);
         };
         p.depthwise = Func("depthwise");
-        p.unrolled_taps = kernel_h > 0 && kernel_w > 0 && cpu_schedule_asks(cpu::unrolled_taps, p.layout);
+        p.unrolled_taps = kernel_h > 0 && kernel_w > 0 && schedule.unrolled_taps;
         if (p.unrolled_taps) {
             Expr sum;
             for (int ky = 0; ky < kernel_h; ++ky) {
@@ -136,12 +140,12 @@ public:
         // Indexed by (x, y), or, when the CPU schedule asks for it (tile_rows > 0), by the flat
         // pixel y * Wo + x, so that a register block of pixels may run on into the next row: a
         // 7-wide row then leaves no part of a 3-pixel block idle (cpu_schedule.cpp).
-        p.flat_pixels = cpu_schedule_asks(cpu::flat_pixels, p.layout);
+        p.flat_pixels = schedule.flat_pixels;
         p.r_channel = RDom(0, mult, 0, channels, "r_channel");
         RVar rm = p.r_channel.x, rc = p.r_channel.y;
-        // The GPU schedule computes whole per-thread register tiles, also past the last output
-        // channel (those values are never stored); clamping the filter read keeps them in bounds.
-        Expr co_read = std::string(target_family) == "gpu" ? min(co, p.output_channels - 1) : Expr(co);
+        // A schedule that computes register tiles past the last output channel (values never
+        // stored) reads the filter there clamped, in bounds.
+        Expr co_read = schedule.past_last_channel ? min(co, p.output_channels - 1) : Expr(co);
         Var k("k");
         p.pointwise_weights = Func("pointwise_weights");
         // A vector of output channels that starts at a multiple of its width lies within one packed block
@@ -155,9 +159,9 @@ public:
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them. Without an
         // activation the epilogue is the bias alone (the CPU schedules specialize on
         // p.no_activation: TF's op itself has none, and the clamp is 3 of the epilogue's 4 vector ops
-        // a value, ~2% of the time at C = 32). relu and relu6 are one clamp to [0, hi], hi chosen once
-        // per call (a select between the activations computed all of them and blended: 7 vector ops a
-        // value; conv1 AVX2 0.82 -> 0.89 of oneDNN). The compares are strict (IEEE): a NaN fails both
+        // a value). relu and relu6 are one clamp to [0, hi], hi chosen once per call (a select
+        // between the activations computed all of them and blended: 7 vector ops a value, which
+        // spilled registers). The compares are strict (IEEE): a NaN fails both
         // and passes through, as in TF; with Halide's default fast math, max/min turned a NaN into a
         // bound (special_values_test).
         const Expr zero = cast(elem_type, 0);
@@ -190,9 +194,7 @@ public:
 
         add_requirements(channels, mult, kh, kw, nchw);
 
-        if (!using_autoscheduler()) {
-            apply_schedule(p);
-        }
+        if (!using_autoscheduler()) schedule.apply(p);
     }
 
 private:
@@ -226,31 +228,6 @@ private:
                                       {dilation_w_fixed, dilation_w}}) {
             if (fixed > 0) add_requirement(runtime == fixed, "this variant requires a fixed stride/dilation of ", fixed);
         }
-    }
-
-    // Asks a CPU family's schedule about the algorithm's form (cpu_schedule.h: flat_pixels,
-    // unrolled_taps); the GPU schedule wants neither.
-    bool cpu_schedule_asks(bool (*query)(Layout, cpu::Tunables, const std::string &, const Target &), Layout layout) {
-        const std::string family = target_family;
-        if (family == "x86") return query(layout, x86::default_tunables(), tunables, get_target());
-        if (family == "arm") return query(layout, arm::default_tunables(), tunables, get_target());
-        return false;
-    }
-
-    void apply_schedule(SepconvPipeline &p) {
-        const std::string family = target_family;
-        std::string error;
-        bool ok = false;
-        if (family == "x86") {
-            ok = x86::apply_schedule(p, tunables, get_target(), &error);
-        } else if (family == "arm") {
-            ok = arm::apply_schedule(p, tunables, get_target(), &error);
-        } else if (family == "gpu") {
-            ok = gpu::apply_schedule(p, tunables, get_target(), &error);
-        } else {
-            error = "unknown target_family '" + family + "' (x86, arm or gpu)";
-        }
-        if (!ok) fail(error);
     }
 };
 

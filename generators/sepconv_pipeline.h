@@ -1,8 +1,9 @@
 // The pieces of the separable-conv algorithm that a schedule needs to see.
 //
 // The generator (separable_conv2d_generator.cpp) defines the math once and fills this struct;
-// each target family's schedule (schedules/<family>/) receives it and decides loop order, tiling,
-// vectorization and where the depthwise intermediate lives. Schedules never change the math.
+// the schedule that schedules/families.cpp assigns to the target's family (schedules/cpu/ or
+// schedules/gpu/) receives it and decides loop order, tiling, vectorization and where the
+// depthwise intermediate lives. Schedules never change the math.
 #pragma once
 
 #include "Halide.h"
@@ -56,7 +57,7 @@ struct SepconvPipeline {
     Halide::Expr no_activation;
 
     // Compile-time facts a schedule may exploit; 0 means "known only at run time".
-    int fixed_kernel_w = 0, fixed_kernel_h = 0, fixed_multiplier = 0;
+    int fixed_kernel_w = 0, fixed_kernel_h = 0;
 
     // Run-time output extents a schedule may specialize on.
     Halide::Expr output_channels, output_width, output_height;

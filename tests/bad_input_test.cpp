@@ -178,8 +178,8 @@ TEST(BadInput, LayerCreateRespectsTheMemoryLimit) {
 TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
     std::string channels_variant;
     for (const sepconv::VariantInfo &v : sepconv::variants()) {
-        const bool channels = v.tunables.find("parallel_over=channels") != std::string::npos ||
-                              v.tunables.find("parallel_over_avx512=channels") != std::string::npos;
+        // The configuration the ISA running here reads (a variant's other ISAs may differ).
+        const bool channels = v.configuration.find("parallel_over:channels") != std::string::npos;
         if (v.device == sepconv::Device::kCpu && channels &&
             v.constraints.find("kernel 3x3, stride 1x1, dilation 1x1, multiplier 1") != std::string::npos) {
             channels_variant = v.name;
@@ -205,6 +205,38 @@ TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
     EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << channels_variant;
     EXPECT_NE(s.message.find("6736 bytes"), std::string::npos) << s.message;
     EXPECT_TRUE(run("f32_sepconv_nhwc_k3x3_s1_d1_m1").ok());  // row scratch: within the limit
+}
+
+// float32 is the one implemented data type: a tensor of another type is refused, naming the
+// argument and the type, for each tensor of a call and for a Layer's filters, and nothing is written.
+TEST(BadInput, UnimplementedDataTypesAreRefusedNamingTheArgument) {
+    const char *arguments[] = {"input", "depthwise_filter", "pointwise_filter", "bias", "output"};
+    for (sepconv::DataType type : {sepconv::DataType::kInt8, sepconv::DataType::kFloat16}) {
+        for (const std::string which : arguments) {
+            Call c;
+            auto view = [&](const float *data, const std::vector<int64_t> &shape, const std::string &name) {
+                return name == which ? sepconv::TensorView(data, type, shape) : sepconv::TensorView(data, shape);
+            };
+            c.options.bias = view(c.bias.data(), {4}, "bias");
+            const sepconv::MutableTensorView out = which == "output"
+                                                       ? sepconv::MutableTensorView(c.out_data, type, c.out_shape)
+                                                       : sepconv::MutableTensorView(c.out_data, c.out_shape);
+            const sepconv::Status s = sepconv::separable_conv2d(
+                view(c.input_data, c.in_shape, "input"), view(c.dw_data, c.dw_shape, "depthwise_filter"),
+                view(c.pw_data, c.pw_shape, "pointwise_filter"), c.options, out);
+            EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << which;
+            const std::string expected = which + ": data type " + sepconv::to_string(type) + " is not implemented";
+            EXPECT_NE(s.message.find(expected), std::string::npos) << s.message;
+            for (float v : c.out) ASSERT_EQ(v, kSentinel) << which << ": the output was written";
+        }
+        Call c;
+        std::unique_ptr<sepconv::Layer> layer;
+        const sepconv::Status s = sepconv::Layer::create(sepconv::TensorView(c.dw_data, type, c.dw_shape),
+                                                         {c.pw_data, c.pw_shape}, c.options, &layer);
+        EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
+        EXPECT_NE(s.message.find("depthwise_filter: data type"), std::string::npos) << s.message;
+        EXPECT_EQ(layer, nullptr);
+    }
 }
 
 TEST(BadInput, LayerRunChecksTheInput) {

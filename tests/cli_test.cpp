@@ -180,6 +180,9 @@ TEST_F(Cli, UnsupportedDtypeIsRefused) {
     bytes.replace(bytes.find("<f8"), 3, ">f4");
     write_bytes("b.npy", bytes);
     expect_refused(args, 1, "unsupported dtype '>f4'");
+    bytes.replace(bytes.find(">f4"), 3, "<f2");  // a type sepconv names but does not compute yet
+    write_bytes("b.npy", bytes);
+    expect_refused(args, 1, "unsupported dtype '<f2' (float16, not implemented yet)");
 }
 
 TEST_F(Cli, LibraryRefusalsAreReported) {
@@ -245,6 +248,28 @@ TEST_F(Cli, LayerListsAndShapesCarryTheKernelSize) {
     r = cli("bench --shape 8,8,20,16,2 --kernel 0");
     EXPECT_EQ(r.exit_code, 2) << r.out;
     EXPECT_NE(r.err.find("--kernel"), std::string::npos) << r.err;
+}
+
+// bench says what runs: the dispatched target and its ISA, the configuration that ISA reads and
+// the compiled path; a layer list's type column reaches the library, which refuses what it lacks.
+TEST_F(Cli, BenchSaysWhatRunsAndLayerListsCarryTheType) {
+    write_bytes("layers.csv", "# name,h,w,cin,cout,stride,kernel,type\nf,8,8,16,16,1,3,float32\nq,8,8,16,16,1,3,int8\n"
+                              "bad,8,8,16,16,1,3,int4\n");
+    Result r = cli("bench --layer f --layers " + path("layers.csv") + " --repeats 1");
+    EXPECT_EQ(r.exit_code, 1) << "the list has a bad row";
+    EXPECT_NE(r.err.find("layers.csv:4: expected name,height,width,in_channels,out_channels,stride[,kernel[,type]]"),
+              std::string::npos)
+        << r.err;
+    write_bytes("layers.csv", "f,8,8,16,16,1,3,float32\nq,8,8,16,16,1,3,int8\n");
+    r = cli("bench --layer f --layers " + path("layers.csv") + " --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string target = sepconv::cpu_info().dispatched_target;
+    EXPECT_NE(r.out.find("target     " + target + " (reads the "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("config     co_vectors:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("path       full blocks, no activation"), std::string::npos) << r.out;
+    r = cli("bench --layer q --layers " + path("layers.csv") + " --repeats 1");
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.err.find("data type int8 is not implemented"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, VariantsListsEveryVariantAndTheDispatch) {

@@ -30,7 +30,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     ASSERT_TRUE(resolve(k, t, &g));
     const sepconv::internal::FilterGeometry &f = g.f;
     std::string why;
-    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, nullptr, {}, "", &why);
+    const sepconv::internal::VariantRow *row = sepconv::internal::select_variant(f, sepconv::DataType::kFloat32, nullptr, {}, "", &why);
     ASSERT_NE(row, nullptr) << why;
 
     // Lie about the pointwise filter: the variant's requirement "pointwise_filter rows must equal
@@ -38,12 +38,12 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     sepconv::internal::ConvGeometry lie = g;
     lie.f.multiplier = 2;  // the depthwise filter is described as [3, 3, 4, 2]: twice its real size
     std::vector<float> big_dw(t.dwf.size() * 2), bias(k.cout, 0.f);
-    std::vector<float> big_pw(sepconv::internal::packed_pointwise_floats(8, k.cout));
+    std::vector<float> big_pw(sepconv::internal::packed_pointwise_elements(8, k.cout));
     std::vector<float> out(t.expected.size() * 2, 7.f);
     sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(),
-                                     out.data(), sepconv::Activation::kNone, 0};
+                                     out.data(), sepconv::DataType::kFloat32, sepconv::Activation::kNone, 0};
     const sepconv::internal::VariantRow *specialized =
-        sepconv::internal::select_variant(f, nullptr, {}, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
+        sepconv::internal::select_variant(f, sepconv::DataType::kFloat32, nullptr, {}, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
     ASSERT_NE(specialized, nullptr) << why;
     sepconv::Status s = sepconv::internal::call_variant(*specialized, lie, args);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);
@@ -52,8 +52,9 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
 
     // The process is still healthy: the honest call works.
     std::vector<float> good(t.expected.size());
-    const sepconv::internal::AlignedFloats packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
-    args = {t.input.data(), t.dwf.data(), packed.data(), bias.data(), good.data(), sepconv::Activation::kNone, 0};
+    const sepconv::internal::AlignedBuffer<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
+    args = {t.input.data(), t.dwf.data(), packed.data(), bias.data(), good.data(), sepconv::DataType::kFloat32,
+            sepconv::Activation::kNone, 0};
     s = sepconv::internal::call_variant(*row, g, args);
     ASSERT_TRUE(s.ok()) << s.message;
     EXPECT_TRUE(all_close(t.expected, good));
@@ -72,13 +73,13 @@ TEST(HalideErrors, ACudaVariantWithoutAGpuReturnsAnError) {
     const sepconv::internal::FilterGeometry &f = g.f;
     const sepconv::internal::VariantRow *cuda_row = nullptr;
     for (const auto &row : sepconv::internal::variant_table()) {
-        if (row.device == sepconv::Device::kCuda) cuda_row = &row;
+        if (row.spec.device == sepconv::Device::kCuda) cuda_row = &row;
     }
     if (cuda_row == nullptr) GTEST_SKIP() << "this build has no CUDA variants (SEPCONV_GPU=OFF)";
     std::vector<float> bias(k.cout, 0.f), out(t.expected.size(), 3.f);
-    const sepconv::internal::AlignedFloats packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
+    const sepconv::internal::AlignedBuffer<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
     sepconv::internal::CallArgs args{t.input.data(), t.dwf.data(), packed.data(), bias.data(),
-                                     out.data(), sepconv::Activation::kNone, 0};
+                                     out.data(), sepconv::DataType::kFloat32, sepconv::Activation::kNone, 0};
     sepconv::Status s = sepconv::internal::call_variant(*cuda_row, g, args);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);
     EXPECT_NE(s.message.find("failed (Halide error"), std::string::npos) << s.message;

@@ -31,7 +31,7 @@ endfunction()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
-file(WRITE "${WORK_DIR}/broken.db" "[nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nno equals sign\n")
+file(WRITE "${WORK_DIR}/broken.db" "[f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nno equals sign\n")
 refuses("--max-candidates: expected an integer in [1" --max-candidates 0)
 refuses("cannot open the layer list" --layers "${WORK_DIR}/missing.csv")
 refuses("broken.db:2:" --layers "${LAYERS}" --db "${WORK_DIR}/broken.db")
@@ -57,7 +57,7 @@ endif ()
 
 # The build targets what the tuner tuned for: the target this machine's dispatcher runs. (Not
 # Halide's "host", which trusts the CPU model: AVX-512 on a Zen 4 whose hypervisor hides it.)
-string(REGEX MATCH "\ntarget = ([^\n]+)" unused "${first}")
+string(REGEX MATCH "\n[a-z0-9_]+\\.target = ([^\n]+)" unused "${first}")
 set(target "${CMAKE_MATCH_1}")
 if (NOT target)
     message(FATAL_ERROR "no target line in ${db}:\n${first}")

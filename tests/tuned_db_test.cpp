@@ -16,31 +16,46 @@ TunedEntry entry(const std::string &key, const std::string &tunables) {
     e.key = key;
     e.set("layers", "a,b");
     e.set("family", "x86");
-    e.set("tunables", tunables);
-    e.set(gflops_field(1), format_gflops({{"tuned", 80.06}, {"default", 75.2}, {"adams2019", 30}}));
-    e.set("machine", "Some CPU; 2 cores; x86-64-linux-avx2-fma");
+    e.set("avx2.tunables", tunables);
+    e.set("avx2." + gflops_field(1), format_gflops({{"tuned", 80.06}, {"default", 75.2}, {"adams2019", 30}}));
+    e.set("avx2.machine", "Some CPU; 2 cores; x86-64-linux-avx2-fma");
     return e;
 }
 
 TEST(TunedDb, RoundTripsByteForByte) {
     TunedDb db;
-    db.put(entry("nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same", "co_vectors=2,tile_x=6"));
-    db.put(entry("nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same", "co_vectors=3,tile_x=4"));
+    db.put(entry("f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same", "co_vectors:2,tile_x:6"));
+    db.put(entry("f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same", "co_vectors:3,tile_x:4"));
     const std::string text = db.text();
     TunedDb again;
     std::string error;
     ASSERT_TRUE(again.parse(text, "test", &error)) << error;
     EXPECT_EQ(again.text(), text);
     ASSERT_EQ(again.entries().size(), 2u);
-    const TunedEntry *e = again.find("nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same");
+    const TunedEntry *e = again.find("f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same");
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(e->get("tunables"), "co_vectors=2,tile_x=6");
-    EXPECT_EQ(e->get("machine"), "Some CPU; 2 cores; x86-64-linux-avx2-fma");
-    const auto gflops = parse_gflops(e->get("gflops_1_thread"));
+    EXPECT_EQ(e->get("avx2.tunables"), "co_vectors:2,tile_x:6");
+    EXPECT_EQ(e->get("avx2.machine"), "Some CPU; 2 cores; x86-64-linux-avx2-fma");
+    const auto gflops = parse_gflops(e->get("avx2.gflops_1_thread"));
     ASSERT_EQ(gflops.size(), 3u);
     EXPECT_EQ(gflops[0].first, "tuned");
     EXPECT_DOUBLE_EQ(gflops[0].second, 80.1);  // one decimal
     EXPECT_EQ(gflops[2].first, "adams2019");
+}
+
+// Re-tuning one ISA rewrites that ISA's fields where they were and keeps every other ISA's.
+TEST(TunedDb, ReplacingOneIsasFieldsKeepsTheOrderAndTheOthers) {
+    TunedEntry e;
+    e.set("layers", "a");
+    e.set("avx512.tunables", "tile_x:8");
+    e.set("avx512.gflops_2_threads", "tuned 2");
+    e.set("avx2.tunables", "tile_x:3");
+    e.set("avx512.notes", "old");
+    e.replace_prefixed("avx512.", {{"tunables", "tile_x:4"}, {"notes", "new"}, {"machine", "m"}});
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"layers", "a"}, {"avx512.tunables", "tile_x:4"}, {"avx2.tunables", "tile_x:3"},
+        {"avx512.notes", "new"}, {"avx512.machine", "m"}};
+    EXPECT_EQ(e.fields, expected) << "avx512.gflops_2_threads was not measured again: dropped";
 }
 
 TEST(TunedDb, RefusesMalformedTextNamingTheLine) {
@@ -62,15 +77,15 @@ TEST(TunedDb, SaveReplacesTheFileAndAMissingFileIsEmpty) {
     std::string error;
     ASSERT_TRUE(db.load(path, &error)) << error;
     EXPECT_TRUE(db.entries().empty());
-    db.put(entry("nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same", "tile_x=2"));
+    db.put(entry("f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same", "tile_x:2"));
     ASSERT_TRUE(db.save(path, &error)) << error;
-    db.put(entry("nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same", "tile_x=3"));  // replaces
+    db.put(entry("f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same", "tile_x:3"));  // replaces
     ASSERT_TRUE(db.save(path, &error)) << error;
     TunedDb loaded;
     ASSERT_TRUE(loaded.load(path, &error)) << error;
     EXPECT_EQ(loaded.text(), db.text());
     EXPECT_EQ(loaded.entries().size(), 1u);
-    EXPECT_EQ(loaded.find("nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same")->get("tunables"), "tile_x=3");
+    EXPECT_EQ(loaded.find("f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same")->get("avx2.tunables"), "tile_x:3");
     std::ifstream temporary(path + ".tmp");
     EXPECT_FALSE(temporary.good()) << "the temporary file was left behind";
     std::remove(path.c_str());

@@ -21,7 +21,7 @@ FilterGeometry nhwc_3x3(int64_t channels, int64_t multiplier) {
 
 bool has_gpu_variants() {
     for (const auto &row : sepconv::internal::variant_table()) {
-        if (row.device != Device::kCpu) return true;
+        if (row.spec.device != Device::kCpu) return true;
     }
     return false;
 }
@@ -35,12 +35,12 @@ TEST(VariantTable, CudaPicksTheNewestCapabilityTheDeviceRuns) {
     };
     for (auto [capability, name] : expectations) {
         std::string why;
-        const auto *row = sepconv::internal::select_variant(nhwc_3x3(32, 1), nullptr, DeviceChoice{Device::kCuda, capability}, "", &why);
+        const auto *row = sepconv::internal::select_variant(nhwc_3x3(32, 1), sepconv::DataType::kFloat32, nullptr, DeviceChoice{Device::kCuda, capability}, "", &why);
         ASSERT_NE(row, nullptr) << why;
         EXPECT_STREQ(row->name, name) << "capability " << capability;
     }
     std::string why;
-    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(32, 1), nullptr, DeviceChoice{Device::kCuda, 52}, "", &why), nullptr);
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(32, 1), sepconv::DataType::kFloat32, nullptr, DeviceChoice{Device::kCuda, 52}, "", &why), nullptr);
     EXPECT_NE(why.find("needs 6.1"), std::string::npos) << why;
 }
 
@@ -49,13 +49,13 @@ TEST(VariantTable, GpuVariantsRefuseWhatTheyCannotServe) {
     std::string why;
     FilterGeometry nchw = nhwc_3x3(8, 1);
     nchw.nchw = true;
-    EXPECT_EQ(sepconv::internal::select_variant(nchw, nullptr, DeviceChoice{Device::kOpenCL, 0}, "", &why), nullptr);
-    EXPECT_NE(why.find("no compiled variant serves this call on OpenCL"), std::string::npos) << why;
+    EXPECT_EQ(sepconv::internal::select_variant(nchw, sepconv::DataType::kFloat32, nullptr, DeviceChoice{Device::kOpenCL, 0}, "", &why), nullptr);
+    EXPECT_NE(why.find("no compiled variant serves this float32 call on OpenCL"), std::string::npos) << why;
     EXPECT_NE(why.find("data_format is NCHW, needs NHWC"), std::string::npos) << why;
-    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(1025, 2), nullptr, DeviceChoice{Device::kCuda, 80}, "", &why), nullptr);
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(1025, 2), sepconv::DataType::kFloat32, nullptr, DeviceChoice{Device::kCuda, 80}, "", &why), nullptr);
     EXPECT_NE(why.find("C*M is 2050, its shared-memory tile holds at most 2048"), std::string::npos) << why;
     // A CPU call never lands on a GPU variant, even when forced.
-    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(8, 1), nullptr, DeviceChoice{}, "f32_sepconv_nhwc_generic_opencl", &why),
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(8, 1), sepconv::DataType::kFloat32, nullptr, DeviceChoice{}, "f32_sepconv_nhwc_generic_opencl", &why),
               nullptr);
     EXPECT_NE(why.find("the call runs on CPU, this variant on OpenCL"), std::string::npos) << why;
 }

@@ -5,7 +5,7 @@ their ratio, sepconv's % of the measured FMA peak, and XNNPACK for reference.
 The machine is shared and noisy, so the run interleaves the implementations at random
 (--benchmark_enable_random_interleaving), repeats each (--repetitions), does all of that in
 several processes one after the other (--processes), and reports the medians of all samples.
-Separate processes matter on a VM: a whole process can run a layer ~20% slower or faster (where
+Separate processes matter on a VM: a whole process can run a layer markedly slower or faster (where
 its tensors land in physical memory, who shares the host at the time), so one process's samples
 agree with each other and still mislead. The raw Google Benchmark JSON of every process is saved
 next to the table, as one file (each benchmark entry tagged with its "process").

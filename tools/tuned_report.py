@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Prints the tuned database (schedules/tuned/*.db) as one table: per layer and thread count, the
-GFLOP/s of the tuned schedule, the hand default and Halide's autoschedulers, all measured side by
-side in one run of sepconv-tune, with the ratios the tuning issue's bar is stated in, and the search
+"""Prints the tuned database (schedules/tuned/*.db) as one table: per layer, ISA and thread count,
+the GFLOP/s of the tuned schedule, the hand default and Halide's autoschedulers, all measured side by
+side in one run of sepconv-tune, with the ratios of tuned to default and to Adams2019, and the search
 time per layer. Layers of bench/layers.csv are the hand table; the others (MobileNetV2,
 EfficientNet-B0 lists) are "outside" it.
 
@@ -56,15 +56,17 @@ def main():
     entries = read_db(args.db)
     hand = layer_names(args.hand)
 
-    print("| layer | threads | tuned | default | Adams2019 | Mullapudi2016 | tuned/default | tuned/Adams2019 | search |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| layer | ISA | threads | tuned | default | Adams2019 | Mullapudi2016 | tuned/default | tuned/Adams2019 | search |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     ratios = {"hand": [], "outside": []}
     worst_default, worst_adams = math.inf, math.inf
     for key, e in sorted(entries.items(), key=lambda kv: kv[1].get("layers", "")):
         group = "hand" if set(e.get("layers", "").split(",")) & hand else "outside"
-        search = re.search(r"(\d+) candidates in ([\d.]+) s", e.get("tuned", ""))
-        for field in sorted(f for f in e if f.startswith("gflops_")):
-            threads = re.search(r"\d+", field).group(0)
+        # Each ISA's fields ("avx2.gflops_1_thread") describe the run that configured that ISA.
+        for field in sorted(f for f in e if re.match(r"[a-z0-9_]+\.gflops_", f)):
+            isa = field.split(".")[0]
+            search = re.search(r"(\d+) candidates in ([\d.]+) s", e.get(isa + ".tuned", ""))
+            threads = re.search(r"gflops_(\d+)", field).group(1)
             g = gflops(e, field)
             r_default = g["tuned"] / g["default"]
             r_adams = g["tuned"] / g["adams2019"] if g.get("adams2019") else float("nan")
@@ -72,7 +74,7 @@ def main():
             worst_default = min(worst_default, r_default)
             if not math.isnan(r_adams):
                 worst_adams = min(worst_adams, r_adams)
-            print(f"| {e.get('layers', key)} | {threads} | {g['tuned']:.1f} | {g['default']:.1f} | "
+            print(f"| {e.get('layers', key)} | {isa} | {threads} | {g['tuned']:.1f} | {g['default']:.1f} | "
                   f"{g.get('adams2019', float('nan')):.1f} | {g.get('mullapudi2016', float('nan')):.1f} | "
                   f"{r_default:.2f} | {r_adams:.2f} | "
                   f"{search.group(1) + ' in ' + search.group(2) + ' s' if search else ''} |")

@@ -3,6 +3,8 @@
 #include <limits>
 #include <sstream>
 
+#include "data_types.h"
+
 namespace sepconv::internal {
 namespace {
 
@@ -35,7 +37,7 @@ Status check_rank(const char *name, const std::vector<int64_t> &shape, size_t ra
                            kMaxCoordinate);
         }
     }
-    int64_t bytes = sizeof(float);
+    int64_t bytes = max_element_bytes();
     for (int64_t d : shape) {
         if (__builtin_mul_overflow(bytes, d, &bytes) || bytes > kMaxBytes) {
             return invalid(name, " of shape ", str(shape), " is too large: its size in bytes overflows the ",

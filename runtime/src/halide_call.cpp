@@ -7,15 +7,17 @@
 #ifdef SEPCONV_HAS_GPU
 #include "HalideRuntimeCuda.h"
 #endif
+#include "data_types.h"
 #include "worker_pool.h"
 
 namespace sepconv::internal {
 namespace {
 
-// Per-call sink for Halide runtime errors: the variants are compiled with the user_context
-// feature, so the handler receives this call's context and never touches global state.
+// One call's context, which the variants (compiled with the user_context feature) hand to every
+// runtime hook: the sink for Halide's errors, and the thread count its parallel loops run on.
 struct CallContext {
     std::string error;
+    int num_threads = 0;  // Options::num_threads
 };
 
 void capture_halide_error(void *user_context, const char *message) {
@@ -24,11 +26,11 @@ void capture_halide_error(void *user_context, const char *message) {
     }
 }
 
-// The Options::num_threads of the variant call running on this thread (worker_pool.h).
-thread_local int t_call_threads = 0;
-
+// This runtime is sepconv's own (one Halide runtime in libsepconv.a), and every variant call
+// passes its CallContext; a context-less call would be no sepconv call, and runs serially.
 int do_par_for_on_worker_pool(void *user_context, halide_task_t task, int min, int size, uint8_t *closure) {
-    return run_parallel_loop(t_call_threads, task, user_context, min, size, closure);
+    const int threads = user_context ? static_cast<CallContext *>(user_context)->num_threads : 1;
+    return run_parallel_loop(threads, task, user_context, min, size, closure);
 }
 
 // Once per process: our error handler (Halide's default AOT handler calls abort()) and the
@@ -41,19 +43,13 @@ void install_runtime_hooks() {
     });
 }
 
-// Sets the calling thread's call thread count for the scope's lifetime.
-class CallThreadsScope {
-public:
-    explicit CallThreadsScope(int threads) { t_call_threads = threads; }
-    ~CallThreadsScope() { t_call_threads = 0; }
-};
-
 // A dense C-order tensor seen by Halide: dimension 0 is the innermost (last) TF dimension.
 class HalideTensor {
 public:
-    HalideTensor(const float *data, std::vector<int64_t> shape) {
-        buf_.host = reinterpret_cast<uint8_t *>(const_cast<float *>(data));
-        buf_.type = halide_type_t(halide_type_float, 32);
+    HalideTensor(const void *data, DataType type, std::vector<int64_t> shape) {
+        const DataTypeRow &t = row_of(type);
+        buf_.host = static_cast<uint8_t *>(const_cast<void *>(data));
+        buf_.type = halide_type_t(t.is_float ? halide_type_float : halide_type_int, static_cast<uint8_t>(8 * t.bytes));
         buf_.dimensions = static_cast<int32_t>(shape.size());
         buf_.dim = dims_;
         int64_t stride = 1;
@@ -128,26 +124,27 @@ private:
 
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args) {
     install_runtime_hooks();
-    CallThreadsScope threads(args.num_threads);
 
     const FilterGeometry &f = g.f;
-    HalideTensor input(args.input, input_shape(g));
-    HalideTensor depthwise(args.depthwise_filter, {f.kh, f.kw, f.channels, f.multiplier});
-    HalideTensor pointwise(args.pointwise_filter,
+    HalideTensor input(args.input, args.type, input_shape(g));
+    HalideTensor depthwise(args.depthwise_filter, args.type, {f.kh, f.kw, f.channels, f.multiplier});
+    HalideTensor pointwise(args.pointwise_filter, args.type,
                            {packed_pointwise_blocks(f.out_channels), f.channels * f.multiplier, kPackedWeightsBlock});
-    HalideTensor bias(args.bias, {f.out_channels});
-    HalideTensor output(args.output, g.output_shape());
+    HalideTensor bias(args.bias, args.type, {f.out_channels});
+    HalideTensor output(args.output, args.type, g.output_shape());
 
     CallContext context;
+    context.num_threads = args.num_threads;
+    const KernelScalars scalars{static_cast<int32_t>(f.stride_h),   static_cast<int32_t>(f.stride_w),
+                                static_cast<int32_t>(f.dilation_h), static_cast<int32_t>(f.dilation_w),
+                                static_cast<int32_t>(g.pad_top),    static_cast<int32_t>(g.pad_left),
+                                static_cast<int32_t>(args.activation)};
     auto run = [&] {
-        return variant.fn(&context, input.get(), depthwise.get(), pointwise.get(), bias.get(),
-                          static_cast<int32_t>(f.stride_h), static_cast<int32_t>(f.stride_w),
-                          static_cast<int32_t>(f.dilation_h), static_cast<int32_t>(f.dilation_w),
-                          static_cast<int32_t>(g.pad_top), static_cast<int32_t>(g.pad_left),
-                          static_cast<int32_t>(args.activation), output.get());
+        return call_kernel(variant.fn, &context, input.get(), depthwise.get(), pointwise.get(), bias.get(), scalars,
+                           output.get());
     };
     int rc = 0;
-    if (variant.device == Device::kCpu) {
+    if (variant.spec.device == Device::kCpu) {
         rc = run();
     } else {
         GpuBuffers gpu(&context, {{&input, args.input_memory},

@@ -10,11 +10,12 @@
 namespace sepconv::internal {
 
 struct CallArgs {
-    const float *input;
-    const float *depthwise_filter;  // TF layout [kh, kw, C, M]
-    const float *pointwise_filter;  // packed (packed_pointwise.h), not TF's layout
-    const float *bias;              // Cout entries, never null (zeros when the caller has none)
-    float *output;
+    const void *input;
+    const void *depthwise_filter;  // TF layout [kh, kw, C, M]
+    const void *pointwise_filter;  // packed (packed_pointwise.h), not TF's layout
+    const void *bias;              // Cout entries, never null (zeros when the caller has none)
+    void *output;
+    DataType type;                 // of every tensor above
     Activation activation;
     int num_threads;
     MemorySpace input_memory = MemorySpace::kHost, output_memory = MemorySpace::kHost;

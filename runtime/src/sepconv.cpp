@@ -3,6 +3,7 @@
 #include "sepconv/sepconv.h"
 
 #include "conv_geometry.h"
+#include "data_types.h"
 #include "gpu_probe.h"
 #include "halide_call.h"
 #include "packed_pointwise.h"
@@ -28,21 +29,21 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 }
 
 // The memory the library allocates itself, checked against Options::memory_limit_bytes before
-// anything is allocated: `weight_floats` of weight copies (a Layer's own copies, or the one-shot
+// anything is allocated: `weight_elements` of weight copies (a Layer's own copies, or the one-shot
 // call's packed pointwise filter), a zero bias when the caller has none, and Halide's depthwise
 // scratch: one output row of C*M channels per worker thread, or the whole image for a variant
 // whose threads split the output channels (parallel_over=channels). `g` and `variant` are null
 // before the input is known (Layer::create).
-Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
-                    const internal::VariantRow *variant, int64_t weight_floats) {
+Status check_memory(const FilterGeometry &f, DataType type, const Options &o, const ConvGeometry *g,
+                    const internal::VariantRow *variant, int64_t weight_elements) {
     const int64_t cm = f.channels * f.multiplier;
-    int64_t floats = f.out_channels + weight_floats;  // bias or zero bias, and the weight copies
+    int64_t elements = f.out_channels + weight_elements;  // bias or zero bias, and the weight copies
     if (g != nullptr) {
         const int64_t workers = internal::call_threads(o.num_threads);
-        const bool whole_image = variant != nullptr && variant->whole_image_scratch;
-        floats += cm * g->out_width * (whole_image ? g->out_height : workers);
+        const bool whole_image = variant != nullptr && variant->spec.whole_image_scratch;
+        elements += cm * g->out_width * (whole_image ? g->out_height : workers);
     }
-    const int64_t bytes = floats * static_cast<int64_t>(sizeof(float));  // each term is < 2^31 floats
+    const int64_t bytes = elements * internal::row_of(type).bytes;  // each term is < 2^31 elements
     if (bytes > o.memory_limit_bytes) {
         return Status::InvalidArgument("this call needs about " + std::to_string(bytes) +
                                        " bytes of library memory (weights and scratch), over "
@@ -83,9 +84,10 @@ Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace out
 }
 
 // What the variant table matches a call against (tuned shapes are keyed by it).
-internal::CallShape call_shape(const ConvGeometry &g, const Options &o) {
+internal::CallShape call_shape(const ConvGeometry &g, DataType type, const Options &o) {
     internal::CallShape c;
     internal::ShapeKey &k = c.key;
+    k.type = type;
     k.nchw = g.f.nchw;
     k.batch = g.batch, k.height = g.height, k.width = g.width;
     k.channels = g.f.channels, k.multiplier = g.f.multiplier, k.out_channels = g.f.out_channels;
@@ -99,14 +101,15 @@ internal::CallShape call_shape(const ConvGeometry &g, const Options &o) {
 
 // The variant a call runs: where it runs (choose_device), then the table's choice there. `g` is
 // null when the input is not known yet (Layer::create).
-Status pick_variant(const FilterGeometry &f, const ConvGeometry *g, const Options &o, MemorySpace input_memory,
-                    MemorySpace output_memory, const internal::VariantRow **row, std::string *why) {
+Status pick_variant(const FilterGeometry &f, DataType type, const ConvGeometry *g, const Options &o,
+                    MemorySpace input_memory, MemorySpace output_memory, const internal::VariantRow **row,
+                    std::string *why) {
     internal::DeviceChoice device;
     Status s = choose_device(o, input_memory, output_memory, &device);
     if (!s.ok()) return s;
     internal::CallShape call;
-    if (g) call = call_shape(*g, o);
-    *row = internal::select_variant(f, g ? &call : nullptr, device, o.variant, why);
+    if (g) call = call_shape(*g, type, o);
+    *row = internal::select_variant(f, type, g ? &call : nullptr, device, o.variant, why);
     return *row ? Status::Ok() : Status::InvalidArgument(*why);
 }
 
@@ -120,23 +123,28 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     Status s = internal::resolve_geometry(input.shape, f, options, &g);
     if (!s.ok()) return s;
     if (input.data == nullptr) return Status::InvalidArgument("input: data is null");
+    for (auto [what, type] : {std::pair{"input", input.type}, std::pair{"output", output.type}}) {
+        s = internal::check_implemented(what, type);
+        if (!s.ok()) return s;
+    }
     s = internal::check_tensor("output", output.data, output.shape, g.output_shape());
     if (!s.ok()) return s;
-    const int64_t in_bytes = element_count(input.shape) * 4, out_bytes = element_count(output.shape) * 4;
+    const int bytes = internal::row_of(input.type).bytes;
+    const int64_t in_bytes = element_count(input.shape) * bytes, out_bytes = element_count(output.shape) * bytes;
     if (input.memory == output.memory && overlaps(input.data, in_bytes, output.data, out_bytes)) {
         return Status::InvalidArgument("output must not overlap input (in-place is not supported)");
     }
 
     const internal::VariantRow *variant = nullptr;
     std::string why;
-    s = pick_variant(f, &g, options, input.memory, output.memory, &variant, &why);
+    s = pick_variant(f, input.type, &g, options, input.memory, output.memory, &variant, &why);
     if (!s.ok()) return s;
     const int64_t cm = f.channels * f.multiplier;
-    const int64_t copied = packed_pointwise ? 0 : internal::packed_pointwise_floats(cm, f.out_channels);
-    s = check_memory(f, options, &g, variant, copied);
+    const int64_t copied = packed_pointwise ? 0 : internal::packed_pointwise_elements(cm, f.out_channels);
+    s = check_memory(f, input.type, options, &g, variant, copied);
     if (!s.ok()) return s;
 
-    internal::AlignedFloats packed_copy;
+    internal::AlignedBuffer<float> packed_copy;
     if (packed_pointwise == nullptr) {
         packed_copy = internal::pack_pointwise(pointwise, cm, f.out_channels);
         packed_pointwise = packed_copy.data();
@@ -146,35 +154,26 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
         zero_bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
         bias = zero_bias.data();
     }
-    internal::CallArgs args{input.data, depthwise, packed_pointwise, bias, output.data, options.activation,
+    internal::CallArgs args{input.data, depthwise, packed_pointwise, bias, output.data, input.type, options.activation,
                             options.num_threads, input.memory, output.memory};
     return internal::call_variant(*variant, g, args);
 }
 
-Status check_filter_data(const TensorView &depthwise_filter, const TensorView &pointwise_filter) {
+// The filters' (and the bias's) data and data types.
+Status check_filter_data(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const TensorView &bias) {
     if (depthwise_filter.data == nullptr) return Status::InvalidArgument("depthwise_filter: data is null");
     if (pointwise_filter.data == nullptr) return Status::InvalidArgument("pointwise_filter: data is null");
+    for (auto [what, view] : {std::pair{"depthwise_filter", &depthwise_filter}, std::pair{"pointwise_filter", &pointwise_filter},
+                              std::pair{"bias", &bias}}) {
+        Status s = internal::check_implemented(what, view->type);
+        if (!s.ok()) return s;
+    }
     return Status::Ok();
 }
 
-}  // namespace
+const float *floats(const TensorView &t) { return static_cast<const float *>(t.data); }
 
-const char *to_string(DataFormat f) { return f == DataFormat::kNCHW ? "NCHW" : "NHWC"; }
-const char *to_string(Padding p) {
-    return p == Padding::kSame ? "SAME" : p == Padding::kValid ? "VALID" : "EXPLICIT";
-}
-const char *to_string(Activation a) {
-    return a == Activation::kRelu ? "relu" : a == Activation::kRelu6 ? "relu6" : "none";
-}
-const char *to_string(Device d) {
-    switch (d) {
-    case Device::kAuto: return "auto";
-    case Device::kCpu: return "CPU";
-    case Device::kCuda: return "CUDA";
-    case Device::kOpenCL: return "OpenCL";
-    }
-    return "unknown device";
-}
+}  // namespace
 
 Status output_shape(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
                     const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
@@ -193,17 +192,18 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
     FilterGeometry f;
     Status s = internal::validate_filters(depthwise_filter.shape, pointwise_filter.shape, options, &f);
     if (!s.ok()) return s;
-    s = check_filter_data(depthwise_filter, pointwise_filter);
+    s = check_filter_data(depthwise_filter, pointwise_filter, options.bias);
     if (!s.ok()) return s;
-    return run_with_filters(f, options, depthwise_filter.data, pointwise_filter.data, /*packed_pointwise=*/nullptr,
-                            options.bias.data, input, output);
+    return run_with_filters(f, options, floats(depthwise_filter), floats(pointwise_filter), /*packed_pointwise=*/nullptr,
+                            floats(options.bias), input, output);
 }
 
 struct Layer::Impl {
     FilterGeometry geometry;
+    DataType type = DataType::kFloat32;
     Options options;  // bias cleared: the layer owns its copy below
-    internal::AlignedFloats depthwise, bias;
-    internal::AlignedFloats packed_pointwise;  // packed_pointwise.h: the layout every variant reads
+    internal::AlignedBuffer<float> depthwise, bias;
+    internal::AlignedBuffer<float> packed_pointwise;  // packed_pointwise.h: the layout every variant reads
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -215,26 +215,28 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     auto impl = std::make_unique<Impl>();
     Status s = internal::validate_filters(depthwise_filter.shape, pointwise_filter.shape, options, &impl->geometry);
     if (!s.ok()) return s;
-    s = check_filter_data(depthwise_filter, pointwise_filter);
+    s = check_filter_data(depthwise_filter, pointwise_filter, options.bias);
     if (!s.ok()) return s;
     // The variant depends only on the filters and options, so an impossible forced variant is an
     // error now rather than at the first run.
     const internal::VariantRow *row = nullptr;
     std::string why;
-    s = pick_variant(impl->geometry, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    const DataType type = depthwise_filter.type;
+    s = pick_variant(impl->geometry, type, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
     const int64_t cm = f.channels * f.multiplier;
-    s = check_memory(f, options, /*g=*/nullptr, /*variant=*/nullptr,
-                     f.kh * f.kw * cm + internal::packed_pointwise_floats(cm, f.out_channels));
+    s = check_memory(f, type, options, /*g=*/nullptr, /*variant=*/nullptr,
+                     f.kh * f.kw * cm + internal::packed_pointwise_elements(cm, f.out_channels));
     if (!s.ok()) return s;
-    impl->depthwise.assign(depthwise_filter.data, depthwise_filter.data + f.kh * f.kw * cm);
-    impl->packed_pointwise = internal::pack_pointwise(pointwise_filter.data, cm, f.out_channels);
+    impl->depthwise.assign(floats(depthwise_filter), floats(depthwise_filter) + f.kh * f.kw * cm);
+    impl->packed_pointwise = internal::pack_pointwise(floats(pointwise_filter), cm, f.out_channels);
     if (f.has_bias) {
-        impl->bias.assign(options.bias.data, options.bias.data + f.out_channels);
+        impl->bias.assign(floats(options.bias), floats(options.bias) + f.out_channels);
     } else {
         impl->bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
     }
+    impl->type = type;
     impl->options = options;
     impl->options.bias = TensorView{};
     layer->reset(new Layer(std::move(impl)));
@@ -259,7 +261,8 @@ Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *
     if (!s.ok()) return s;
     const internal::VariantRow *row = nullptr;
     std::string why;
-    s = pick_variant(impl_->geometry, &g, impl_->options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    s = pick_variant(impl_->geometry, impl_->type, &g, impl_->options, MemorySpace::kHost, MemorySpace::kHost,
+                     &row, &why);
     if (!s.ok()) return s;
     *variant = row->name;
     return Status::Ok();
@@ -267,17 +270,19 @@ Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *
 
 Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
                const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
-               Explanation *explanation) {
+               Explanation *explanation, DataType type) {
     FilterGeometry f;
     ConvGeometry g;
     Status s = internal::validate_shapes(input_shape, depthwise_filter_shape, pointwise_filter_shape, options, &f, &g);
     if (!s.ok()) return s;
+    s = internal::check_implemented("type", type);
+    if (!s.ok()) return s;
     const internal::VariantRow *row = nullptr;
     std::string why;
-    s = pick_variant(f, &g, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
+    s = pick_variant(f, type, &g, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
-    explanation->variant = row->name;
-    explanation->reason = why;
+    const internal::RunningCode code = internal::running_code(*row, &g, options.activation);
+    *explanation = {row->name, why, code.target, code.isa, code.configuration, code.specialization};
     return Status::Ok();
 }
 
@@ -286,7 +291,9 @@ std::vector<VariantInfo> variants() {
     for (const internal::VariantRow &row : internal::variant_table()) {
         std::vector<std::string> tuned_shapes;
         for (const internal::TunedShape &t : row.tuned_shapes) tuned_shapes.push_back(t.key.to_string());
-        out.push_back({row.name, row.constraints(), row.tunables, row.device, row.origin, tuned_shapes});
+        const internal::RunningCode code = internal::running_code(row, nullptr, Activation::kNone);
+        out.push_back({row.name, row.constraints(), row.spec.tunables, row.spec.device, row.spec.type, row.spec.origin,
+                       tuned_shapes, code.isa, code.configuration});
     }
     return out;
 }

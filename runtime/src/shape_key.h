@@ -1,10 +1,10 @@
-// The key of one tuned layer shape, in one text form shared by the tuner (tools/tune), its
-// database (schedules/tuned/*.db), the build (cmake/SepconvTunedDb.cmake parses the same form with
-// a regex) and the runtime's variant table, which matches calls against it:
+// The key of one tuned layer shape: its grammar is stated here only, and read by the tuner
+// (tools/tune), its database (schedules/tuned/*.db), the build's variant list (tools/variants) and
+// the runtime's variant table, which matches calls against it:
 //
-//   nhwc_n1_h112_w112_c32_m1_co64_k3x3_s1x1_d1x1_same
-//   layout, batch, input height/width, input channels, channel multiplier, output channels,
-//   kernel height x width, strides, dilations, padding (same | valid).
+//   f32_nhwc_n1_h112_w112_c32_m1_co64_k3x3_s1x1_d1x1_same
+//   data type (data_types.h), layout, batch, input height/width, input channels, channel
+//   multiplier, output channels, kernel height x width, strides, dilations, padding (same | valid).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,7 @@ namespace sepconv::internal {
 struct ConvGeometry;
 
 struct ShapeKey {
+    DataType type = DataType::kFloat32;
     bool nchw = false;
     int64_t batch = 1, height = 0, width = 0, channels = 0, multiplier = 1, out_channels = 0;
     int64_t kernel_h = 3, kernel_w = 3, stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;

@@ -1,5 +1,5 @@
-// The table of compiled variants and the rule that picks one. The rows come from the build
-// (cmake/SepconvVariants.cmake, and cmake/SepconvTunedDb.cmake for the tuned ones), so each
+// The table of compiled variants and the rule that picks one. The rows come from the build's
+// variant list (tools/variants: the untuned variants and one per tuned configuration), so each
 // variant's constraints are written in exactly one place. Among the variants whose constraints all
 // hold for a call, the table picks, in this order:
 //   1. a tuned variant tuned for exactly this layer (every field of the shape key but the batch);
@@ -12,17 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "HalideRuntime.h"
 #include "conv_geometry.h"
+#include "kernel_args.h"
 #include "shape_key.h"
+#include "variant_spec.h"
 
 namespace sepconv::internal {
-
-// The signature every variant shares (see generators/separable_conv2d_generator.cpp).
-using VariantFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *depthwise_filter,
-                          halide_buffer_t *pointwise_filter, halide_buffer_t *bias, int32_t stride_h,
-                          int32_t stride_w, int32_t dilation_h, int32_t dilation_w, int32_t pad_top,
-                          int32_t pad_left, int32_t activation, halide_buffer_t *output);
 
 // Where a call will run: the device, and for CUDA the device's compute capability (e.g. 86).
 struct DeviceChoice {
@@ -47,39 +42,35 @@ constexpr double kShapeClassFactor = 2.0;
 
 struct VariantRow {
     const char *name;
-    bool nchw;
-    // 0 = any value; otherwise the value this variant is compiled for.
-    int kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w, multiplier;
-    Device device;               // kCpu, kCuda or kOpenCL
-    int cuda_capability;         // CUDA: the capability compiled for; it needs a device at least that new
-    int max_depthwise_channels;  // GPU: the most C*M its shared-memory tile holds; 0 = no limit
-    const char *tunables;
-    const char *tuned_shapes_text;  // tuned variants: their shape keys, space-separated; "" otherwise
-    const char *origin;             // tuned variants: the database and layers they came from
-    VariantFn fn;
-    std::vector<TunedShape> tuned_shapes;  // parsed from tuned_shapes_text
-    // Read from `tunables` once, for the runtime's memory estimate: the depthwise scratch holds the
-    // whole image (parallel_over=channels).
-    bool whole_image_scratch = false;
+    VariantSpec spec;  // what it was compiled for (generators/variant_spec.h)
+    KernelFn fn;
+    std::vector<TunedShape> tuned_shapes;  // parsed from spec.tuned_shapes
 
     bool tuned() const { return !tuned_shapes.empty(); }
 
     int specificity() const;                     // how many constraints are fixed
     std::string constraints() const;             // human-readable
-    // Whether the variant serves `f` on `device` (cheap: asked for every row on every call).
-    bool serves(const FilterGeometry &f, const DeviceChoice &device) const;
-    // Empty when the variant serves `f` on `device`; otherwise the first constraint that fails.
-    std::string mismatch(const FilterGeometry &f, const DeviceChoice &device) const;
+    // Whether the variant serves `f` in `type` on `device` (cheap: asked for every row on every call).
+    bool serves(const FilterGeometry &f, DataType type, const DeviceChoice &device) const;
+    // Empty when the variant serves them; otherwise the first constraint that fails.
+    std::string mismatch(const FilterGeometry &f, DataType type, const DeviceChoice &device) const;
 };
 
 // All rows, most specialized first; among CUDA rows, the newest capability first.
 const std::vector<VariantRow> &variant_table();
 
-// The row serving `f` (and `call`, when the input is known; null before that) on `device` by the
+// The row serving `f` in `type` (and `call`, when the input is known; null before that) on `device` by the
 // rules above, or the row named `forced` (if it serves them). `why` says why that row was chosen,
 // or why none was.
-const VariantRow *select_variant(const FilterGeometry &f, const CallShape *call, const DeviceChoice &device,
-                                 const std::string &forced, std::string *why);
+const VariantRow *select_variant(const FilterGeometry &f, DataType type, const CallShape *call,
+                                 const DeviceChoice &device, const std::string &forced, std::string *why);
+
+// What runs inside `row` on this machine (sepconv::Explanation): the target and ISA, the ISA's
+// configuration, and, for a call (`g` non-null), which of the schedule's compiled paths it takes.
+struct RunningCode {
+    std::string target, isa, configuration, specialization;
+};
+RunningCode running_code(const VariantRow &row, const ConvGeometry *g, Activation activation);
 
 // The shape-class distance between a call and a tuned shape; negative when outside the class.
 double shape_class_distance(const CallShape &call, const TunedShape &tuned);

@@ -27,8 +27,7 @@ void cpu_relax() {
 // The indices are cut into one contiguous range per thread, each with its own claim counter: a
 // thread takes its own range front to back, then helps the others with theirs. Neighbouring indices
 // (output rows) share input rows, which then stay in one core's cache; one shared counter dealt
-// them out alternately, so each core fetched twice the input rows (2 threads, AOT bench medians:
-// conv1 116 -> 142, conv2 116 -> 142, conv3 142 -> 156 GFLOP/s).
+// them out alternately, so each core fetched twice the input rows.
 class Pool {
 public:
     bool try_run(int threads, halide_task_t task, void *user_context, int min, int size, uint8_t *closure,

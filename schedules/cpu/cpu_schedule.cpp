@@ -95,7 +95,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         }
         // Rows in parallel, images one after the other. Not fused with the batch: on the plain
         // row loop Halide peels the top and bottom padding rows off, so the interior rows'
-        // depthwise taps carry no row test (a blend per tap; conv2 +2-5% without it).
+        // depthwise taps carry no row test (otherwise a blend per tap).
         s.parallel(p.y);
         if (t.co_outer) {
             s.reorder(coi, xi, xo, coo, p.y, p.n);  // a weight block serves the whole row
@@ -110,7 +110,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // still has the full, constant size), so each vector of weights is one dense load from the
     // packed filter. ShiftInwards keeps every pixel block full-size (the last one overlaps its
     // neighbour: those pixels are computed and stored twice, the same values).
-    Halide::Expr fits = p.output_width * (!flat ? 1 : over_channels ? p.output_height : t.tile_rows) >= t.tile_x;
+    const Halide::Expr fits = full_blocks(t, /*nchw=*/false, vec, p.output_channels, p.output_width, p.output_height);
     schedule_per_epilogue(blocks, p, [&](Stage s) {
         Stage fast = s.specialize(fits);
         tile_blocks(fast, TailStrategy::ShiftInwards);
@@ -139,7 +139,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     pw.align_bounds(p.co, block).bound_storage(p.co, block);
     // The zero-init unrolled too: as a loop over a run-time extent (the block's channels, at most
     // `block`) LLVM turned it into a call to memset and kept the accumulators on the stack between
-    // init, reduction and epilogue: ~35 extra instructions a tile, a third more time at C = 32.
+    // init, reduction and epilogue.
     pw.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
     // Per channel step, the operands of the inner tile dimension are loaded once and held across the
     // outer one: co_vectors weight vectors (channels inner) or tile_x pixel broadcasts (pixels
@@ -200,7 +200,7 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
             .parallel(yn);
     };
     schedule_per_epilogue(out, p, [&](Stage s) {
-        Stage fast = s.specialize(p.output_channels >= t.nchw_co_block && p.output_width >= x_block);
+        Stage fast = s.specialize(full_blocks(t, /*nchw=*/true, vec, p.output_channels, p.output_width, p.output_height));
         tile_output(fast, TailStrategy::ShiftInwards);
         fast.vectorize(xi, vec).unroll(xi).unroll(coi);
         tile_output(s, TailStrategy::GuardWithIf);
@@ -227,51 +227,15 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
     }
 }
 
-// 512-bit vectors mean AVX-512, which also doubles the vector registers (32): its code reads the
-// K_avx512 values (a larger tile fits).
-bool is_avx512(const Halide::Target &target) { return target.natural_vector_size<float>() >= 16; }
-
-// The tunables `target`'s NHWC code uses; false for NCHW and for a bad string (which fails in
-// apply_schedule, with its message).
-bool nhwc_tunables(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target,
-                   Tunables *resolved) {
-    std::string ignored;
-    if (layout != Layout::NHWC || !Tunables::parse(tunables, &defaults, &ignored)) return false;
-    *resolved = defaults.resolve(is_avx512(target));
-    return true;
-}
-
 }  // namespace
 
-bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
-    Tunables t;
-    return nhwc_tunables(layout, defaults, tunables, target, &t) && t.tile_rows > 0;
-}
-
-bool unrolled_taps(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target) {
-    Tunables t;
-    return nhwc_tunables(layout, defaults, tunables, target, &t) && t.unroll_kernel;
-}
-
-void apply_schedule(SepconvPipeline &p, const Tunables &given, const Halide::Target &target) {
-    const bool avx512 = is_avx512(target);
-    const Tunables t = given.resolve(avx512);
-    int vec = target.natural_vector_size<float>();
-    // 256-bit vectors on AVX-512 (still 32 registers): channel counts such as 24 or 40 are whole
-    // multiples of 8 lanes but not of 16, so the last register block is not computed twice over.
-    if (avx512 && t.lanes_avx512 > 0) vec = t.lanes_avx512;
+void apply_schedule(SepconvPipeline &p, const Tunables &t, const Isa &isa) {
+    const int vec = vector_lanes(t, isa);
     if (p.layout == Layout::NHWC) {
         schedule_nhwc(p, t, vec);
     } else {
         schedule_nchw(p, t, vec);
     }
-}
-
-bool apply_schedule(SepconvPipeline &p, Tunables defaults, const std::string &tunables, const Halide::Target &target,
-                    std::string *error) {
-    if (!Tunables::parse(tunables, &defaults, error)) return false;
-    apply_schedule(p, defaults, target);
-    return true;
 }
 
 }  // namespace sepconv::cpu

@@ -2,28 +2,18 @@
 // ARM): register blocks of output channels x pixels, the depthwise tile computed inside them.
 #pragma once
 
-#include "sepconv_pipeline.h"
-#include <string>
-
+#include "common/isa.h"
 #include "cpu_tunables.h"
+#include "sepconv_pipeline.h"
 
 namespace sepconv::cpu {
 
-// Schedules `p` for `target`. The vector width comes from the target, so one Tunables value serves
-// every ISA of a multi-target build (AVX-512 / AVX2 / SSE4.1, or the ARM ones).
-void apply_schedule(SepconvPipeline &p, const Tunables &t, const Halide::Target &target);
+// The forms of the algorithm the schedule wants for `t` (sepconv_pipeline.h): NHWC register blocks
+// cut from flat runs of pixels (tile_rows > 0), and a fixed kernel's taps written out as one sum.
+inline bool flat_pixels(Layout layout, const Tunables &t) { return layout == Layout::NHWC && t.tile_rows > 0; }
+inline bool unrolled_taps(Layout layout, const Tunables &t) { return layout == Layout::NHWC && t.unroll_kernel; }
 
-// Whether the NHWC schedule for `target` cuts its register blocks from flat runs of pixels
-// (tile_rows > 0): the generator then indexes the pointwise stage by flat pixel (sepconv_pipeline.h).
-bool flat_pixels(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target);
-
-// Whether the NHWC schedule for `target` wants the depthwise taps of a fixed-size kernel written out
-// as one sum (unroll_kernel): the generator then defines the depthwise stage without an update.
-bool unrolled_taps(Layout layout, Tunables defaults, const std::string &tunables, const Halide::Target &target);
-
-// The families' entry point: `defaults` overridden by the text `tunables` ("key=value,..."), then
-// applied; false and `error` on a bad tunables string.
-bool apply_schedule(SepconvPipeline &p, Tunables defaults, const std::string &tunables, const Halide::Target &target,
-                    std::string *error);
+// Schedules `p` with `t`, the configuration resolved for `isa` (families.h).
+void apply_schedule(SepconvPipeline &p, const Tunables &t, const Isa &isa);
 
 }  // namespace sepconv::cpu

@@ -1,18 +1,10 @@
-// The tuning space of the CPU tile schedule (cpu_schedule.cpp), shared by the x86 and ARM
-// families: every knob the schedule reads, with its range. Each family states its own defaults
-// (x86/x86_schedule.cpp, arm/arm_schedule.cpp), the explicit fallback for untuned shapes.
-//
-// An offline autotuner searches this struct; the AOT build passes one instance per variant to the
-// generator as the string generator parameter `tunables` ("key=value,key=value"); keys not given
-// keep the family's defaults.
-//
-// One x86 variant holds code for several ISAs (multi-target dispatch), and AVX-512 code (32 vector
-// registers of 16 lanes) wants other choices than AVX2 code (16 registers of 8 lanes). So every
-// NHWC knob K below may also be given as K_avx512 ("co_vectors_avx512=4,parallel_over_avx512=channels"):
-// AVX-512 code reads that value, every other ISA reads K. A variant tuned on each ISA carries both.
+// The configuration of the CPU tile schedule (cpu_schedule.cpp), shared by the x86 and ARM
+// families: the fields the schedule reads. Each knob is declared once, in the registry of
+// cpu_tunables.cpp (values, the ones the tuner tries, layouts, ISAs, when it is ignored); each
+// family states its defaults per ISA (schedules/families.cpp), the fallback for untuned shapes.
 #pragma once
 
-#include <string>
+#include "common/knobs.h"
 
 namespace sepconv::cpu {
 
@@ -39,18 +31,19 @@ enum class ParallelOver {
 };
 
 struct Tunables {
-    int co_vectors = 3;  // output channels per register block, in SIMD vectors   (range 1..8)
-    int tile_x = 4;      // output pixels per register block                       (range 1..8)
+    int co_vectors = 3;  // NHWC: output channels per register block, in SIMD vectors
+    int tile_x = 4;      // NHWC: output pixels per register block
     // NHWC: 0 = register blocks along each output row; R > 0 = the pixels of R rows form one flat run
     // of blocks, which may span two rows (no block half idle at the end of a 7-wide row), stored and
-    // then copied into the output; their depthwise result is computed together. (range 0..16)
+    // then copied into the output; their depthwise result is computed together.
     int tile_rows = 0;
-    // Vector lanes on AVX-512 targets: 0 = the natural 16, or 8 (256-bit vectors, 32 registers).
-    int lanes_avx512 = 0;
+    // Vector lanes where the natural vector has 16 (AVX-512): 0 = 16, or 8 (256-bit vectors, still
+    // 32 registers: channel counts such as 24 or 40 fill whole vectors of 8).
+    int lanes = 0;
     DepthwiseAt depthwise_at = DepthwiseAt::XTile;
-    // Fixed kernel sizes, NHWC: the kh x kw taps written out as one sum, each row's taps summed, then
-    // the rows (a dependency chain of kw + kh - 1 operations, not kh * kw, and no accumulator in
-    // memory); otherwise, and for run-time sizes, a loop over the taps (unrolled in NCHW).
+    // Fixed kernel sizes: NHWC writes the kh x kw taps out as one sum (each row's taps, then the
+    // rows: a dependency chain of kw + kh - 1 operations, not kh * kw, and no accumulator in memory);
+    // NCHW unrolls the tap loop. Otherwise, and for run-time sizes, a loop over the taps.
     bool unroll_kernel = true;
     DepthwiseInner depthwise_inner = DepthwiseInner::Pixels;
     // NHWC: copy the zero-padded input the depthwise tile reads into a scratch buffer first, so
@@ -62,20 +55,32 @@ struct Tunables {
     bool co_outer = false;
     ParallelOver parallel_over = ParallelOver::Rows;
     // NCHW register block: output channels x vectors of output columns.
-    int nchw_co_block = 4;   // (range 1..8)
-    int nchw_x_vectors = 2;  // (range 1..4)
-
-    // The K_avx512 values given, as "K=value,..." (validated), applied over the others by resolve().
-    std::string avx512_overrides;
-
-    // Parses "co_vectors=2,tile_x=6,tile_x_avx512=8,depthwise_at=row,depthwise_inner=channels,parallel_over=channels"
-    // over the values already in *out. Returns false and fills `error` on an unknown key or an
-    // out-of-range value.
-    static bool parse(const std::string &text, Tunables *out, std::string *error);
-    // Every knob, then every K_avx512 at the value AVX-512 code uses.
-    std::string to_string() const;
-    // The values one ISA's code uses: the K_avx512 values applied for AVX-512, ignored otherwise.
-    Tunables resolve(bool avx512) const;
+    int nchw_co_block = 4;
+    int nchw_x_vectors = 2;
 };
+
+// Every knob of Tunables, declared once.
+const KnobRegistry<Tunables> &knobs();
+
+// Whether `t` is worth compiling on `isa`: enough independent accumulators to hide the FMA latency
+// (tests/check_vector_code.py asks for as many vector FMAs in the hot loop), and an NHWC register
+// tile that fits the register file with its operands.
+bool fits(const Tunables &t, bool nchw, const Isa &isa);
+
+// The vector width `t`'s code uses on `isa`.
+inline int vector_lanes(const Tunables &t, const Isa &isa) { return t.lanes > 0 ? t.lanes : isa.lanes; }
+
+// Whether a call runs the schedule's fast path: at least one full register block of pixels (and, in
+// NCHW, of output channels), so blocks are full-size (ShiftInwards) and unrolled. Stated once for
+// both the schedule (T = Halide::Expr) and explain() (T = int64_t).
+template <typename T>
+auto full_blocks(const Tunables &t, bool nchw, int lanes, const T &out_channels, const T &out_width,
+                 const T &out_height) {
+    if (nchw) return out_channels >= t.nchw_co_block && out_width >= lanes * t.nchw_x_vectors;
+    // A run is a row; with tile_rows > 0, tile_rows rows (counted whole, even past the image), or
+    // the whole image with parallel_over=channels.
+    const bool flat = t.tile_rows > 0, over_channels = t.parallel_over == ParallelOver::Channels;
+    return out_width * (!flat ? 1 : over_channels ? out_height : t.tile_rows) >= t.tile_x;
+}
 
 }  // namespace sepconv::cpu

@@ -8,13 +8,7 @@ using Halide::Stage;
 using Halide::TailStrategy;
 using Halide::Var;
 
-bool apply_schedule(SepconvPipeline &p, const std::string &tunables, const Halide::Target &, std::string *error) {
-    Tunables t;
-    if (!Tunables::parse(tunables, &t, error)) return false;
-    if (p.layout != Layout::NHWC) {
-        *error = "the GPU schedule serves NHWC only";
-        return false;
-    }
+void apply_schedule(SepconvPipeline &p, const Tunables &t) {
     const int co_block = t.co_threads * t.co_per_thread;
 
     // Blocks: (x tile, row*batch). Inside a block: a serial loop over output-channel blocks, then
@@ -55,7 +49,6 @@ bool apply_schedule(SepconvPipeline &p, const std::string &tunables, const Halid
         .split(p.c, co_, ct, t.co_threads, TailStrategy::GuardWithIf)
         .reorder(p.r_kernel.x, p.r_kernel.y, ct, p.x, p.m, co_, p.y, p.n)
         .gpu_threads(ct, p.x);
-    return true;
 }
 
 }  // namespace sepconv::gpu

@@ -1,31 +1,15 @@
 #include "gpu_tunables.h"
 
-#include "common/tunables_text.h"
-
 namespace sepconv::gpu {
 
-bool Tunables::parse(const std::string &text, Tunables *out, std::string *error) {
-    Tunables t = *out;
-    auto apply = [&t](const std::string &key, const std::string &value, bool *bad) {
-        if (key == "x_tile") {
-            *bad = !parse_int_in(value, 1, 16, &t.x_tile);
-        } else if (key == "co_threads") {
-            *bad = !parse_int_in(value, 8, 128, &t.co_threads);
-        } else if (key == "co_per_thread") {
-            *bad = !parse_int_in(value, 1, 8, &t.co_per_thread);
-        } else {
-            return false;
-        }
-        return true;
-    };
-    if (!parse_tunables_text(text, apply, error)) return false;
-    *out = t;
-    return true;
-}
-
-std::string Tunables::to_string() const {
-    return "x_tile=" + std::to_string(x_tile) + ",co_threads=" + std::to_string(co_threads) +
-           ",co_per_thread=" + std::to_string(co_per_thread);
+const KnobRegistry<Tunables> &knobs() {
+    // Powers of two: warps come in 32 threads, and the shared-memory tile grows with x_tile.
+    static const KnobRegistry<Tunables> registry({
+        knob<&Tunables::x_tile>("x_tile", int_values(1, 16)).search({"1", "2", "4", "8", "16"}).only(Reads::kNhwc),
+        knob<&Tunables::co_threads>("co_threads", int_values(8, 128)).search({"8", "16", "32", "64", "128"}).only(Reads::kNhwc),
+        knob<&Tunables::co_per_thread>("co_per_thread", int_values(1, 8)).search({"1", "2", "4", "8"}).only(Reads::kNhwc),
+    });
+    return registry;
 }
 
 }  // namespace sepconv::gpu

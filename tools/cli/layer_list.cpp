@@ -20,7 +20,7 @@ Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *laye
         std::string field;
         std::vector<std::string> fields;
         while (std::getline(row, field, ',')) fields.push_back(field);
-        bool ok = fields.size() == 6 || fields.size() == 7;
+        bool ok = fields.size() >= 6 && fields.size() <= 8;
         try {
             if (ok) {
                 l.name = fields[0];
@@ -29,7 +29,8 @@ Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *laye
                 l.in_channels = std::stoll(fields[3]);
                 l.out_channels = std::stoll(fields[4]);
                 l.stride = std::stoll(fields[5]);
-                if (fields.size() == 7) l.kernel = std::stoll(fields[6]);
+                if (fields.size() >= 7) l.kernel = std::stoll(fields[6]);
+                if (fields.size() == 8) ok = parse_data_type(fields[7], &l.type);
             }
         } catch (...) {
             ok = false;
@@ -37,7 +38,8 @@ Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *laye
         if (!ok || l.height < 1 || l.width < 1 || l.in_channels < 1 || l.out_channels < 1 || l.stride < 1 ||
             l.kernel < 1) {
             return Status::InvalidArgument(path + ":" + std::to_string(number) +
-                                           ": expected name,height,width,in_channels,out_channels,stride[,kernel]");
+                                           ": expected name,height,width,in_channels,out_channels,stride[,kernel[,type]]"
+                                           " (type: float32, int8 or float16)");
         }
         layers->push_back(l);
     }

@@ -1,9 +1,10 @@
-// The model layers (bench/layers.csv and the lists in tools/tune/layers/): one format read by the
+// The model layers (bench/layers*.csv): one format read by the
 // bench, `sepconv bench` and `sepconv-tune`.
 //
-// One row per layer: name,height,width,in_channels,out_channels,stride[,kernel]
+// One row per layer: name,height,width,in_channels,out_channels,stride[,kernel[,type]]
 // Every layer is a square `kernel` x `kernel` depthwise conv (3 when the column is absent), channel
-// multiplier 1, SAME padding, NHWC, batch 1, followed by the 1x1 pointwise conv.
+// multiplier 1, SAME padding, NHWC, batch 1, followed by the 1x1 pointwise conv, in data type
+// `type` (float32 when absent; the names of sepconv::to_string(DataType)).
 #pragma once
 
 #include <string>
@@ -16,6 +17,7 @@ namespace sepconv::tools {
 struct ModelLayer {
     std::string name;
     int64_t height = 0, width = 0, in_channels = 0, out_channels = 0, stride = 1, kernel = 3;
+    DataType type = DataType::kFloat32;
 };
 
 // Reads `path`, or the repository's bench/layers.csv when `path` is empty.

@@ -215,7 +215,7 @@ int cmd_bench(const Args &a) {
 
     sepconv::Explanation why;
     std::vector<int64_t> out_shape;
-    Status s = sepconv::explain(in_shape, dw_shape, pw_shape, o, &why);
+    Status s = sepconv::explain(in_shape, dw_shape, pw_shape, o, &why, layer.type);
     if (s.ok()) s = sepconv::output_shape(in_shape, dw_shape, pw_shape, o, &out_shape);
     if (!s.ok()) return fail(s.message);
 
@@ -230,13 +230,13 @@ int cmd_bench(const Args &a) {
     };
     std::vector<float> input = random(in_shape), dw = random(dw_shape), pw = random(pw_shape), out = random(out_shape);
     std::unique_ptr<sepconv::Layer> prepared;
-    s = sepconv::Layer::create({dw.data(), dw_shape}, {pw.data(), pw_shape}, o, &prepared);
+    s = sepconv::Layer::create({dw.data(), layer.type, dw_shape}, {pw.data(), layer.type, pw_shape}, o, &prepared);
     if (!s.ok()) return fail(s.message);
 
     using clock = std::chrono::steady_clock;
     auto run_once = [&]() {
         const auto t0 = clock::now();
-        Status st = prepared->run({input.data(), in_shape}, {out.data(), out_shape});
+        Status st = prepared->run({input.data(), layer.type, in_shape}, {out.data(), layer.type, out_shape});
         if (!st.ok()) throw st;
         return std::chrono::duration<double>(clock::now() - t0).count();
     };
@@ -252,14 +252,15 @@ int cmd_bench(const Args &a) {
     std::sort(times.begin(), times.end());
     const double median = times[times.size() / 2];
     const int64_t flops = sepconv::flop_count(in_shape, dw_shape, pw_shape, o);
-    const sepconv::CpuInfo cpu = sepconv::cpu_info();
 
     std::printf("layer      %s: input %s NHWC, %lldx%lld depthwise stride %lld SAME, %lld output channels\n",
                 layer.name.c_str(), shape_text(in_shape).c_str(), static_cast<long long>(layer.kernel),
                 static_cast<long long>(layer.kernel), static_cast<long long>(layer.stride),
                 static_cast<long long>(layer.out_channels));
     std::printf("variant    %s\n           (%s)\n", why.variant.c_str(), why.reason.c_str());
-    std::printf("target     %s\n", cpu.dispatched_target.c_str());
+    std::printf("target     %s (reads the %s configuration)\n", why.target.c_str(), why.isa.c_str());
+    std::printf("config     %s\n", why.configuration.c_str());
+    std::printf("path       %s\n", why.specialization.c_str());
     std::printf("threads    %s\n", o.num_threads ? std::to_string(o.num_threads).c_str() : "default (one per core)");
     std::printf("time       %.4f ms (median of %zu runs)\n", median * 1e3, times.size());
     std::printf("GFLOP/s    %.2f (%.1f MFLOP per run)\n", flops / median * 1e-9, flops * 1e-6);
@@ -281,8 +282,8 @@ int cmd_layers(const Args &a) {
 
 int cmd_variants() {
     for (const sepconv::VariantInfo &v : sepconv::variants()) {
-        std::printf("%-44s %s; tunables: %s\n", v.name.c_str(), v.constraints.c_str(),
-                    v.tunables.empty() ? "schedule defaults" : v.tunables.c_str());
+        std::printf("%-44s %s\n", v.name.c_str(), v.constraints.c_str());
+        std::printf("%-44s %s code here reads %s\n", "", v.isa.c_str(), v.configuration.c_str());
         if (!v.origin.empty()) std::printf("%-44s from %s\n", "", v.origin.c_str());
         for (const std::string &shape : v.tuned_shapes) std::printf("%-44s tuned for %s\n", "", shape.c_str());
     }

@@ -7,6 +7,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "data_types.h"
+
 namespace sepconv::npy {
 namespace {
 
@@ -155,8 +157,12 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
     } else if (descr == "<f8") {
         item = 8;
     } else {
-        return Status::InvalidArgument("unsupported dtype '" + descr +
-                                       "': expected little-endian float32 ('<f4') or float64 ('<f8')");
+        std::string known;  // a data type sepconv names but does not compute yet
+        for (const internal::DataTypeRow &t : internal::kDataTypes) {
+            if (descr == t.npy_descr && !t.implemented) known = std::string(" (") + t.name + ", not implemented yet)";
+        }
+        return Status::InvalidArgument("unsupported dtype '" + descr + "'" + known +
+                                       ": expected little-endian float32 ('<f4') or float64 ('<f8')");
     }
 
     const size_t payload = size - preamble - header_len;

@@ -6,7 +6,11 @@
 #include <random>
 #include <sstream>
 
+#include "common/config_text.h"
+#include "families.h"
+#include "kernel_args.h"
 #include "packed_pointwise.h"
+#include "variant_spec.h"
 #include "worker_pool.h"
 #include "sepconv/sepconv.h"
 
@@ -19,8 +23,11 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 
 // Parallel loops run as the AOT library runs them (runtime/src/halide_call.cpp): serially on the
 // calling thread for a 1-thread measurement, else on the library's worker pool with the measured
-// thread count; Halide's own JIT pool would time other thread start-up and wake-up costs.
-thread_local int t_loop_threads = 1;
+// thread count, which travels in the call's context; Halide's own JIT pool would time other thread
+// start-up and wake-up costs.
+struct LoopContext : Halide::JITUserContext {
+    int threads = 1;
+};
 
 struct JitLoop {
     int (*task)(Halide::JITUserContext *, int, uint8_t *);
@@ -36,7 +43,8 @@ int run_jit_task(void *, int i, uint8_t *loop) {
 int do_par_for_as_the_library(Halide::JITUserContext *context, int (*task)(Halide::JITUserContext *, int, uint8_t *),
                               int min, int extent, uint8_t *closure) {
     JitLoop loop{task, context, closure};
-    return internal::run_parallel_loop(t_loop_threads, run_jit_task, nullptr, min, extent,
+    const int threads = static_cast<LoopContext *>(context)->threads;
+    return internal::run_parallel_loop(threads, run_jit_task, nullptr, min, extent,
                                        reinterpret_cast<uint8_t *>(&loop));
 }
 
@@ -103,7 +111,8 @@ bool LayerData::make(const internal::ShapeKey &key, uint32_t seed, LayerData *d,
     d->depthwise_filter = random_buffer(reversed(key.depthwise_filter_shape()), rng);
     const int64_t cm = key.channels * key.multiplier;
     d->pointwise_filter = random_buffer({static_cast<int>(key.out_channels), static_cast<int>(cm)}, rng);
-    const internal::AlignedFloats packed = internal::pack_pointwise(d->pointwise_filter.data(), cm, key.out_channels);
+    const internal::AlignedBuffer<float> packed =
+        internal::pack_pointwise(d->pointwise_filter.data(), cm, key.out_channels);
     d->packed_pointwise = Halide::Buffer<float>(std::vector<int>{
         kPackedWeightsBlock, static_cast<int>(cm), static_cast<int>(internal::packed_pointwise_blocks(key.out_channels))});
     std::copy(packed.begin(), packed.end(), d->packed_pointwise.data());
@@ -114,7 +123,10 @@ bool LayerData::make(const internal::ShapeKey &key, uint32_t seed, LayerData *d,
         flop_count(key.input_shape(), key.depthwise_filter_shape(), key.pointwise_filter_shape(), options));
 
     Options ref = options;
-    ref.variant = std::string("f32_sepconv_") + (key.nchw ? "nchw" : "nhwc") + "_generic";
+    VariantSpec generic;
+    generic.type = key.type;
+    generic.nchw = key.nchw;
+    ref.variant = generic.name();
     ref.bias = TensorView{d->bias.data(), {key.out_channels}};
     s = separable_conv2d({d->input.data(), key.input_shape()}, {d->depthwise_filter.data(), key.depthwise_filter_shape()},
                          {d->pointwise_filter.data(), key.pointwise_filter_shape()}, ref,
@@ -143,20 +155,17 @@ std::unique_ptr<Candidate> Candidate::compile(const LayerData &d, const Halide::
             *error = "the separable_conv2d generator is not linked into the tuner";
             return nullptr;
         }
-        // The generator parameters a tuned AOT variant is built with (cmake/SepconvTunedDb.cmake).
-        const std::pair<const char *, std::string> params[] = {
-            {"layout", k.nchw ? "nchw" : "nhwc"},
-            {"kernel_h", std::to_string(k.kernel_h)},
-            {"kernel_w", std::to_string(k.kernel_w)},
-            {"stride_h", std::to_string(k.stride_h)},
-            {"stride_w", std::to_string(k.stride_w)},
-            {"dilation_h", std::to_string(k.dilation_h)},
-            {"dilation_w", std::to_string(k.dilation_w)},
-            {"multiplier", std::to_string(k.multiplier)},
-            {"target_family", family},
-        };
-        for (const auto &[name, value] : params) gen->set_generatorparam_value(name, value);
-        if (!schedule.tunables.empty()) gen->set_generatorparam_value("tunables", schedule.tunables);
+        // The generator parameters a tuned AOT variant is built with (generators/variant_spec.h),
+        // the configuration given as the target's ISA section.
+        const Family *f = find_family(family);
+        const IsaRow *isa = f ? f->isa_for(target.to_string()) : nullptr;
+        if (isa == nullptr) {
+            *error = "no ISA of the " + family + " family matches " + target.to_string();
+            return nullptr;
+        }
+        VariantSpec spec = VariantSpec::for_layer(k);
+        spec.tunables = section_text(isa->isa.name, schedule.tunables);
+        for (const auto &[name, value] : spec.generator_params(family)) gen->set_generatorparam_value(name, value);
 
         Halide::Pipeline pipeline = gen->build_pipeline();
         std::vector<Halide::Argument> arguments;
@@ -184,15 +193,16 @@ std::unique_ptr<Candidate> Candidate::compile(const LayerData &d, const Halide::
 
 bool Candidate::run(LayerData &d, int threads, std::string *error, bool copy_back) {
     const internal::ShapeKey &k = d.key;
-    Halide::JITUserContext context;
+    LoopContext context;
     context.handlers.custom_do_par_for = do_par_for_as_the_library;
-    t_loop_threads = threads;
+    context.threads = threads;
+    const KernelScalars scalars{static_cast<int32_t>(k.stride_h),   static_cast<int32_t>(k.stride_w),
+                                static_cast<int32_t>(k.dilation_h), static_cast<int32_t>(k.dilation_w),
+                                static_cast<int32_t>(d.pad_top),    static_cast<int32_t>(d.pad_left),
+                                /*activation=*/0};
     try {
-        const int result = callable_(&context, d.input, d.depthwise_filter, d.packed_pointwise, d.bias,
-                                     static_cast<int32_t>(k.stride_h), static_cast<int32_t>(k.stride_w),
-                                     static_cast<int32_t>(k.dilation_h), static_cast<int32_t>(k.dilation_w),
-                                     static_cast<int32_t>(d.pad_top),
-                                     static_cast<int32_t>(d.pad_left), int32_t{0}, d.output);
+        const int result = call_kernel(callable_, static_cast<Halide::JITUserContext *>(&context), d.input,
+                                       d.depthwise_filter, d.packed_pointwise, d.bias, scalars, d.output);
         if (result != 0) {
             *error = "the pipeline returned error " + std::to_string(result);
             return false;

@@ -1,6 +1,6 @@
 // One candidate schedule for one layer, JIT-compiled with libHalide from the same generator
 // (generators/separable_conv2d_generator.cpp) and schedule code the AOT build uses: the tuner sets
-// the same generator parameters the build would (cmake/SepconvVariants.cmake), so a tuned
+// the same generator parameters the build would (generators/variant_spec.h), so a tuned
 // configuration compiles to the same code in both.
 #pragma once
 
@@ -17,7 +17,7 @@ namespace sepconv::tune {
 // What schedules the pipeline: our schedule family with a tunables string, or one of Halide's
 // autoschedulers (its plugin must have been loaded; see load_autoscheduler).
 struct Schedule {
-    std::string tunables;       // "key=value,..."; "" = the family's hand defaults
+    std::string tunables;       // the target ISA's "knob:value,..."; "" = the family's hand defaults
     std::string autoscheduler;  // "Adams2019", "Mullapudi2016", "Anderson2021"; "" = ours
     std::string label() const;
 };

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "families.h"
 #include "jit_candidate.h"
 #include "layer_list.h"
 #include "sepconv/sepconv.h"
@@ -24,13 +25,14 @@ const char *kUsage =
     "usage: sepconv-tune [--layers FILE[,FILE...]] [--layer NAME[,NAME...]] [--db FILE]\n"
     "                    [--target host|HALIDE_TARGET] [--threads N] [--report-threads N[,N...]]\n"
     "                    [--budget-seconds S] [--max-candidates N] [--seed N]\n"
-    "                    [--baselines NAME[,NAME...]|none] [--tunables K=V,...] [--retune]\n"
+    "                    [--baselines NAME[,NAME...]|none] [--tunables K:V,...] [--retune]\n"
     "                    [--verbose]\n"
-    "  Tunes every layer of the lists (default: bench/layers.csv) not yet in the database and\n"
+    "  Tunes every layer of the lists (default: bench/layers.csv) whose entry in the database has\n"
+    "  no configuration for the target's ISA (avx512, avx2, sse41, neon, ...) yet, and\n"
     "  saves the database after each layer; rerun to continue, Ctrl-C leaves it valid.\n"
     "  --target host (the default) is the best of the build's targets that this machine runs.\n"
     "  --budget-seconds / --max-candidates bound the search per layer (default 60 s / 40).\n"
-    "  --tunables: a configuration to measure right after the default (with --max-candidates 2:\n"
+    "  --tunables: a configuration of the ISA to measure right after the default (--max-candidates 2:\n"
     "              only that one, against the default).\n"
     "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
     "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n"
@@ -142,6 +144,7 @@ std::vector<Job> collect_jobs(const Args &a) {
         for (const auto &l : layers) {
             sepconv::internal::ShapeKey k;
             k.height = l.height, k.width = l.width, k.channels = l.in_channels, k.out_channels = l.out_channels;
+            k.type = l.type;
             k.kernel_h = k.kernel_w = l.kernel;
             k.stride_h = k.stride_w = l.stride;
             auto same = std::find_if(jobs.begin(), jobs.end(), [&](const Job &j) { return j.key.same_layer(k); });
@@ -170,18 +173,20 @@ std::vector<Job> collect_jobs(const Args &a) {
 // Tunables already in the database for the same filter geometry (layout, kernel, strides,
 // dilations, multiplier): the starting points, and the configurations preferred within noise.
 std::vector<std::string> existing_configurations(const TunedDb &db, const sepconv::internal::ShapeKey &k,
-                                                 const std::string &family) {
+                                                 const TuneSettings &settings) {
     std::vector<std::string> out;
     for (const auto &[key_text, entry] : db.entries()) {
         sepconv::internal::ShapeKey other;
         std::string ignored;
-        if (!sepconv::internal::ShapeKey::parse(key_text, &other, &ignored) || entry.get("family") != family) continue;
-        const bool same_filter = other.nchw == k.nchw && other.kernel_h == k.kernel_h &&
+        if (!sepconv::internal::ShapeKey::parse(key_text, &other, &ignored) || entry.get("family") != settings.family) {
+            continue;
+        }
+        const bool same_filter = other.type == k.type && other.nchw == k.nchw && other.kernel_h == k.kernel_h &&
                                  other.kernel_w == k.kernel_w && other.stride_h == k.stride_h &&
                                  other.stride_w == k.stride_w && other.dilation_h == k.dilation_h &&
                                  other.dilation_w == k.dilation_w && other.multiplier == k.multiplier;
-        const std::string t = entry.get("tunables");
-        if (same_filter && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+        const std::string t = entry.get(settings.isa + ".tunables");
+        if (same_filter && !t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }
     return out;
 }
@@ -191,9 +196,11 @@ int run(int argc, char **argv) {
     TuneSettings settings;
     const std::string target_text = a.get("target", "host");
     settings.target = target_text == "host" ? default_target() : Halide::Target(target_text);
-    settings.family = settings.target.has_gpu_feature()                  ? "gpu"
-                      : settings.target.arch == Halide::Target::ARM ? "arm"
-                                                                         : "x86";
+    const sepconv::Family *family = sepconv::family_for_target(settings.target.to_string());
+    const sepconv::IsaRow *isa = family ? family->isa_for(settings.target.to_string()) : nullptr;
+    if (isa == nullptr) throw std::runtime_error("--target: no schedule family serves " + settings.target.to_string());
+    settings.family = family->name;
+    settings.isa = isa->isa.name;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     settings.threads = static_cast<int>(a.integer("threads", cores, 1, 1024));
     for (const std::string &t : split(a.get("report-threads", std::to_string(settings.threads)), ',')) {
@@ -224,11 +231,13 @@ int run(int argc, char **argv) {
     std::vector<const Job *> todo;
     for (const Job &j : jobs) {
         const TunedEntry *e = db.find(j.key.to_string());
-        if (a.retune || !e || e->get("family") != settings.family) todo.push_back(&j);
+        if (a.retune || !e || e->get("family") != settings.family || e->get(settings.isa + ".tunables").empty()) {
+            todo.push_back(&j);
+        }
     }
-    std::fprintf(stderr, "sepconv-tune: %zu layer(s), %zu already in %s; target %s, %d thread(s), seed %llu\n",
+    std::fprintf(stderr, "sepconv-tune: %zu layer(s), %zu already in %s; target %s (%s), %d thread(s), seed %llu\n",
                  jobs.size(), jobs.size() - todo.size(), db_path.c_str(), settings.target.to_string().c_str(),
-                 settings.threads, static_cast<unsigned long long>(settings.seed));
+                 settings.isa.c_str(), settings.threads, static_cast<unsigned long long>(settings.seed));
 
     std::signal(SIGINT, on_interrupt);
     const double per_layer = settings.budget.max_seconds + 15.0 * (1 + settings.autoschedulers.size());
@@ -237,11 +246,10 @@ int run(int argc, char **argv) {
     for (size_t i = 0; i < todo.size() && !g_stop; ++i) {
         const Job &job = *todo[i];
         progress.start_layer(static_cast<int>(i), job.names);
-        TunedEntry entry;
-        const auto existing = existing_configurations(db, job.key, settings.family);
+        const auto existing = existing_configurations(db, job.key, settings);
         const TunedEntry *before = db.find(job.key.to_string());
-        const std::string previous = before && before->get("family") == settings.family ? before->get("tunables") : "";
-        if (!sepconv::tune::tune_layer(job.key, job.names, existing, previous, settings, g_stop, progress, &entry, &error)) {
+        TunedEntry entry = before && before->get("family") == settings.family ? *before : TunedEntry{};
+        if (!sepconv::tune::tune_layer(job.key, job.names, existing, settings, g_stop, progress, &entry, &error)) {
             if (g_stop) break;
             progress.print("sepconv-tune: " + error);
             ++failed;
@@ -250,8 +258,8 @@ int run(int argc, char **argv) {
         }
         db.put(entry);
         if (!db.save(db_path, &error)) throw std::runtime_error(error);
-        progress.print(job.names + ": " + entry.get("tunables") + "; " +
-                       entry.get(sepconv::tune::gflops_field(settings.threads)));
+        progress.print(job.names + ": " + settings.isa + " " + entry.get(settings.isa + ".tunables") + "; " +
+                       entry.get(settings.isa + "." + sepconv::tune::gflops_field(settings.threads)));
         progress.finish_layer();
     }
     if (g_stop) {

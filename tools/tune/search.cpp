@@ -4,7 +4,7 @@
 #include <chrono>
 #include <random>
 
-#include "common/tunables_text.h"
+#include "common/config_text.h"
 
 namespace sepconv::tune {
 
@@ -85,22 +85,20 @@ SearchResult hill_climb(const TuningSpace &space, const std::vector<Point> &star
 bool point_of(const TuningSpace &space, const std::string &tunables, Point *point,
               std::vector<std::string> *ignored) {
     Point p = space.defaults;  // knobs the text leaves out keep the defaults, as in the generator
+    KnobItems items;
     std::string error;
-    parse_tunables_text(
-        tunables,
-        [&](const std::string &key, const std::string &value, bool *) {
-            bool known = false;
-            for (size_t k = 0; k < space.knobs.size(); ++k) {
-                if (space.knobs[k].name != key) continue;
-                known = true;
-                const auto &v = space.knobs[k].values;
-                auto it = std::find(v.begin(), v.end(), value);
-                p[k] = it == v.end() ? -1 : static_cast<int>(it - v.begin());
-            }
-            if (!known && ignored) ignored->push_back(key);
-            return true;
-        },
-        &error);
+    if (!parse_knob_items(tunables, &items, &error)) return false;
+    for (const auto &[key, value] : items) {
+        bool known = false;
+        for (size_t k = 0; k < space.knobs.size(); ++k) {
+            if (space.knobs[k].name != key) continue;
+            known = true;
+            const auto &v = space.knobs[k].values;
+            auto it = std::find(v.begin(), v.end(), value);
+            p[k] = it == v.end() ? -1 : static_cast<int>(it - v.begin());
+        }
+        if (!known && ignored) ignored->push_back(key);
+    }
     if (std::count(p.begin(), p.end(), -1)) return false;
     *point = p;
     return true;

@@ -38,10 +38,9 @@ SearchResult hill_climb(const TuningSpace &space, const std::vector<Point> &star
                         uint64_t seed, const std::function<double(const Point &)> &evaluate,
                         const std::function<bool()> &stop);
 
-// The point of `space` for a tunables string: knobs it sets take those values, knobs it leaves out
-// the defaults (as the generator does), keys outside the space are ignored (a database entry tuned
-// for another ISA sets that ISA's knobs) and named in `ignored` when given; false when it sets a
-// knob of the space to a value outside its range.
+// The point of `space` for one ISA's configuration ("knob:value,..."): knobs it sets take those
+// values, knobs it leaves out the defaults (as the generator does), knobs outside the space are
+// named in `ignored` when given; false for malformed text or a value outside a knob's range.
 bool point_of(const TuningSpace &space, const std::string &tunables, Point *point,
               std::vector<std::string> *ignored = nullptr);
 

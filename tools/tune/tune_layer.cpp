@@ -5,11 +5,8 @@
 #include <ctime>
 #include <random>
 
-#include "arm/arm_schedule.h"
-#include "cpu/cpu_tuning_space.h"
-#include "gpu/gpu_tuning_space.h"
+#include "families.h"
 #include "jit_candidate.h"
-#include "x86/x86_schedule.h"
 
 namespace sepconv::tune {
 namespace {
@@ -63,53 +60,22 @@ bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, i
     return true;
 }
 
-// The hand defaults of a CPU family (x86, arm): the schedule's explicit fallback. False for others.
-bool cpu_family_defaults(const std::string &family, cpu::Tunables *defaults) {
-    if (family == "x86") {
-        *defaults = x86::default_tunables();
-    } else if (family == "arm") {
-        *defaults = arm::default_tunables();
-    } else {
-        return false;
-    }
-    return true;
-}
-
-// `tunables` with every knob written out, at the value the family's code reads: for x86, each K_avx512
-// too. What another ISA's code read then stays fixed when this ISA's knobs are re-tuned, also for a
-// knob the entry never named (without its K_avx512, AVX-512 code would follow the new K).
-std::string explicit_tunables(const std::string &family, const std::string &tunables) {
-    cpu::Tunables t;
-    std::string ignored;
-    if (!cpu_family_defaults(family, &t) || !cpu::Tunables::parse(tunables, &t, &ignored)) return tunables;
-    return t.to_string();
-}
-
 }  // namespace
 
-bool tuning_space_for(const std::string &family, bool nchw, const Halide::Target &target, TuningSpace *space,
-                      std::string *error) {
-    const Layout layout = nchw ? Layout::NCHW : Layout::NHWC;
-    cpu::Tunables defaults;
-    if (cpu_family_defaults(family, &defaults)) {
-        *space = cpu::tuning_space(layout, target, defaults);
-    } else if (family == "gpu" && !nchw) {
-        *space = gpu::tuning_space(gpu::Tunables{});
-    } else {
-        *error = "the " + family + " family has no schedule for " + (nchw ? "NCHW" : "NHWC");
-        return false;
-    }
-    return true;
-}
-
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
-                const std::string &previous, const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
+                const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
                 std::string *error) {
     const auto start = std::chrono::steady_clock::now();
     LayerData data;
     if (!LayerData::make(key, static_cast<uint32_t>(settings.seed), &data, error)) return false;
     TuningSpace space;
-    if (!tuning_space_for(settings.family, key.nchw, settings.target, &space, error)) return false;
+    const Family *family = find_family(settings.family);
+    const IsaRow *isa = family ? family->isa(settings.isa) : nullptr;
+    if (isa == nullptr) {
+        *error = "no ISA " + settings.isa + " in the " + settings.family + " family";
+        return false;
+    }
+    if (!tuning_space(*family, *isa, key.nchw, &space, error)) return false;
 
     // One candidate: compile, check against the reference, time. 0 GFLOP/s when it fails.
     auto evaluate = [&](const Schedule &schedule, std::unique_ptr<Candidate> *kept) -> double {
@@ -211,8 +177,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     // A tuned configuration is kept only if it beats the default by more than the noise at every
     // thread count of the final, interleaved measurement; otherwise the search's win was noise, or
     // holds at one thread count only, and the default is kept. (Smaller wins measured under the JIT
-    // did not survive in the AOT build: mobilenet_v1_conv7 with tile_x_avx512=3 read +6% here and
-    // ran 6-15% slower than the default as a built variant.)
+    // have not survived as built AOT variants.)
     std::string tunables = space.text(space.defaults);
     if (tuned_measured) {
         bool wins_everywhere = true;
@@ -225,10 +190,6 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
             notes.push_back("the search's best (" + space.text(chosen) + ") lost to the default side by side");
         }
     }
-    // Another ISA's choices in the previous entry stay: this target's code never reads them.
-    const std::string kept = previous.empty() ? "" : space.items_not_searched(explicit_tunables(settings.family, previous));
-    if (!kept.empty()) notes.push_back("kept from the previous entry (not read by this target's code): " + kept);
-
     // The rows written: tuned (the default's own figures when the default was kept), default, the
     // autoschedulers.
     const bool tuned_kept = tunables != space.text(space.defaults);
@@ -240,12 +201,11 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         gflops = row;
     }
 
-    entry->key = key.to_string();
-    entry->fields.clear();
-    entry->set("layers", names);
-    entry->set("family", settings.family);
-    entry->set("target", settings.target.to_string());
-    entry->set("tunables", kept.empty() ? tunables : kept + "," + tunables);
+    // This ISA's fields, rewritten in place; every other ISA's stay as they were.
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"tunables", tunables},
+        {"target", settings.target.to_string()},
+    };
     for (const auto &[t, gflops] : measured) {
         std::vector<std::pair<std::string, double>> named;
         for (size_t i = 0; i < row_names.size(); ++i) {
@@ -253,15 +213,20 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
             std::transform(n.begin(), n.end(), n.begin(), [](unsigned char ch) { return std::tolower(ch); });
             named.emplace_back(n, gflops[i]);
         }
-        entry->set(gflops_field(t), format_gflops(named));
+        fields.emplace_back(gflops_field(t), format_gflops(named));
     }
-    entry->set("machine", settings.machine);
-    entry->set("tuned", today() + "; sepconv-tune " SEPCONV_VERSION "; seed " + std::to_string(settings.seed) + "; " +
-                            std::to_string(result.measured.size()) + " candidates in " +
-                            fixed1(search_seconds) + " s at " + std::to_string(settings.threads) + " thread(s)");
+    fields.emplace_back("machine", settings.machine);
+    fields.emplace_back("tuned", today() + "; sepconv-tune " SEPCONV_VERSION "; seed " + std::to_string(settings.seed) +
+                                     "; " + std::to_string(result.measured.size()) + " candidates in " +
+                                     fixed1(search_seconds) + " s at " + std::to_string(settings.threads) +
+                                     " thread(s)");
     std::string joined;
     for (const std::string &n : notes) joined += (joined.empty() ? "" : "; ") + n;
-    entry->set("notes", joined);
+    fields.emplace_back("notes", joined);
+    entry->key = key.to_string();
+    entry->set("layers", names);
+    entry->set("family", settings.family);
+    entry->replace_prefixed(settings.isa + ".", fields);
     return true;
 }
 

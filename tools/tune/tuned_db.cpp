@@ -8,9 +8,10 @@ namespace sepconv::tune {
 namespace {
 
 const char *kHeader =
-    "# sepconv tuned schedules: one [shape key] section per layer, written by sepconv-tune (tools/tune).\n"
-    "# The build reads it (SEPCONV_TUNED_DB, cmake/SepconvTunedDb.cmake) and emits one variant per\n"
-    "# distinct tuned configuration. GFLOP/s were measured side by side in one run of the tuner.\n";
+    "# sepconv tuned schedules: one [shape key] section per layer, written by sepconv-tune (tools/tune);\n"
+    "# fields <isa>.* hold each ISA's configuration and the run that chose it (tools/tune/tuned_db.h).\n"
+    "# The build reads it (SEPCONV_TUNED_DB, tools/variants) and emits one variant per distinct tuned\n"
+    "# configuration. GFLOP/s were measured side by side in one run of the tuner.\n";
 
 std::string trim(const std::string &s) {
     const size_t a = s.find_first_not_of(" \t\r");
@@ -36,6 +37,18 @@ void TunedEntry::set(const std::string &name, const std::string &value) {
         }
     }
     fields.emplace_back(name, value);
+}
+
+void TunedEntry::replace_prefixed(const std::string &prefix,
+                                  const std::vector<std::pair<std::string, std::string>> &replacement) {
+    std::vector<std::pair<std::string, std::string>> kept;
+    for (const auto &[k, v] : fields) {
+        bool keep = k.rfind(prefix, 0) != 0;  // another prefix's, or set again below (in place)
+        for (const auto &[name, value] : replacement) keep = keep || k == prefix + name;
+        if (keep) kept.emplace_back(k, v);
+    }
+    fields = kept;
+    for (const auto &[name, value] : replacement) set(prefix + name, value);
 }
 
 std::string format_gflops(const std::vector<std::pair<std::string, double>> &gflops) {

@@ -1,19 +1,21 @@
 // The tuned-schedule database: a plain text file (schedules/tuned/*.db) with one section per
-// layer shape, written by sepconv-tune and read by the build (cmake/SepconvTunedDb.cmake), which
+// layer shape, written by sepconv-tune and read by the build's variant list (tools/variants), which
 // emits one AOT variant per distinct tuned configuration.
 //
-//   [nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same]        <- the shape key (shape_key.h)
+//   [f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same]   <- the shape key (shape_key.h)
 //   layers = mobilenet_v1_conv3
 //   family = x86
-//   tunables = co_vectors=4,tile_x=3,co_vectors_avx512=2,tile_x_avx512=6,co_outer_avx512=1
-//   gflops_1_thread = tuned 80.1, default 75.2, adams2019 30.0, mullapudi2016 20.0
-//   gflops_2_threads = tuned 150.3, default 140.0, adams2019 55.1, mullapudi2016 38.4
-//   machine = AMD EPYC; 2 threads; x86-64-linux-avx-avx2-...
-//   tuned = 2026-11-24; sepconv-tune 0.1.0; seed 1; 37 candidates in 61 s at 2 threads
+//   avx2.tunables = co_vectors:4,tile_x:3,tile_rows:0,...      <- what AVX2 code reads
+//   avx2.target = x86-64-linux-avx2-fma                          <- the run that chose it:
+//   avx2.gflops_1_thread = tuned 80.1, default 75.2, adams2019 30.0
+//   avx2.machine = AMD EPYC 7763; 2 cores; sse4.1 avx avx2 fma
+//   avx2.tuned = 2026-11-24; sepconv-tune 0.1.0; seed 1; 37 candidates in 61 s at 2 threads
+//   avx2.notes = ...
+//   avx512.tunables = ...                                        <- another ISA's section
 //
-// An x86 entry's tunables may hold two ISAs' choices: the plain keys (AVX2 and older code) and the
-// K_avx512 keys (AVX-512 code; schedules/cpu/cpu_tunables.h). Tuning on one ISA rewrites its own
-// keys and keeps the other's; target, GFLOP/s and machine describe the last tuning run.
+// Each ISA of the family (schedules/families.h) has its own fields, prefixed with its name: tuning
+// on one ISA rewrites that ISA's fields and keeps every other's. An ISA without a section runs the
+// family's defaults.
 //
 // Sections are sorted by key and fields keep their order, so rewriting a database changes only
 // the lines of the layers that were tuned again.
@@ -31,7 +33,10 @@ struct TunedEntry {
     std::vector<std::pair<std::string, std::string>> fields;  // in file order
 
     std::string get(const std::string &name) const;  // "" when absent
-    void set(const std::string &name, const std::string &value);
+    void set(const std::string &name, const std::string &value);  // in place, else appended
+    // Makes `fields` (names without the prefix) the entry's fields named `prefix`*: those already
+    // there keep their place, new ones are appended, old ones not in `fields` are dropped.
+    void replace_prefixed(const std::string &prefix, const std::vector<std::pair<std::string, std::string>> &fields);
 };
 
 // "tuned 80.1, default 75.2" <-> {{"tuned", 80.1}, {"default", 75.2}} (in that order).

@@ -38,21 +38,41 @@ struct Status {
 // its CUDA code in that device's primary context, the one cudaMalloc, PyTorch and TF use.
 enum class MemorySpace { kHost, kCudaDevice };
 
-// A dense, C-order (row-major) float32 tensor that the caller owns. `shape` lists TF's dimensions
-// outermost first, e.g. {N, H, W, C} for an NHWC input.
+// The element type of a tensor. float32 is implemented. int8 (TFLite's quantized scheme) and
+// float16 are declared so that the API, the variants and the tuned database carry a type; a call
+// with them is refused (kInvalidArgument, naming the argument and the type).
+enum class DataType { kFloat32, kInt8, kFloat16 };
+
+// A dense, C-order (row-major) tensor that the caller owns. `shape` lists TF's dimensions
+// outermost first, e.g. {N, H, W, C} for an NHWC input. `{data, shape}` is a float32 tensor.
 struct TensorView {
-    const float *data = nullptr;
+    const void *data = nullptr;
     std::vector<int64_t> shape;
     MemorySpace memory = MemorySpace::kHost;
+    DataType type = DataType::kFloat32;
+
+    TensorView() = default;
+    TensorView(const float *d, std::vector<int64_t> s, MemorySpace m = MemorySpace::kHost)
+        : data(d), shape(std::move(s)), memory(m) {}
+    TensorView(const void *d, DataType t, std::vector<int64_t> s, MemorySpace m = MemorySpace::kHost)
+        : data(d), shape(std::move(s)), memory(m), type(t) {}
 };
 struct MutableTensorView {
-    float *data = nullptr;
+    void *data = nullptr;
     std::vector<int64_t> shape;
     MemorySpace memory = MemorySpace::kHost;
+    DataType type = DataType::kFloat32;
+
+    MutableTensorView() = default;
+    MutableTensorView(float *d, std::vector<int64_t> s, MemorySpace m = MemorySpace::kHost)
+        : data(d), shape(std::move(s)), memory(m) {}
+    MutableTensorView(void *d, DataType t, std::vector<int64_t> s, MemorySpace m = MemorySpace::kHost)
+        : data(d), shape(std::move(s)), memory(m), type(t) {}
 };
 
 // Where a call runs. kAuto runs on the CPU unless the input or output is CUDA device memory.
-// The GPU variants serve NHWC with C*M <= 2048; host tensors are copied in and out, device
+// The GPU variants serve NHWC with C*M within their shared-memory tile (2048 at the default
+// configuration; variants() states each one's limit); host tensors are copied in and out, device
 // tensors are used in place. Filters and bias are host memory.
 enum class Device { kAuto, kCpu, kCuda, kOpenCL };
 
@@ -128,22 +148,34 @@ private:
 struct Explanation {
     std::string variant;
     std::string reason;
+    // What runs inside the variant on this machine: the Halide target its CPU dispatch picks (or
+    // the GPU API), the ISA whose configuration that code reads, the configuration itself
+    // ("co_vectors:4,tile_x:3,..."), and which compiled path this call takes ("full blocks, no
+    // activation"; "partial blocks" is the guarded path for images narrower than one block).
+    std::string target;
+    std::string isa;
+    std::string configuration;
+    std::string specialization;
 };
 Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
                const std::vector<int64_t> &pointwise_filter_shape, const Options &options,
-               Explanation *explanation);
+               Explanation *explanation, DataType type = DataType::kFloat32);
 
 // The compiled variants, most specialized first, with the constraints each one serves.
 struct VariantInfo {
     std::string name;
-    std::string constraints;  // e.g. "NHWC, 3x3 kernel, stride 1x1, dilation 1x1, multiplier 1"
-    std::string tunables;     // the schedule tunables it was compiled with
+    std::string constraints;  // e.g. "float32, CPU, NHWC, 3x3 kernel, stride 1x1, dilation 1x1, multiplier 1"
+    std::string tunables;     // its configurations, one section per ISA ("avx2.co_vectors:4,..."); "" = defaults
     Device device = Device::kCpu;
+    DataType type = DataType::kFloat32;
     // Tuned variants (built from the tuned database, SEPCONV_TUNED_DB): where they came from and
-    // the shape keys (e.g. "nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") they were tuned
+    // the shape keys (e.g. "f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") they were tuned
     // for. Calls on those shapes pick them; so do calls on shapes near them (see explain()).
     std::string origin;
     std::vector<std::string> tuned_shapes;
+    // The ISA its code runs on this machine (see Explanation) and the configuration that ISA reads.
+    std::string isa;
+    std::string configuration;
 };
 std::vector<VariantInfo> variants();
 
@@ -182,5 +214,8 @@ const char *to_string(DataFormat f);
 const char *to_string(Padding p);
 const char *to_string(Activation a);
 const char *to_string(Device d);
+const char *to_string(DataType t);  // "float32", "int8", "float16"
+// The type that to_string() names `name`; false for any other text.
+bool parse_data_type(const std::string &name, DataType *type);
 
 }  // namespace sepconv

@@ -1,7 +1,7 @@
-// Float storage that starts on a cache line (64 bytes), for the weight copies the library keeps.
+// Storage that starts on a cache line (64 bytes), for the weight copies the library keeps.
 // std::vector's 16-byte alignment makes every other 256-bit load of the packed pointwise weights
 // straddle two cache lines (a split load) in the innermost loop; the tuner's Halide buffers are
-// aligned, so without this the built library ran ~15% below what the tuner had measured.
+// aligned, so without this the built library would run below what the tuner measured.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +28,7 @@ struct CacheLineAllocator {
     bool operator!=(const CacheLineAllocator<U> &) const { return false; }
 };
 
-using AlignedFloats = std::vector<float, CacheLineAllocator<float>>;
+template <class T>
+using AlignedBuffer = std::vector<T, CacheLineAllocator<T>>;
 
 }  // namespace sepconv::internal

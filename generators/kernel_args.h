@@ -1,0 +1,33 @@
+// The arguments of every variant, in the order of the generator's Inputs
+// (separable_conv2d_generator.cpp), stated once for its two callers: the runtime's call of an AOT
+// variant (runtime/src/halide_call.cpp) and the tuner's call of a JIT-compiled candidate
+// (tools/tune/jit_candidate.cpp). The buffers carry their element type; a data type with more
+// arguments (int8's quantization constants) adds its own scalars struct and call here.
+#pragma once
+
+#include <cstdint>
+
+#include "HalideRuntime.h"
+
+namespace sepconv {
+
+struct KernelScalars {
+    int32_t stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+    int32_t activation;  // 0 = none, 1 = relu, 2 = relu6
+};
+
+// An AOT variant's entry point (with the user_context feature).
+using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *depthwise_filter,
+                         halide_buffer_t *pointwise_filter, halide_buffer_t *bias, int32_t stride_h,
+                         int32_t stride_w, int32_t dilation_h, int32_t dilation_w, int32_t pad_top,
+                         int32_t pad_left, int32_t activation, halide_buffer_t *output);
+
+// Calls `kernel` (a KernelFn or a Halide::Callable) with the arguments in the generator's order.
+template <typename Kernel, typename Context, typename Buffer>
+int call_kernel(Kernel &&kernel, Context context, Buffer input, Buffer depthwise_filter, Buffer pointwise_filter,
+                Buffer bias, const KernelScalars &s, Buffer output) {
+    return kernel(context, input, depthwise_filter, pointwise_filter, bias, s.stride_h, s.stride_w, s.dilation_h,
+                  s.dilation_w, s.pad_top, s.pad_left, s.activation, output);
+}
+
+}  // namespace sepconv

@@ -1,0 +1,140 @@
+#include "families.h"
+
+#include <sstream>
+
+#include "cpu/cpu_tunables.h"
+#include "gpu/gpu_tunables.h"
+
+namespace sepconv {
+
+const std::vector<Family> &families() {
+    // x86 defaults, AVX2 (16 registers): 4 x 3 = 12 accumulators with 3 pixel broadcasts and one
+    // weight vector; 32-channel blocks divide 64 and 128. AVX-512 (32 registers): 4 x 4. A weight
+    // block serves a whole row of pixel tiles (co_outer), the depthwise row computed once before
+    // them. SSE4.1 takes AVX2's choices. ARM (32 registers): 4 x 5 = 20 accumulators.
+    const char *x86_16_registers = "co_vectors:4,tile_x:3,co_outer:1,depthwise_at:row";
+    const char *arm = "co_vectors:4,tile_x:5,depthwise_at:xtile";
+    static const std::vector<Family> table = {
+        {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
+         {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row"},
+          {{"avx2", 8, 16}, {"avx2"}, x86_16_registers},
+          {{"sse41", 4, 16}, {}, x86_16_registers}}},
+        {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
+         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm}, {{"neon", 4, 32}, {}, arm}}},
+        {"gpu", "", true, ScheduleKind::kGpuBlocks, false,
+         {{{"cuda", 1, 0}, {"cuda"}, ""}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
+    };
+    return table;
+}
+
+namespace {
+
+std::vector<std::string> target_parts(const std::string &target) {
+    std::vector<std::string> parts;
+    std::stringstream s(target);
+    std::string part;
+    while (std::getline(s, part, '-')) parts.push_back(part);
+    return parts;
+}
+
+bool has_part(const std::vector<std::string> &parts, const std::string &p) {
+    for (const std::string &q : parts) {
+        if (q == p) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+const IsaRow *Family::isa_for(const std::string &halide_target) const {
+    const std::vector<std::string> parts = target_parts(halide_target);
+    if (!gpu && (parts.empty() || parts[0] != arch)) return nullptr;
+    for (const IsaRow &row : isas) {
+        bool all = true;
+        for (const std::string &f : row.features) all = all && has_part(parts, f);
+        if (all) return &row;
+    }
+    return nullptr;
+}
+
+const IsaRow *Family::isa(const std::string &n) const {
+    for (const IsaRow &row : isas) {
+        if (row.isa.name == n) return &row;
+    }
+    return nullptr;
+}
+
+std::string Family::isa_names() const {
+    std::string s;
+    for (const IsaRow &row : isas) s += (s.empty() ? "" : ", ") + row.isa.name;
+    return s;
+}
+
+const Family *find_family(const std::string &name) {
+    for (const Family &f : families()) {
+        if (f.name == name) return &f;
+    }
+    return nullptr;
+}
+
+const Family *family_for_target(const std::string &halide_target) {
+    const std::vector<std::string> parts = target_parts(halide_target);
+    const bool gpu = has_part(parts, "cuda") || has_part(parts, "opencl");
+    for (const Family &f : families()) {
+        if (f.gpu == gpu && (gpu || (!parts.empty() && parts[0] == f.arch))) return &f;
+    }
+    return nullptr;
+}
+
+bool isa_configuration(const Family &family, const IsaRow &isa, bool nchw, const std::string &tunables,
+                       std::string *text, std::string *error) {
+    if (family.schedule == ScheduleKind::kGpuBlocks) {
+        gpu::Tunables t;
+        if (!resolve_config(gpu::knobs(), family, isa, nchw, tunables, &t, error)) return false;
+        *text = gpu::knobs().text(t, nchw, isa.isa);
+    } else {
+        cpu::Tunables t;
+        if (!resolve_config(cpu::knobs(), family, isa, nchw, tunables, &t, error)) return false;
+        *text = cpu::knobs().text(t, nchw, isa.isa);
+    }
+    return true;
+}
+
+bool canonical_tunables(const Family &family, bool nchw, const std::string &tunables, std::string *canonical,
+                        std::string *error) {
+    std::map<std::string, KnobItems> sections;
+    if (!parse_sections(tunables, &sections, error)) return false;
+    std::string out;
+    for (const IsaRow &row : family.isas) {
+        std::string text, defaults;
+        if (!isa_configuration(family, row, nchw, tunables, &text, error)) return false;
+        isa_configuration(family, row, nchw, "", &defaults, error);
+        // A section that resolves to the defaults compiles as no section does: one form for both.
+        if (!sections.count(row.isa.name) || text == defaults) continue;
+        const std::string s = section_text(row.isa.name, text);
+        if (!s.empty()) out += (out.empty() ? "" : ",") + s;
+    }
+    *canonical = out;
+    return true;
+}
+
+bool tuning_space(const Family &family, const IsaRow &isa, bool nchw, TuningSpace *space, std::string *error) {
+    if (nchw && !family.nchw) {
+        *error = "the " + family.name + " family has no NCHW schedule";
+        return false;
+    }
+    if (family.schedule == ScheduleKind::kGpuBlocks) {
+        gpu::Tunables defaults;
+        if (!resolve_config(gpu::knobs(), family, isa, nchw, "", &defaults, error)) return false;
+        *space = make_tuning_space(gpu::knobs(), defaults, nchw, isa.isa, std::function<bool(const gpu::Tunables &)>());
+        return true;
+    }
+    cpu::Tunables defaults;
+    if (!resolve_config(cpu::knobs(), family, isa, nchw, "", &defaults, error)) return false;
+    const Isa i = isa.isa;
+    *space = make_tuning_space(cpu::knobs(), defaults, nchw, i, std::function<bool(const cpu::Tunables &)>(
+                                                                    [nchw, i](const cpu::Tunables &t) { return cpu::fits(t, nchw, i); }));
+    return true;
+}
+
+}  // namespace sepconv

@@ -1,0 +1,138 @@
+// The build's variant list (tools/variants), from database texts written here: which variants a
+// family's build compiles, which tuned entries share a variant, the facts that follow from a
+// configuration, and the entries it refuses or skips.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "variant_list.h"
+
+namespace sepconv::variant_list {
+namespace {
+
+tune::TunedDb db_of(const std::string &text) {
+    tune::TunedDb db;
+    std::string error;
+    EXPECT_TRUE(db.parse(text, "test.db", &error)) << error;
+    return db;
+}
+
+const VariantSpec *named(const VariantList &list, const std::string &name) {
+    for (const VariantSpec &v : list.variants) {
+        if (v.name() == name) return &v;
+    }
+    return nullptr;
+}
+
+TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
+    VariantList x86, arm;
+    std::string error;
+    ASSERT_TRUE(build("x86", true, tune::TunedDb{}, "", &x86, &error)) << error;
+    ASSERT_TRUE(build("arm", false, tune::TunedDb{}, "", &arm, &error)) << error;
+    for (const char *name : {"f32_sepconv_nhwc_k3x3_s1_d1_m1", "f32_sepconv_nhwc_k3x3_s2_d1_m1", "f32_sepconv_nhwc_generic",
+                             "f32_sepconv_nchw_generic"}) {
+        EXPECT_NE(named(x86, name), nullptr) << name;
+        EXPECT_NE(named(arm, name), nullptr) << name;
+    }
+    for (const char *name : {"f32_sepconv_nhwc_generic_cuda_sm61", "f32_sepconv_nhwc_generic_cuda_sm86",
+                             "f32_sepconv_nhwc_generic_opencl"}) {
+        const VariantSpec *v = named(x86, name);
+        ASSERT_NE(v, nullptr) << name;
+        EXPECT_EQ(v->max_depthwise_channels, 2048) << "32 KiB of x_tile = 4 float32 pixels";
+        EXPECT_EQ(v->generator_params("x86").back(), (std::pair<std::string, std::string>{"target_family", "gpu"}));
+    }
+    EXPECT_EQ(arm.variants.size(), 4u) << "no GPU variants in an ARM build";
+    EXPECT_FALSE(build("mips", false, tune::TunedDb{}, "", &arm, &error));
+    EXPECT_NE(error.find("no CPU schedule family 'mips'"), std::string::npos) << error;
+}
+
+TEST(VariantList, EntriesThatCompileAlikeShareOneVariant) {
+    const std::string a = "[f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same]\nlayers = a\nfamily = x86\n";
+    const std::string b = "[f32_nhwc_n1_h28_w28_c256_m1_co256_k3x3_s1x1_d1x1_same]\nlayers = b\nfamily = x86\n";
+    const std::string c = "[f32_nhwc_n1_h14_w14_c512_m1_co512_k3x3_s1x1_d1x1_same]\nlayers = c\nfamily = x86\n";
+    const std::string arm = "[f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same]\nlayers = d\nfamily = arm\n"
+                            "neon.tunables = tile_x:4\n";
+    // a and b differ in a knob co_outer:1 makes the schedule ignore, and b states an avx512
+    // section equal to the defaults: one configuration. c differs in a knob that is read.
+    const tune::TunedDb db = db_of(a + "avx2.tunables = tile_x:2,co_outer:1,depthwise_at:xtile\n" + b +
+                                   "avx2.tunables = co_outer:1,tile_x:2,depthwise_at:row\n"
+                                   "avx512.tunables = co_vectors:4,tile_x:4\n" +
+                                   c + "avx2.tunables = tile_x:2,co_outer:0\n" + arm);
+    VariantList list;
+    std::string error;
+    ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
+    std::vector<const VariantSpec *> tuned;  // a and b's variant first
+    for (const VariantSpec &v : list.variants) {
+        if (!v.tuned_shapes.empty()) tuned.push_back(&v);
+    }
+    ASSERT_EQ(tuned.size(), 2u);
+    if (tuned[0]->tuned_shapes.find("h56") == std::string::npos) std::swap(tuned[0], tuned[1]);
+    EXPECT_EQ(tuned[0]->tuned_shapes,
+              "f32_nhwc_n1_h28_w28_c256_m1_co256_k3x3_s1x1_d1x1_same f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same");
+    EXPECT_EQ(tuned[0]->origin, "test.db, tuned for b,a");
+    EXPECT_EQ(tuned[0]->tunables.find("avx512."), std::string::npos) << tuned[0]->tunables;
+    EXPECT_EQ(tuned[0]->tunables.find("depthwise_at"), std::string::npos) << tuned[0]->tunables;
+    EXPECT_NE(tuned[0]->name(), tuned[1]->name());
+    EXPECT_EQ(tuned[0]->name().rfind("f32_sepconv_nhwc_k3x3_s1_d1_m1_tuned_", 0), 0u) << tuned[0]->name();
+    EXPECT_EQ(list.skipped, std::vector<std::string>{"f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same (arm)"});
+}
+
+// Facts that follow from a configuration: the GPU tile's channel limit (of the API the variant is
+// for), the whole-image scratch of parallel_over=channels in any ISA's code.
+TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
+    const tune::TunedDb db = db_of(
+        "[f32_nhwc_n1_h14_w14_c512_m1_co512_k3x3_s1x1_d1x1_same]\nlayers = g\nfamily = gpu\n"
+        "cuda.tunables = x_tile:8\ncuda.target = x86-64-linux-cuda-cuda_capability_80\n"
+        "[f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same]\nlayers = w\nfamily = x86\n"
+        "avx512.tunables = parallel_over:channels\n");
+    VariantList list;
+    std::string error;
+    ASSERT_TRUE(build("x86", true, db, "test.db", &list, &error)) << error;
+    int gpu = 0, scratch = 0;
+    for (const VariantSpec &v : list.variants) {
+        if (v.tuned_shapes.empty()) {
+            EXPECT_FALSE(v.whole_image_scratch) << v.name();
+            continue;
+        }
+        if (v.device == Device::kCuda) {
+            ++gpu;
+            EXPECT_EQ(v.cuda_capability, 80);
+            EXPECT_EQ(v.max_depthwise_channels, 1024) << "32 KiB of x_tile = 8 float32 pixels";
+        } else {
+            ++scratch;
+            EXPECT_TRUE(v.whole_image_scratch) << v.tunables;
+        }
+    }
+    EXPECT_EQ(gpu, 1);
+    EXPECT_EQ(scratch, 1);
+    ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
+    EXPECT_EQ(list.skipped.size(), 1u) << "a GPU entry in a build without GPU variants";
+}
+
+TEST(VariantList, RefusesEntriesItCannotReadNamingThem) {
+    VariantList list;
+    std::string error;
+    const std::string key = "[f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nlayers = t\nfamily = x86\n";
+    EXPECT_FALSE(build("x86", false, db_of(key + "neon.tunables = tile_x:4\n"), "t.db", &list, &error));
+    EXPECT_NE(error.find("neon.tunables: no ISA 'neon' in the x86 family"), std::string::npos) << error;
+    EXPECT_FALSE(build("x86", false, db_of(key + "avx2.tunables = tile_x:9\n"), "t.db", &list, &error));
+    EXPECT_NE(error.find("bad value '9' for knob 'tile_x'"), std::string::npos) << error;
+    EXPECT_FALSE(build("x86", false, db_of("[nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nfamily = x86\n"), "t.db",
+                       &list, &error));
+    EXPECT_NE(error.find("is not a shape key like f32_nhwc_"), std::string::npos) << error;
+}
+
+TEST(VariantList, CanonicalizeWritesEachIsaExplicitlyWithoutIgnoredKnobs) {
+    tune::TunedDb db = db_of("[f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nlayers = t\nfamily = x86\n"
+                             "avx2.tunables = depthwise_at:xtile,tile_x:2\navx2.notes = kept\n");
+    std::string error;
+    ASSERT_TRUE(canonicalize(&db, &error)) << error;
+    const tune::TunedEntry &e = db.entries().begin()->second;
+    EXPECT_EQ(e.get("avx2.tunables"),
+              "co_vectors:4,tile_x:2,tile_rows:0,co_outer:1,depthwise_inner:pixels,unroll_kernel:1,pad_copy:0,"
+              "parallel_over:rows");
+    EXPECT_EQ(e.get("avx2.notes"), "kept");
+}
+
+}  // namespace
+}  // namespace sepconv::variant_list
