@@ -26,6 +26,8 @@ struct LayerData {
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
     // Cache-line aligned, as TensorFlow's allocator aligns tensors (64 bytes).
     sepconv::internal::AlignedBuffer<float> input, dwf, pwf, out;
+    // The same values as float16 (IEEE binary16 bits), for sepconv's float16 variants.
+    sepconv::internal::AlignedBuffer<uint16_t> input16, dwf16, pwf16;
     std::vector<float> expected;  // sepconv's own result, which every peer must reproduce
     sepconv::Options options;
     int64_t flops = 0;
@@ -54,6 +56,12 @@ LayerData make_layer(const sepconv::tools::ModelLayer &l) {
     d.dwf = random_values(d.dw_shape, rng);
     d.pwf = random_values(d.pw_shape, rng);
     d.out = random_values(d.out_shape, rng);
+    auto to_half = [](const sepconv::internal::AlignedBuffer<float> &v) {
+        sepconv::internal::AlignedBuffer<uint16_t> h(v.size());
+        for (size_t i = 0; i < v.size(); ++i) h[i] = sepconv::float_to_half(v[i]);
+        return h;
+    };
+    d.input16 = to_half(d.input), d.dwf16 = to_half(d.dwf), d.pwf16 = to_half(d.pwf);
     d.flops = sepconv::flop_count(d.in_shape, d.dw_shape, d.pw_shape, d.options);
     d.expected.resize(d.out.size());
     sepconv::separable_conv2d({d.input.data(), d.in_shape}, {d.dwf.data(), d.dw_shape}, {d.pwf.data(), d.pw_shape},
@@ -137,6 +145,41 @@ void bench_sepconv(benchmark::State &state, const LayerData *d) {
     state.SetLabel(variant);
 }
 
+// sepconv in float16 on the same layer: the default variant for float16, timed as bench_sepconv.
+// Its result must be sepconv's float32 one within float16's rounding (checked before timing).
+void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
+    using sepconv::DataType;
+    sepconv::Options o = d->options;
+    o.num_threads = static_cast<int>(state.range(0));
+    std::unique_ptr<sepconv::Layer> layer;
+    sepconv::Status s = sepconv::Layer::create({d->dwf16.data(), DataType::kFloat16, d->dw_shape},
+                                               {d->pwf16.data(), DataType::kFloat16, d->pw_shape}, o, &layer);
+    std::string variant;
+    if (s.ok()) s = layer->variant_for(d->in_shape, &variant);
+    sepconv::internal::AlignedBuffer<uint16_t> out(d->out.size());
+    if (s.ok()) s = layer->run({d->input16.data(), DataType::kFloat16, d->in_shape}, {out.data(), DataType::kFloat16, d->out_shape});
+    if (!s.ok()) {
+        state.SkipWithError(s.message.c_str());
+        return;
+    }
+    double worst = 0, scale = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        worst = std::max(worst, std::fabs(double(sepconv::half_to_float(out[i])) - d->expected[i]));
+        scale = std::max(scale, std::fabs(double(d->expected[i])));
+    }
+    if (!(worst <= 1e-2 * scale)) {  // float16 inputs: a few float16 ulps of the largest result
+        state.SkipWithError(("float16 result off by " + std::to_string(worst) + " of " + std::to_string(scale)).c_str());
+        return;
+    }
+    for (auto _ : state) {
+        s = layer->run({d->input16.data(), DataType::kFloat16, d->in_shape}, {out.data(), DataType::kFloat16, d->out_shape});
+        benchmark::DoNotOptimize(out.data());
+    }
+    if (!s.ok()) state.SkipWithError(s.message.c_str());
+    set_gflops(state, d->flops);
+    state.SetLabel(variant);
+}
+
 void bench_naive(benchmark::State &state, const LayerData *d) {
     sepconv_test::ConvCase k;
     k.h = d->layer.height, k.w = d->layer.width, k.c = d->layer.in_channels, k.cout = d->layer.out_channels;
@@ -181,6 +224,7 @@ int main(int argc, char **argv) {
     at_thread_counts(benchmark::RegisterBenchmark("peak/fma", bench_peak));
     for (const LayerData &d : data) {
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_f16/" + d.layer.name).c_str(), bench_sepconv_f16, &d));
         at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
                                                       &sepconv_bench::make_onednn_peer, onednn.c_str()));
         at_thread_counts(benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,

@@ -10,14 +10,19 @@
 //                     past Cout; extents (B, C*M, ceil(Cout / B))
 //   bias              (Cout)                    zeros when the caller has no bias
 //   output            NHWC: (Cout, Wo, Ho, N)     NCHW: (Wo, Ho, Cout, N)
+// Types: input and output are elem_type. The filters and bias are elem_type too, except in a
+// float16 variant of a family that computes float16 in float32 (x86, GPUs): there they are float32,
+// widened once by the runtime, so that no weight is converted in the inner loops.
 // Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
 // implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6.
 // Every variant has this same signature; a specialized variant requires (and exploits) fixed
 // values for some scalars and filter extents. The runtime checks all of this before calling.
+#include <functional>
 #include <limits>
 
 #include "Halide.h"
 #include "packed_weights.h"
+#include "families.h"
 #include "schedule.h"
 #include "sepconv_pipeline.h"
 
@@ -50,12 +55,16 @@ public:
     Output<Buffer<void, 4>> output{"output"};
 
     void configure() {
-        if (elem_type != Float(32)) fail("separable_conv2d: only float32 is implemented so far");
-        input.set_type(elem_type);
-        depthwise_filter.set_type(elem_type);
-        pointwise_filter.set_type(elem_type);
-        bias.set_type(elem_type);
-        output.set_type(elem_type);
+        const Type t = elem_type;
+        if (t != Float(32) && t != Float(16)) fail("separable_conv2d: float32 and float16 are implemented so far");
+        const Family *family = find_family(target_family);
+        if (family == nullptr) fail("unknown target_family '" + std::string(target_family) + "'");
+        const Type weights = t == Float(16) && !family->f16_weights() ? Float(32) : t;
+        input.set_type(t);
+        depthwise_filter.set_type(weights);
+        pointwise_filter.set_type(weights);
+        bias.set_type(weights);
+        output.set_type(t);
     }
 
     void generate() {
@@ -67,6 +76,9 @@ public:
         std::string error;
         if (!choose_schedule(target_family, p.layout, tunables, get_target(), &schedule, &error)) fail(error);
         const bool nchw = p.layout == Layout::NCHW;
+        // The arithmetic's type: float16 is computed in float32 unless the target has float16 FMAs.
+        const bool half_arithmetic = elem_type == Float(16) && schedule.f16_arithmetic;
+        const Type arith = elem_type == Float(16) && !half_arithmetic ? Float(32) : Type(elem_type);
         Var c = p.c, m = p.m, co = p.co, x = p.x, y = p.y, n = p.n;
 
         // Fixed values replace the run-time scalars, so the specialized variants get constant
@@ -94,17 +106,17 @@ public:
         // Logical NHWC view of the input, zero outside the image rows and columns only.
         Func in_logical("in_logical");
         if (nchw) {
-            in_logical(c, x, y, n) = input(x, y, c, n);
+            in_logical(c, x, y, n) = cast(arith, input(x, y, c, n));
         } else {
-            in_logical(c, x, y, n) = input(c, x, y, n);
+            in_logical(c, x, y, n) = cast(arith, input(c, x, y, n));
         }
         // Rows and columns are bounded separately, columns outermost: loop partitioning then drops the
         // column test from the interior of a row, and the row test left is the same for the whole
         // row (one combined test per tap would stay in every iteration).
         Func rows_padded = BoundaryConditions::constant_exterior(
-            in_logical, cast(elem_type, 0), {{Expr(), Expr()}, {Expr(), Expr()}, {0, height}, {Expr(), Expr()}});
+            in_logical, cast(arith, 0), {{Expr(), Expr()}, {Expr(), Expr()}, {0, height}, {Expr(), Expr()}});
         Func padded = BoundaryConditions::constant_exterior(
-            rows_padded, cast(elem_type, 0), {{Expr(), Expr()}, {0, width}, {Expr(), Expr()}, {Expr(), Expr()}});
+            rows_padded, cast(arith, 0), {{Expr(), Expr()}, {0, width}, {Expr(), Expr()}, {Expr(), Expr()}});
         p.padded = padded;
 
         // Depthwise: out channel (c, m) of pixel (x, y) = taps of input channel c. With a fixed kernel
@@ -113,7 +125,7 @@ public:
         // FMA latencies a pixel for 3x3, which a 7- or 14-wide row cannot hide). Otherwise a loop
         // over the taps.
         auto tap = [&](Expr kx, Expr ky) {
-            return padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) * depthwise_filter(m, c, kx, ky);
+            return padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) * cast(arith, depthwise_filter(m, c, kx, ky));
         };
         p.depthwise = Func("depthwise");
         p.unrolled_taps = kernel_h > 0 && kernel_w > 0 && schedule.unrolled_taps;
@@ -127,7 +139,7 @@ public:
             p.depthwise(m, c, x, y, n) = sum;
         } else {
             p.r_kernel = RDom(0, kw, 0, kh, "r_kernel");
-            p.depthwise(m, c, x, y, n) = cast(elem_type, 0);
+            p.depthwise(m, c, x, y, n) = cast(arith, 0);
             p.depthwise(m, c, x, y, n) += tap(p.r_kernel.x, p.r_kernel.y);
         }
 
@@ -153,8 +165,8 @@ public:
         // A schedule may compute a whole register block past the last output channel (values never
         // stored): the block index is clamped to the last packed block, so those reads stay in bounds.
         Expr last_block = pointwise_filter.dim(2).extent() - 1;
-        p.pointwise_weights(co, k) =
-            pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block));
+        p.pointwise_weights(co, k) = cast(
+            arith, pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block)));
         p.pointwise = Func("pointwise");
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them. Without an
         // activation the epilogue is the bias alone (the CPU schedules specialize on
@@ -164,26 +176,58 @@ public:
         // spilled registers). The compares are strict (IEEE): a NaN fails both
         // and passes through, as in TF; with Halide's default fast math, max/min turned a NaN into a
         // bound (special_values_test).
-        const Expr zero = cast(elem_type, 0);
-        const Expr inf = Halide::Internal::make_const(elem_type, std::numeric_limits<double>::infinity());
-        const Expr hi = select(activation == 2, cast(elem_type, 6), inf);
+        // The sums are float32 unless the element type is narrower and computed as such (float16
+        // arithmetic sums its blocks in float32: see below); the output rounds once, at the end.
+        const Type sum_type = half_arithmetic ? Float(32) : arith;
+        const Expr zero = cast(sum_type, 0);
+        const Expr inf = Halide::Internal::make_const(sum_type, std::numeric_limits<double>::infinity());
+        const Expr hi = select(activation == 2, cast(sum_type, 6), inf);
         p.no_activation = activation == 0;
         auto epilogue = [&](Expr sum) {
-            Expr v = sum + bias(co);
-            return select(p.no_activation, v, strict_float(select(v < zero, zero, select(hi < v, hi, v))));
+            Expr v = sum + cast(sum_type, bias(co));
+            return cast(elem_type,
+                        select(p.no_activation, v, strict_float(select(v < zero, zero, select(hi < v, hi, v)))));
+        };
+        // One output pixel's pointwise sum over the C*M depthwise channels, reading depthwise(m, c).
+        // With float16 arithmetic, sums of kHalfSumChannels channels run in float16 (native FMAs) and
+        // the blocks add up in float32: a rounding error of float16 then weighs on at most 16 * M
+        // products and the kernel's taps, not on all C*M (1024 in MobileNet's last layers).
+        auto define_pointwise = [&](const std::vector<Var> &at, const std::function<Expr(Expr, Expr)> &depthwise_at) {
+            if (!half_arithmetic) {
+                p.pointwise(at) = cast(sum_type, 0);
+                p.pointwise(at) += depthwise_at(rm, rc) * p.pointwise_weights(co, rc * mult + rm);
+                return;
+            }
+            const int B = SepconvPipeline::kHalfSumChannels;
+            Var b("b");
+            std::vector<Var> in_block = at;
+            in_block.push_back(b);
+            RDom r(0, mult, 0, B, "r_channel");
+            Expr ch = b * B + r.y;
+            r.where(ch < channels);
+            p.r_channel = r;
+            p.pointwise_partial = Func("pointwise_partial");
+            p.pointwise_partial(in_block) = cast(arith, 0);
+            // The predicate trims the last block's loop, but bounds inference reads the whole
+            // block: the clamp keeps the inferred reads of the input and filter in bounds.
+            Expr in_range = min(ch, channels - 1);
+            p.pointwise_partial(in_block) += depthwise_at(r.x, in_range) * p.pointwise_weights(co, in_range * mult + r.x);
+            p.r_block = RDom(0, (channels + B - 1) / B, "r_block");
+            std::vector<Expr> block_of(at.begin(), at.end());
+            block_of.push_back(p.r_block.x);
+            p.pointwise(at) = cast(sum_type, 0);
+            p.pointwise(at) += cast(sum_type, p.pointwise_partial(block_of));
         };
         if (p.flat_pixels) {
             Var pixel = p.pixel;
-            p.pointwise(co, pixel, n) = cast(elem_type, 0);
             p.depthwise_flat = Func("depthwise_flat");
             p.depthwise_flat(m, c, pixel, n) = p.depthwise(m, c, pixel % p.output_width, pixel / p.output_width, n);
-            p.pointwise(co, pixel, n) += p.depthwise_flat(rm, rc, pixel, n) * p.pointwise_weights(co, rc * mult + rm);
+            define_pointwise({co, pixel, n}, [&](Expr mm, Expr cc) { return p.depthwise_flat(mm, cc, pixel, n); });
             p.flat_output = Func("flat_output");
             p.flat_output(co, pixel, n) = epilogue(p.pointwise(co, pixel, n));
             output(co, x, y, n) = p.flat_output(co, y * p.output_width + x, n);
         } else {
-            p.pointwise(co, x, y, n) = cast(elem_type, 0);
-            p.pointwise(co, x, y, n) += p.depthwise(rm, rc, x, y, n) * p.pointwise_weights(co, rc * mult + rm);
+            define_pointwise({co, x, y, n}, [&](Expr mm, Expr cc) { return p.depthwise(mm, cc, x, y, n); });
             if (nchw) {
                 output(x, y, co, n) = epilogue(p.pointwise(co, x, y, n));
             } else {

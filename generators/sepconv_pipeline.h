@@ -48,6 +48,14 @@ struct SepconvPipeline {
     Halide::Func flat_output;
     Halide::RDom r_channel;  // r_channel.x = m, r_channel.y = c
 
+    // float16 arithmetic (a target with native float16 FMAs): the pointwise sums run in float16 over
+    // blocks of kHalfSumChannels input channels, pointwise_partial(co, x, y, n, b) with r_channel
+    // covering block b, and pointwise (float32) adds the blocks over r_block. Undefined otherwise:
+    // pointwise sums r_channel itself, in float32 or the element type.
+    Halide::Func pointwise_partial;
+    Halide::RDom r_block;
+    static constexpr int kHalfSumChannels = 16;
+
     // The pipeline output; its dimension order follows `layout`:
     // NHWC -> (co, x, y, n), NCHW -> (x, y, co, n). Bias and activation are inlined into it.
     Halide::Func output;

@@ -61,7 +61,7 @@ std::vector<std::pair<std::string, std::string>> VariantSpec::generator_params(c
 
 std::string VariantSpec::initializer() const {
     std::ostringstream s;
-    s << "{DataType(" << static_cast<int>(type) << "), " << (nchw ? "true" : "false") << ", " << kernel_h
+    s << "{DataType(" << static_cast<int>(type) << "), DataType(" << static_cast<int>(weights_type) << "), " << (nchw ? "true" : "false") << ", " << kernel_h
       << ", " << kernel_w << ", " << stride_h << ", " << stride_w << ", " << dilation_h << ", " << dilation_w << ", "
       << multiplier << ", Device(" << static_cast<int>(device) << "), " << cuda_capability << ", "
       << max_depthwise_channels << ", " << (whole_image_scratch ? "true" : "false") << ", " << quoted(tunables)
@@ -71,7 +71,7 @@ std::string VariantSpec::initializer() const {
 
 VariantSpec VariantSpec::for_layer(const internal::ShapeKey &k) {
     VariantSpec v;
-    v.type = k.type;
+    v.type = v.weights_type = k.type;
     v.nchw = k.nchw;
     v.kernel_h = static_cast<int>(k.kernel_h), v.kernel_w = static_cast<int>(k.kernel_w);
     v.stride_h = static_cast<int>(k.stride_h), v.stride_w = static_cast<int>(k.stride_w);

@@ -17,6 +17,9 @@ namespace sepconv {
 // A field of 0 is taken at run time; > 0 is fixed at compile time.
 struct VariantSpec {
     DataType type = DataType::kFloat32;
+    // The type its filters and bias are read in: `type`, except float16 in a family that computes
+    // float16 in float32 (Family::f16_weights): float32, widened once by the runtime.
+    DataType weights_type = DataType::kFloat32;
     bool nchw = false;
     int kernel_h = 0, kernel_w = 0, stride_h = 0, stride_w = 0, dilation_h = 0, dilation_w = 0, multiplier = 0;
     Device device = Device::kCpu;  // kCpu, kCuda or kOpenCL

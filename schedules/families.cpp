@@ -20,7 +20,7 @@ const std::vector<Family> &families() {
           {{"avx2", 8, 16}, {"avx2"}, x86_16_registers},
           {{"sse41", 4, 16}, {}, x86_16_registers}}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
-         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm}, {{"neon", 4, 32}, {}, arm}}},
+         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true}, {{"neon", 4, 32}, {}, arm}}},
         {"gpu", "", true, ScheduleKind::kGpuBlocks, false,
          {{{"cuda", 1, 0}, {"cuda"}, ""}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
     };
@@ -55,6 +55,13 @@ const IsaRow *Family::isa_for(const std::string &halide_target) const {
         if (all) return &row;
     }
     return nullptr;
+}
+
+bool Family::f16_weights() const {
+    for (const IsaRow &row : isas) {
+        if (row.f16_arithmetic) return true;
+    }
+    return false;
 }
 
 const IsaRow *Family::isa(const std::string &n) const {

@@ -27,6 +27,9 @@ struct IsaRow {
     Isa isa;
     std::vector<std::string> features;  // the Halide target features that select it (all of them)
     std::string defaults;               // the family's hand defaults on this ISA ("knob:value,...")
+    // float16 arithmetic in float16 (ARMv8.2 FP16: twice the float32 rate). Otherwise a float16
+    // variant loads and stores float16 and computes in float32.
+    bool f16_arithmetic = false;
 };
 
 struct Family {
@@ -38,6 +41,9 @@ struct Family {
     std::vector<IsaRow> isas;  // best first: a target's ISA is the first whose features it has
 
     const IsaRow *isa_for(const std::string &halide_target) const;  // null when none matches
+    // A float16 variant's filters and bias are float16 when some ISA computes in float16, else
+    // float32 (the runtime widens them once): every ISA of a variant has the same signature.
+    bool f16_weights() const;
     const IsaRow *isa(const std::string &name) const;
     std::string isa_names() const;  // "avx512, avx2, sse41"
 };

@@ -31,12 +31,15 @@ bool choose_schedule(const std::string &family_name, Layout layout, const std::s
                  std::to_string(isa->isa.lanes) + " (add a row to schedules/families.cpp)";
         return false;
     }
+    choice->f16_weights = family->f16_weights();
     switch (family->schedule) {
     case ScheduleKind::kCpuTiles: {
         cpu::Tunables t;
         if (!resolve_config(cpu::knobs(), *family, *isa, nchw, tunables, &t, error)) return false;
         choice->flat_pixels = cpu::flat_pixels(layout, t);
         choice->unrolled_taps = cpu::unrolled_taps(layout, t);
+        // The NHWC row-tile schedule has the blocked float16 sums; elsewhere float16 computes in float32.
+        choice->f16_arithmetic = isa->f16_arithmetic && layout == Layout::NHWC && !choice->flat_pixels;
         choice->apply = [t, i = isa->isa](SepconvPipeline &p) { cpu::apply_schedule(p, t, i); };
         return true;
     }

@@ -16,6 +16,10 @@ struct ScheduleChoice {
     // The schedule computes whole register tiles past the last output channel (never stored): the
     // algorithm clamps those channels' filter reads.
     bool past_last_channel = false;
+    // float16 variants: the filters and bias are float16 (else float32, widened by the runtime), and
+    // whether this target computes in float16 (the pointwise sums then run in blocks, sepconv_pipeline.h).
+    bool f16_weights = false;
+    bool f16_arithmetic = false;
     std::function<void(SepconvPipeline &)> apply;
 };
 

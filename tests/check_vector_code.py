@@ -7,6 +7,10 @@ vector arithmetic depends on the ISA in the file's name (Halide names each targe
 <variant>-<target>.s):
   avx512*  vfmadd...ps on zmm      avx2  vfmadd...ps on ymm      sse41  mulps/addps on xmm
   arm-64   fmla on .4s vectors
+float16 variants (f16_...): on ARM with FP16 (arm_fp16 targets) the NHWC hot loop is fmla on .8h
+(float16 arithmetic, sums of 16 channels in float16: pointwise_partial); on x86 the arithmetic is
+float32, the hot loop the float32 one, and each AVX2 and AVX-512 file must convert with F16C
+(vcvtph2ps) somewhere: the weights are float32 already, so not necessarily in the hot loop.
 """
 import argparse
 import glob
@@ -25,14 +29,24 @@ VECTOR_OP = [
 # A basic block starts at a label line; LLVM's comment names the IR block, e.g.
 #   .LBB0_178:    # %"12_for_pointwise$1.s1.r_channel$y"
 BLOCK = re.compile(r'^(?:\.?L\S+:|# %bb\.\d+:|\S+:)\s*(?://|#|;)?\s*%"?([^"\s]*)')
-HOT = re.compile(r"pointwise\$?\d*\.s1\.")
+HOT = re.compile(r"pointwise(_partial)?\$?\d*\.s1\.")
+HALF_FMA = re.compile(r"\bfmla\s+v\d+\.8h")
+F16C = re.compile(r"\bvcvtph2ps\b")
 MIN_OPS = 4  # a register-blocked tile issues several vector FMAs per reduction step
 
 
-def check(path):
-    op = next((rx for isa, rx in VECTOR_OP if isa in path.rsplit("/", 1)[-1]), None)
+def check(path, variant):
+    name = path.rsplit("/", 1)[-1]
+    op = next((rx for isa, rx in VECTOR_OP if isa in name), None)
     if op is None:
         return f"{path}: no known ISA in the file name"
+    half = variant.startswith("f16_")
+    if half and "arm_fp16" in name and "_nhwc_" in variant:
+        op = HALF_FMA
+    if half and ("avx2" in name or "avx512" in name):
+        with open(path) as f:
+            if not F16C.search(f.read()):
+                return f"{path}: a float16 variant's code has no vcvtph2ps (F16C)"
     counts = {}  # hot block name -> vector ops in it
     block = None
     with open(path) as f:
@@ -66,7 +80,7 @@ def main():
                 failures.append(f"{variant} for {target}: no assembly in {args.dir}")
                 continue
             checked += 1
-            msg = check(found[0])
+            msg = check(found[0], variant)
             if msg:
                 failures.append(msg)
     for msg in failures:

@@ -180,9 +180,42 @@ TEST_F(Cli, UnsupportedDtypeIsRefused) {
     bytes.replace(bytes.find("<f8"), 3, ">f4");
     write_bytes("b.npy", bytes);
     expect_refused(args, 1, "unsupported dtype '>f4'");
-    bytes.replace(bytes.find(">f4"), 3, "<f2");  // a type sepconv names but does not compute yet
+    bytes.replace(bytes.find(">f4"), 3, "|i1");  // a type sepconv names but does not compute yet
     write_bytes("b.npy", bytes);
-    expect_refused(args, 1, "unsupported dtype '<f2' (float16, not implemented yet)");
+    expect_refused(args, 1, "unsupported dtype '|i1' (int8, not implemented yet)");
+}
+
+// float16 files ('<f2') in, a float16 file out, within the float16 tolerance of the reference on
+// the same float16 values; a float32 file among them is refused, naming it.
+TEST_F(Cli, RunsFloat16Files) {
+    const ConvCase k = good_case();
+    TensorSet t = make_tensors(k, 5, sepconv::DataType::kFloat16);
+    auto write_half = [&](const std::string &name, const std::vector<int64_t> &shape, const std::vector<float> &v) {
+        const std::vector<uint16_t> bits = half_bits(v);
+        ASSERT_TRUE(sepconv::npy::write(path(name), shape, sepconv::DataType::kFloat16, bits.data()).ok());
+    };
+    write_half("x.npy", t.in_shape, t.input);
+    write_half("dw.npy", t.dw_shape, t.dwf);
+    write_half("pw.npy", t.pw_shape, t.pwf);
+    write_half("b.npy", {k.cout}, t.bias);
+    const std::string args = "run --input " + path("x.npy") + " --depthwise-filter " + path("dw.npy") +
+                             " --pointwise-filter " + path("pw.npy") + " --bias " + path("b.npy") +
+                             " --activation relu6 --strides 1,2,2,1 --padding SAME";
+    Result r = cli(args + " --output " + path("y.npy"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream f(path("y.npy"), std::ios::binary);
+    std::string header(128, '\0');
+    f.read(header.data(), 128);
+    EXPECT_NE(header.find("'descr': '<f2'"), std::string::npos) << header;
+    sepconv::npy::Array y;
+    ASSERT_TRUE(sepconv::npy::read(path("y.npy"), &y).ok());
+    ASSERT_EQ(y.type, sepconv::DataType::kFloat16);
+    EXPECT_EQ(y.shape, t.out_shape);
+    EXPECT_TRUE(half_close(k, t, half_values(y.half)));
+
+    fs::remove(path("y.npy"));
+    write("b.npy", {k.cout}, t.bias);  // float32
+    expect_refused(args, 1, "bias: data type float32, but depthwise_filter is float16");
 }
 
 TEST_F(Cli, LibraryRefusalsAreReported) {

@@ -51,6 +51,39 @@ TEST(Layer, RunsOnInputsOfManySizes) {
     }
 }
 
+// A float16 layer: its filters converted and packed once (to float32 where the variant computes
+// in float32), then inputs of several sizes, each against the reference on the same float16 values.
+TEST(Layer, RunsFloat16) {
+    using sepconv::DataType;
+    const ConvCase base = layer_case(1, 9, 9);
+    TensorSet first = make_tensors(base, 3, DataType::kFloat16);
+    const std::vector<uint16_t> dwf = half_bits(first.dwf), pwf = half_bits(first.pwf), bias = half_bits(first.bias);
+    sepconv::Options o = options_for(base);
+    o.bias = {bias.data(), DataType::kFloat16, {base.cout}};
+    std::unique_ptr<sepconv::Layer> layer;
+    sepconv::Status s = sepconv::Layer::create({dwf.data(), DataType::kFloat16, first.dw_shape},
+                                               {pwf.data(), DataType::kFloat16, first.pw_shape}, o, &layer);
+    ASSERT_TRUE(s.ok()) << s.message;
+    for (auto [n, h, w] : {std::tuple{1, 9, 9}, {2, 4, 13}, {1, 1, 1}}) {
+        const ConvCase k = layer_case(n, h, w);
+        TensorSet t = make_tensors(k, 3, DataType::kFloat16);
+        const std::vector<uint16_t> input = half_bits(t.input);
+        std::vector<uint16_t> out(t.expected.size(), 0x7e00);
+        s = layer->run({input.data(), DataType::kFloat16, t.in_shape}, {out.data(), DataType::kFloat16, t.out_shape});
+        ASSERT_TRUE(s.ok()) << s.message;
+        EXPECT_TRUE(half_close(k, t, half_values(out))) << describe(k);
+        std::string variant;
+        ASSERT_TRUE(layer->variant_for(t.in_shape, &variant).ok());
+        EXPECT_EQ(variant, expected_auto_variant(k, DataType::kFloat16));
+        // A float32 input to a float16 layer is refused, naming the argument, and nothing is written.
+        std::vector<float> f32_out(t.expected.size(), 42.f);
+        s = layer->run({t.input.data(), t.in_shape}, {f32_out.data(), t.out_shape});
+        EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
+        EXPECT_NE(s.message.find("input: data type float32, but the filters are float16"), std::string::npos) << s.message;
+        for (float v : f32_out) ASSERT_EQ(v, 42.f);
+    }
+}
+
 TEST(Layer, OwnsItsCopyOfTheFilters) {
     ConvCase k = layer_case(1, 6, 7);
     Prepared p = prepare(k);

@@ -22,7 +22,7 @@ std::vector<CaseOnVariant> nan_cases() {
                 k.nchw = nchw, k.n = 2, k.h = 9, k.w = 11, k.c = 12, k.cout = 20, k.sh = k.sw = stride;
                 k.bias = true, k.activation = activation;
                 for (const VariantExpectation &v : expected_variants()) {
-                    if (v.serves(k)) out.push_back({k, v.name});
+                    if (v.serves(k)) out.push_back({k, v.name, v.type});
                 }
             }
         }
@@ -35,7 +35,7 @@ class NanInput : public ::testing::TestWithParam<CaseOnVariant> {};
 TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
     const CaseOnVariant &p = GetParam();
     const ConvCase &k = p.k;
-    TensorSet t = make_tensors(k, 4);
+    TensorSet t = make_tensors(k, 4, p.type);
     // One NaN in the second image, inside the image away from the edges.
     const int64_t n = 1, y = 4, x = 5, c = 7;
     const int64_t at = k.nchw ? ((n * k.c + c) * k.h + y) * k.w + x : ((n * k.h + y) * k.w + x) * k.c + c;
@@ -44,10 +44,8 @@ TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
 
     sepconv::Options o = options_for(k);
     o.variant = p.variant;
-    o.bias = {t.bias.data(), {k.cout}};
-    std::vector<float> out(t.expected.size(), 0.f);
-    sepconv::Status s = sepconv::separable_conv2d({t.input.data(), t.in_shape}, {t.dwf.data(), t.dw_shape},
-                                                  {t.pwf.data(), t.pw_shape}, o, {out.data(), t.out_shape});
+    std::vector<float> out;
+    sepconv::Status s = run_tensors(t, o, &out);
     ASSERT_TRUE(s.ok()) << s.message;
     int nans = 0;
     for (size_t i = 0; i < out.size(); ++i) {
@@ -56,12 +54,68 @@ TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
         ASSERT_EQ(std::isnan(out[i]), want_nan) << "output element " << i << " is " << out[i] << ", the reference "
                                                 << t.expected[i];
         if (!want_nan) {
-            ASSERT_LE(std::fabs(out[i] - t.expected[i]), kAbsTolerance + kRelTolerance * std::fabs(t.expected[i]))
-                << "output element " << i;
+            const double tol = p.type == sepconv::DataType::kFloat16
+                                   ? half_tolerance(k, t.expected[i], t.magnitude[i])
+                                   : kAbsTolerance + kRelTolerance * std::fabs(t.expected[i]);
+            ASSERT_LE(std::fabs(out[i] - t.expected[i]), tol) << "output element " << i;
         }
     }
     EXPECT_GT(nans, 0) << "the case never reads the NaN: it tests nothing";
 }
+
+// float16 results past the largest finite half (65504) are infinities of the right sign, as IEEE
+// rounding says (65520 and beyond round to infinity); results well inside the range stay finite
+// and within the tolerance. The inputs are large (up to 1000), the filters as usual.
+class HalfOverflow : public ::testing::TestWithParam<CaseOnVariant> {};
+
+TEST_P(HalfOverflow, IsInfinityOfTheRightSign) {
+    const CaseOnVariant &p = GetParam();
+    ConvCase k = p.k;
+    k.activation = 0;  // relu6 would clamp the overflow away
+    // Positive inputs and depthwise taps; pointwise weights up to 4000, negative for odd output
+    // channels: most sums pass 65504 on either side, the ones at the padded border less often.
+    TensorSet t = make_tensors(k, 5, sepconv::DataType::kFloat16);
+    t.input = absolute(t.input), t.dwf = absolute(t.dwf);
+    for (size_t i = 0; i < t.pwf.size(); ++i) {
+        const float sign = (i % k.cout) % 2 ? -1.f : 1.f;
+        t.pwf[i] = from_half_bits(to_half_bits(sign * std::fabs(t.pwf[i]) * 4000.f));
+    }
+    t.expected = naive_separable_conv2d(k, t.input, t.dwf, t.pwf, t.bias);
+    ConvCase plain = k;
+    t.magnitude = naive_separable_conv2d(plain, absolute(t.input), absolute(t.dwf), absolute(t.pwf), absolute(t.bias));
+    sepconv::Options o = options_for(k);
+    o.variant = p.variant;
+    std::vector<float> out;
+    sepconv::Status s = run_tensors(t, o, &out);
+    ASSERT_TRUE(s.ok()) << s.message;
+    int infinities = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        const double e = t.expected[i], tol = half_tolerance(k, e, t.magnitude[i]);
+        if (std::fabs(e) - tol >= 65520.0) {
+            ++infinities;
+            ASSERT_TRUE(std::isinf(out[i]) && (out[i] > 0) == (e > 0)) << "element " << i << ": got " << out[i]
+                                                                       << ", the reference " << e;
+        } else if (std::fabs(e) + tol < 65504.0) {
+            ASSERT_LE(std::fabs(out[i] - e), tol) << "element " << i;
+        }
+    }
+    EXPECT_GT(infinities, 0) << "no result overflows: the case tests nothing";
+}
+
+std::vector<CaseOnVariant> half_cases() {
+    std::vector<CaseOnVariant> out;
+    for (const CaseOnVariant &c : nan_cases()) {
+        if (c.type == sepconv::DataType::kFloat16 && c.k.activation == 0) out.push_back(c);
+    }
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryFloat16Variant, HalfOverflow, ::testing::ValuesIn(half_cases()),
+                         [](const ::testing::TestParamInfo<CaseOnVariant> &info) {
+                             const ConvCase &k = info.param.k;
+                             return std::string(k.nchw ? "nchw" : "nhwc") + "_s" + std::to_string(k.sh) + "_" +
+                                    info.param.variant;
+                         });
 
 INSTANTIATE_TEST_SUITE_P(EveryCpuVariant, NanInput, ::testing::ValuesIn(nan_cases()),
                          [](const ::testing::TestParamInfo<CaseOnVariant> &info) {

@@ -116,14 +116,27 @@ def sepconv_defines(k):
 
 
 def save(path, array):
-    np.save(path, np.ascontiguousarray(array, dtype=np.float32))
+    np.save(path, np.ascontiguousarray(array, dtype=DTYPE))
+
+
+def tolerance(k, x, dwf, pwf, pads, bias, expected):
+    """float32: the shared atol/rtol. float16: the float16 rounding of the output plus
+    n * 2^-11 * (sum of |terms|), n = taps + C*M + 4: the bound for float16 arithmetic throughout,
+    which covers TF's own float16 kernels (whatever they accumulate in) as well as sepconv's."""
+    if DTYPE == np.float32:
+        return ARGS.atol + ARGS.rtol * np.abs(expected)
+    magnitude = numpy_reference(np.abs(x), np.abs(dwf), np.abs(pwf), k["strides"], k["dilations"], pads,
+                                None if bias is None else np.abs(bias), "none")
+    n = k["kh"] * k["kw"] + k["c"] * k["m"] + 4
+    return 2.0 ** -11 * np.abs(expected) + 2.0 ** -24 + n * 2.0 ** -11 * magnitude
 
 
 def run_case(cli, tmp, k, rng):
-    x = rng.uniform(-1, 1, (k["n"], k["h"], k["w"], k["c"])).astype(np.float32)
-    dwf = rng.uniform(-1, 1, (k["kh"], k["kw"], k["c"], k["m"])).astype(np.float32)
-    pwf = rng.uniform(-1, 1, (1, 1, k["c"] * k["m"], k["cout"])).astype(np.float32)
-    bias = rng.uniform(-1, 1, (k["cout"],)).astype(np.float32) if k["bias"] else None
+    # float16 runs draw the same float32 values and round them to float16: both sides see those.
+    x = rng.uniform(-1, 1, (k["n"], k["h"], k["w"], k["c"])).astype(np.float32).astype(DTYPE)
+    dwf = rng.uniform(-1, 1, (k["kh"], k["kw"], k["c"], k["m"])).astype(np.float32).astype(DTYPE)
+    pwf = rng.uniform(-1, 1, (1, 1, k["c"] * k["m"], k["cout"])).astype(np.float32).astype(DTYPE)
+    bias = rng.uniform(-1, 1, (k["cout"],)).astype(np.float32).astype(DTYPE) if k["bias"] else None
 
     fmt = "NCHW" if k["nchw"] else "NHWC"
     save(f"{tmp}/x.npy", x.transpose(0, 3, 1, 2) if k["nchw"] else x)
@@ -158,29 +171,33 @@ def run_case(cli, tmp, k, rng):
     if tf_documents(k):
         expected = tf_separable(x, dwf, pwf, k["strides"], k["dilations"], k["padding"], k["explicit"], bias,
                                 k["activation"])
+    if k["padding"] == "SAME":
+        pads = same_pads(k["h"], k["kh"], sh, k["dilations"][0]) + same_pads(k["w"], k["kw"], sw, k["dilations"][1])
+    elif k["padding"] == "VALID":
+        pads = (0, 0, 0, 0)
+    else:
+        pads = k["explicit"]
     if expected is None:
         source = "numpy"
-        if k["padding"] == "SAME":
-            pads = same_pads(k["h"], k["kh"], sh, k["dilations"][0]) + same_pads(k["w"], k["kw"], sw, k["dilations"][1])
-        elif k["padding"] == "VALID":
-            pads = (0, 0, 0, 0)
-        else:
-            pads = k["explicit"]
         expected = numpy_reference(x, dwf, pwf, k["strides"], k["dilations"], pads, bias, k["activation"])
     if proc.returncode != 0:
         return "fail", f"sepconv refused a legal call: {proc.stderr.strip()}"
-    got = np.load(f"{tmp}/y.npy").astype(np.float64)
+    got = np.load(f"{tmp}/y.npy")
     if k["nchw"]:
         got = got.transpose(0, 2, 3, 1)
     if got.shape != expected.shape:
         return "fail", f"shape {got.shape} != {source} {expected.shape}"
-    err = np.abs(got - expected) - (ARGS.atol + ARGS.rtol * np.abs(expected))
+    if got.dtype != DTYPE:
+        return "fail", f"the output file holds {got.dtype}, expected {np.dtype(DTYPE)}"
+    got = got.astype(np.float64)
+    err = np.abs(got - expected) - tolerance(k, x, dwf, pwf, pads, bias, expected)
     if (err > 0).any():
         return "fail", f"max excess error {err.max():.3g} vs {source}"
     return source, ""
 
 
 EMULATOR = []
+DTYPE = np.float32
 
 
 def main():
@@ -192,7 +209,11 @@ def main():
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--atol", type=float, required=True)
     p.add_argument("--rtol", type=float, required=True)
+    p.add_argument("--dtype", choices=("float32", "float16"), default="float32",
+                   help="the tensors' type: TF runs on tf.float16 tensors for float16")
     ARGS = p.parse_args()
+    global DTYPE
+    DTYPE = np.float16 if ARGS.dtype == "float16" else np.float32
     EMULATOR.extend(ARGS.emulator.split())
     rng = np.random.default_rng(ARGS.seed)
     counts = {"tf": 0, "numpy": 0, "refused": 0, "fail": 0}
@@ -203,7 +224,7 @@ def main():
             counts[kind] += 1
             if kind == "fail":
                 print(f"case {i} FAILED: {why}\n  {k}", flush=True)
-    print(f"tf_parity: TensorFlow {tf.__version__}, {ARGS.cases} random cases: {counts['tf']} matched TF, "
+    print(f"tf_parity: TensorFlow {tf.__version__}, {ARGS.dtype}, {ARGS.cases} random cases: {counts['tf']} matched TF, "
           f"{counts['numpy']} matched the NumPy reference (TF does not define them), {counts['refused']} refused (filter larger than the image), "
           f"{counts['fail']} failed")
     sys.exit(1 if counts["fail"] else 0)

@@ -36,7 +36,7 @@ TEST(TunedVariants, TheBuildEmittedOneForEveryDatabaseEntry) {
 std::vector<CaseOnVariant> tuned_shapes() {
     std::vector<CaseOnVariant> out;
     for (const TunedExpectation &t : tuned_variants()) {
-        for (const ConvCase &k : t.shapes) out.push_back({k, t.name});
+        for (const ConvCase &k : t.shapes) out.push_back({k, t.name, t.type});
     }
     return out;
 }
@@ -46,35 +46,37 @@ class TunedShape : public ::testing::TestWithParam<CaseOnVariant> {};
 TEST_P(TunedShape, IsPickedForItsShapeAndMatchesTheReference) {
     const CaseOnVariant &p = GetParam();
     SCOPED_TRACE(describe(p.k));
-    TensorSet t = make_tensors(p.k, 3);
+    const sepconv::DataType type = p.type;
+    const sepconv::Device any = sepconv::Device::kAuto;
+    TensorSet t = make_tensors(p.k, 3, type);
     sepconv::Explanation e;
-    ASSERT_TRUE(sepconv::explain(t.in_shape, t.dw_shape, t.pw_shape, options_for(p.k), &e).ok());
+    ASSERT_TRUE(sepconv::explain(t.in_shape, t.dw_shape, t.pw_shape, options_for(p.k), &e, type).ok());
     EXPECT_EQ(e.variant, p.variant) << e.reason;
     EXPECT_NE(e.reason.find("tuned for this exact shape"), std::string::npos) << e.reason;
-    EXPECT_TRUE(run_and_compare(p.k, "", 3));
+    EXPECT_TRUE(run_and_compare(p.k, "", 3, any, type));
 
     // A neighbour in the same shape class (one more row and column, batch 2) gets a tuned variant
     // too, and the right result; the expectation's own rule says which one.
     ConvCase near = p.k;
     near.h += 1, near.w += 1, near.n = 2;
-    TensorSet tn = make_tensors(near, 4);
-    ASSERT_TRUE(sepconv::explain(tn.in_shape, tn.dw_shape, tn.pw_shape, options_for(near), &e).ok());
-    EXPECT_EQ(e.variant, expected_auto_variant(near)) << e.reason;
+    TensorSet tn = make_tensors(near, 4, type);
+    ASSERT_TRUE(sepconv::explain(tn.in_shape, tn.dw_shape, tn.pw_shape, options_for(near), &e, type).ok());
+    EXPECT_EQ(e.variant, expected_auto_variant(near, type)) << e.reason;
     EXPECT_NE(e.variant.find("_tuned_"), std::string::npos) << e.reason;
-    EXPECT_TRUE(run_and_compare(near, "", 4));
+    EXPECT_TRUE(run_and_compare(near, "", 4, any, type));
 
     // Far outside every class (a 1x1 image with one channel): an untuned variant.
     ConvCase far = p.k;
     far.h = far.w = 1, far.c = 1, far.cout = 1, far.n = 1, far.pad = Pad::kSame;
-    TensorSet tf = make_tensors(far, 5);
-    ASSERT_TRUE(sepconv::explain(tf.in_shape, tf.dw_shape, tf.pw_shape, options_for(far), &e).ok());
+    TensorSet tf = make_tensors(far, 5, type);
+    ASSERT_TRUE(sepconv::explain(tf.in_shape, tf.dw_shape, tf.pw_shape, options_for(far), &e, type).ok());
     EXPECT_EQ(e.variant.find("_tuned_"), std::string::npos) << e.reason;
-    EXPECT_EQ(e.variant, expected_auto_variant(far)) << e.reason;
+    EXPECT_EQ(e.variant, expected_auto_variant(far, type)) << e.reason;
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryTunedShape, TunedShape, ::testing::ValuesIn(tuned_shapes()),
                          [](const ::testing::TestParamInfo<CaseOnVariant> &info) {
-                             return "shape" + std::to_string(info.index);
+                             return "shape" + std::to_string(info.index) + "_" + sepconv::to_string(info.param.type);
                          });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TunedShape);
 

@@ -29,11 +29,18 @@ TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
     std::string error;
     ASSERT_TRUE(build("x86", true, tune::TunedDb{}, "", &x86, &error)) << error;
     ASSERT_TRUE(build("arm", false, tune::TunedDb{}, "", &arm, &error)) << error;
-    for (const char *name : {"f32_sepconv_nhwc_k3x3_s1_d1_m1", "f32_sepconv_nhwc_k3x3_s2_d1_m1", "f32_sepconv_nhwc_generic",
-                             "f32_sepconv_nchw_generic"}) {
-        EXPECT_NE(named(x86, name), nullptr) << name;
-        EXPECT_NE(named(arm, name), nullptr) << name;
+    for (const std::string type : {"f32", "f16"}) {
+        for (const std::string name : {"_sepconv_nhwc_k3x3_s1_d1_m1", "_sepconv_nhwc_k3x3_s2_d1_m1",
+                                       "_sepconv_nhwc_generic", "_sepconv_nchw_generic"}) {
+            EXPECT_NE(named(x86, type + name), nullptr) << type + name;
+            EXPECT_NE(named(arm, type + name), nullptr) << type + name;
+        }
     }
+    // float16 filters: float32 on x86 (computed in float32), float16 on ARM (its FP16 ISA computes in float16).
+    EXPECT_EQ(named(x86, "f16_sepconv_nhwc_generic")->weights_type, DataType::kFloat32);
+    EXPECT_EQ(named(arm, "f16_sepconv_nhwc_generic")->weights_type, DataType::kFloat16);
+    EXPECT_EQ(named(arm, "f32_sepconv_nhwc_generic")->weights_type, DataType::kFloat32);
+    EXPECT_EQ(named(x86, "f16_sepconv_nhwc_generic_opencl"), nullptr) << "float16 has no GPU variants yet";
     for (const char *name : {"f32_sepconv_nhwc_generic_cuda_sm61", "f32_sepconv_nhwc_generic_cuda_sm86",
                              "f32_sepconv_nhwc_generic_opencl"}) {
         const VariantSpec *v = named(x86, name);
@@ -41,7 +48,7 @@ TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
         EXPECT_EQ(v->max_depthwise_channels, 2048) << "32 KiB of x_tile = 4 float32 pixels";
         EXPECT_EQ(v->generator_params("x86").back(), (std::pair<std::string, std::string>{"target_family", "gpu"}));
     }
-    EXPECT_EQ(arm.variants.size(), 4u) << "no GPU variants in an ARM build";
+    EXPECT_EQ(arm.variants.size(), 8u) << "no GPU variants in an ARM build: 4 per type";
     EXPECT_FALSE(build("mips", false, tune::TunedDb{}, "", &arm, &error));
     EXPECT_NE(error.find("no CPU schedule family 'mips'"), std::string::npos) << error;
 }

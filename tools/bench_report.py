@@ -35,7 +35,7 @@ def main():
     p.add_argument("--processes", type=int, default=3, help="bench processes, run one after the other")
     p.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
     p.add_argument("--out", default="build/release/bench/report.json")
-    p.add_argument("--filter", default="^(sepconv|onednn|xnnpack|peak)/", help="benchmarks to run (regex)")
+    p.add_argument("--filter", default="^(sepconv|sepconv_f16|onednn|xnnpack|peak)/", help="benchmarks to run (regex)")
     p.add_argument("--layers", default="bench/layers.csv", help="the layer list, for the row order")
     p.add_argument("--isa", choices=("native", "avx2"), default="native",
                    help="native: each library's best code here; avx2: sepconv and oneDNN capped at AVX2")
@@ -93,25 +93,30 @@ def main():
     print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}")
     print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.processes} processes x "
           f"{args.repetitions} interleaved runs below)")
-    header = f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'XNNPACK':>9}"
+    header = (f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'XNNPACK':>9}"
+              f" {'f16':>9} {'f16/f32':>7}")
     print(header)
     print("-" * len(header))
-    ratios, percents = {1: [], 2: []}, {1: [], 2: []}
+    ratios, percents, halves = {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}
     for layer in layers:
         for threads in (1, 2):
-            ours, dnnl, xnn = (median(layer, threads, impl) for impl in ("sepconv", "onednn", "xnnpack"))
+            ours, dnnl, xnn, f16 = (median(layer, threads, impl) for impl in ("sepconv", "onednn", "xnnpack", "sepconv_f16"))
             ratio = ours / dnnl if dnnl == dnnl and dnnl > 0 else math.nan
             percent = 100 * ours / peak[threads] if peak[threads] > 0 else math.nan
-            if ratio == ratio:
-                ratios[threads].append(ratio)
-            if percent == percent:
-                percents[threads].append(percent)
-            print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {xnn:9.1f}")
+            half = f16 / ours if ours == ours and ours > 0 else math.nan
+            for values, v in ((ratios, ratio), (percents, percent), (halves, half)):
+                if v == v:
+                    values[threads].append(v)
+            print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {xnn:9.1f}"
+                  f" {f16:9.1f} {half:7.2f}")
+    geomean = lambda v: math.exp(statistics.mean(map(math.log, v)))  # noqa: E731
     for threads in (1, 2):
         if ratios[threads]:
-            g_ratio = math.exp(statistics.mean(map(math.log, ratios[threads])))
-            g_percent = math.exp(statistics.mean(map(math.log, percents[threads])))
-            print(f"geomean, {threads} thread(s): sepconv/oneDNN {g_ratio:.2f}, {g_percent:.1f}% of peak")
+            print(f"geomean, {threads} thread(s): sepconv/oneDNN {geomean(ratios[threads]):.2f}, "
+                  f"{geomean(percents[threads]):.1f}% of peak")
+        if halves[threads]:
+            print(f"float16/float32, {threads} thread(s): geomean {geomean(halves[threads]):.2f}, "
+                  f"lowest {min(halves[threads]):.2f}")
     for key, message in sorted(errors.items()):
         print(f"not measured: {key[2]} {key[0]} threads={key[1]}: {message}")
     print(f"raw JSON: {args.out}")

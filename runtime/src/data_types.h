@@ -21,7 +21,7 @@ struct DataTypeRow {
 inline constexpr DataTypeRow kDataTypes[] = {
     {DataType::kFloat32, "f32", "float32", 4, true, "<f4", true},
     {DataType::kInt8, "qs8", "int8", 1, false, "|i1", false},
-    {DataType::kFloat16, "f16", "float16", 2, true, "<f2", false},
+    {DataType::kFloat16, "f16", "float16", 2, true, "<f2", true},
 };
 
 // The widest element of any type: checks made from shapes alone, before a type is known, assume it.

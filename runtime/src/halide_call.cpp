@@ -127,10 +127,10 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
 
     const FilterGeometry &f = g.f;
     HalideTensor input(args.input, args.type, input_shape(g));
-    HalideTensor depthwise(args.depthwise_filter, args.type, {f.kh, f.kw, f.channels, f.multiplier});
-    HalideTensor pointwise(args.pointwise_filter, args.type,
+    HalideTensor depthwise(args.depthwise_filter, args.weights_type, {f.kh, f.kw, f.channels, f.multiplier});
+    HalideTensor pointwise(args.pointwise_filter, args.weights_type,
                            {packed_pointwise_blocks(f.out_channels), f.channels * f.multiplier, kPackedWeightsBlock});
-    HalideTensor bias(args.bias, args.type, {f.out_channels});
+    HalideTensor bias(args.bias, args.weights_type, {f.out_channels});
     HalideTensor output(args.output, args.type, g.output_shape());
 
     CallContext context;

@@ -15,7 +15,8 @@ struct CallArgs {
     const void *pointwise_filter;  // packed (packed_pointwise.h), not TF's layout
     const void *bias;              // Cout entries, never null (zeros when the caller has none)
     void *output;
-    DataType type;                 // of every tensor above
+    DataType type;                 // of the input and output
+    DataType weights_type;         // of the filters and bias (VariantSpec::weights_type)
     Activation activation;
     int num_threads;
     MemorySpace input_memory = MemorySpace::kHost, output_memory = MemorySpace::kHost;

@@ -6,8 +6,8 @@
 #include "data_types.h"
 #include "gpu_probe.h"
 #include "halide_call.h"
-#include "packed_pointwise.h"
 #include "variant_table.h"
+#include "weights.h"
 #include "worker_pool.h"
 
 namespace sepconv {
@@ -29,21 +29,20 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 }
 
 // The memory the library allocates itself, checked against Options::memory_limit_bytes before
-// anything is allocated: `weight_elements` of weight copies (a Layer's own copies, or the one-shot
-// call's packed pointwise filter), a zero bias when the caller has none, and Halide's depthwise
-// scratch: one output row of C*M channels per worker thread, or the whole image for a variant
-// whose threads split the output channels (parallel_over=channels). `g` and `variant` are null
-// before the input is known (Layer::create).
-Status check_memory(const FilterGeometry &f, DataType type, const Options &o, const ConvGeometry *g,
-                    const internal::VariantRow *variant, int64_t weight_elements) {
+// anything is allocated: `weight_elements` of weight copies (internal::Weights: a Layer's own, or
+// the one-shot call's), and Halide's depthwise scratch: one output row of C*M channels per worker
+// thread, or the whole image for a variant whose threads split the output channels
+// (parallel_over=channels). `g` is null before the input is known (Layer::create). Elements are
+// counted at the variant's weights type, which is also its arithmetic's (the scratch).
+Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
+                    const internal::VariantRow &variant, int64_t weight_elements) {
     const int64_t cm = f.channels * f.multiplier;
-    int64_t elements = f.out_channels + weight_elements;  // bias or zero bias, and the weight copies
+    int64_t elements = weight_elements;
     if (g != nullptr) {
         const int64_t workers = internal::call_threads(o.num_threads);
-        const bool whole_image = variant != nullptr && variant->spec.whole_image_scratch;
-        elements += cm * g->out_width * (whole_image ? g->out_height : workers);
+        elements += cm * g->out_width * (variant.spec.whole_image_scratch ? g->out_height : workers);
     }
-    const int64_t bytes = elements * internal::row_of(type).bytes;  // each term is < 2^31 elements
+    const int64_t bytes = elements * internal::row_of(variant.spec.weights_type).bytes;  // each term is < 2^31 elements
     if (bytes > o.memory_limit_bytes) {
         return Status::InvalidArgument("this call needs about " + std::to_string(bytes) +
                                        " bytes of library memory (weights and scratch), over "
@@ -113,18 +112,31 @@ Status pick_variant(const FilterGeometry &f, DataType type, const ConvGeometry *
     return *row ? Status::Ok() : Status::InvalidArgument(*why);
 }
 
-// Everything after the filters are known: resolve the input, check both buffers, pick, call.
-// `packed_pointwise` is a Layer's packed filter; a one-shot call passes null and TF's `pointwise`,
-// packed here into a scratch copy once every check has passed.
-Status run_with_filters(const FilterGeometry &f, const Options &options, const float *depthwise,
-                        const float *pointwise, const float *packed_pointwise, const float *bias,
-                        const TensorView &input, const MutableTensorView &output) {
+// Every tensor of a call has the filters' type: "<what>: float16, but the filters are float32 ...".
+Status check_type(const char *what, DataType type, DataType filters) {
+    if (type == filters) return Status::Ok();
+    return Status::InvalidArgument(std::string(what) + ": data type " + to_string(type) + ", but the filters are " +
+                                   to_string(filters) + " (every tensor of a call has one type)");
+}
+
+// The caller's filters and bias (null for none), of one type.
+struct CallerFilters {
+    DataType type;
+    const void *depthwise, *pointwise, *bias;
+};
+
+// Everything after the filters are known: resolve the input, check both buffers, pick, call. A
+// Layer passes its `prepared` weights; a one-shot call passes null and its `caller` filters,
+// prepared here into a scratch copy once every check has passed.
+Status run_with_filters(const FilterGeometry &f, const Options &options, const CallerFilters &caller,
+                        const internal::Weights *prepared, const TensorView &input, const MutableTensorView &output) {
     ConvGeometry g;
     Status s = internal::resolve_geometry(input.shape, f, options, &g);
     if (!s.ok()) return s;
     if (input.data == nullptr) return Status::InvalidArgument("input: data is null");
     for (auto [what, type] : {std::pair{"input", input.type}, std::pair{"output", output.type}}) {
         s = internal::check_implemented(what, type);
+        if (s.ok()) s = check_type(what, type, caller.type);
         if (!s.ok()) return s;
     }
     s = internal::check_tensor("output", output.data, output.shape, g.output_shape());
@@ -139,39 +151,51 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const f
     std::string why;
     s = pick_variant(f, input.type, &g, options, input.memory, output.memory, &variant, &why);
     if (!s.ok()) return s;
-    const int64_t cm = f.channels * f.multiplier;
-    const int64_t copied = packed_pointwise ? 0 : internal::packed_pointwise_elements(cm, f.out_channels);
-    s = check_memory(f, input.type, options, &g, variant, copied);
+    // A Layer's weights were prepared for the type the variant it picked at create reads; a
+    // variant that reads another (a device with another arithmetic) gets a copy per call.
+    const bool reuse = prepared != nullptr && prepared->type() == variant->spec.weights_type;
+    s = check_memory(f, options, &g, *variant,
+                     reuse ? 0 : internal::Weights::elements(f, caller.type, variant->spec.weights_type));
     if (!s.ok()) return s;
-
-    internal::AlignedBuffer<float> packed_copy;
-    if (packed_pointwise == nullptr) {
-        packed_copy = internal::pack_pointwise(pointwise, cm, f.out_channels);
-        packed_pointwise = packed_copy.data();
+    internal::Weights scratch;
+    if (!reuse) {
+        if (caller.pointwise == nullptr) {
+            return {StatusCode::kInternal, std::string("variant ") + variant->name + " reads " +
+                                               to_string(variant->spec.weights_type) + " weights, the layer holds " +
+                                               to_string(prepared->type())};
+        }
+        scratch = internal::Weights::prepare(f, caller.type, caller.depthwise, caller.pointwise, caller.bias,
+                                             variant->spec.weights_type);
+        prepared = &scratch;
     }
-    std::vector<float> zero_bias;
-    if (bias == nullptr) {
-        zero_bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
-        bias = zero_bias.data();
-    }
-    internal::CallArgs args{input.data, depthwise, packed_pointwise, bias, output.data, input.type, options.activation,
-                            options.num_threads, input.memory, output.memory};
+    internal::CallArgs args{input.data,  prepared->depthwise(), prepared->pointwise(), prepared->bias(),
+                            output.data, input.type,            prepared->type(),      options.activation,
+                            options.num_threads, input.memory,  output.memory};
     return internal::call_variant(*variant, g, args);
 }
 
-// The filters' (and the bias's) data and data types.
+// The filters' (and the bias's) data and data types: one implemented type, the depthwise filter's.
 Status check_filter_data(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const TensorView &bias) {
     if (depthwise_filter.data == nullptr) return Status::InvalidArgument("depthwise_filter: data is null");
     if (pointwise_filter.data == nullptr) return Status::InvalidArgument("pointwise_filter: data is null");
-    for (auto [what, view] : {std::pair{"depthwise_filter", &depthwise_filter}, std::pair{"pointwise_filter", &pointwise_filter},
-                              std::pair{"bias", &bias}}) {
-        Status s = internal::check_implemented(what, view->type);
+    Status s = internal::check_implemented("depthwise_filter", depthwise_filter.type);
+    if (!s.ok()) return s;
+    for (auto [what, view] : {std::pair{"pointwise_filter", &pointwise_filter}, std::pair{"bias", &bias}}) {
+        if (what == std::string("bias") && bias.data == nullptr) continue;
+        s = internal::check_implemented(what, view->type);
+        if (s.ok() && view->type != depthwise_filter.type) {
+            s = Status::InvalidArgument(std::string(what) + ": data type " + to_string(view->type) +
+                                        ", but depthwise_filter is " + to_string(depthwise_filter.type) +
+                                        " (every tensor of a call has one type)");
+        }
         if (!s.ok()) return s;
     }
     return Status::Ok();
 }
 
-const float *floats(const TensorView &t) { return static_cast<const float *>(t.data); }
+CallerFilters caller_filters(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const Options &o) {
+    return {depthwise_filter.type, depthwise_filter.data, pointwise_filter.data, o.bias.data};
+}
 
 }  // namespace
 
@@ -194,16 +218,15 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
     if (!s.ok()) return s;
     s = check_filter_data(depthwise_filter, pointwise_filter, options.bias);
     if (!s.ok()) return s;
-    return run_with_filters(f, options, floats(depthwise_filter), floats(pointwise_filter), /*packed_pointwise=*/nullptr,
-                            floats(options.bias), input, output);
+    return run_with_filters(f, options, caller_filters(depthwise_filter, pointwise_filter, options),
+                            /*prepared=*/nullptr, input, output);
 }
 
 struct Layer::Impl {
     FilterGeometry geometry;
     DataType type = DataType::kFloat32;
     Options options;  // bias cleared: the layer owns its copy below
-    internal::AlignedBuffer<float> depthwise, bias;
-    internal::AlignedBuffer<float> packed_pointwise;  // packed_pointwise.h: the layout every variant reads
+    internal::Weights weights;  // for the variant picked at create (its weights type)
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -225,17 +248,11 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     s = pick_variant(impl->geometry, type, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
-    const int64_t cm = f.channels * f.multiplier;
-    s = check_memory(f, type, options, /*g=*/nullptr, /*variant=*/nullptr,
-                     f.kh * f.kw * cm + internal::packed_pointwise_elements(cm, f.out_channels));
+    s = check_memory(f, options, /*g=*/nullptr, *row, internal::Weights::elements(f, type, row->spec.weights_type));
     if (!s.ok()) return s;
-    impl->depthwise.assign(floats(depthwise_filter), floats(depthwise_filter) + f.kh * f.kw * cm);
-    impl->packed_pointwise = internal::pack_pointwise(floats(pointwise_filter), cm, f.out_channels);
-    if (f.has_bias) {
-        impl->bias.assign(floats(options.bias), floats(options.bias) + f.out_channels);
-    } else {
-        impl->bias.assign(static_cast<size_t>(f.out_channels), 0.0f);
-    }
+    const CallerFilters caller = caller_filters(depthwise_filter, pointwise_filter, options);
+    impl->weights = internal::Weights::prepare(f, type, caller.depthwise, caller.pointwise, caller.bias,
+                                               row->spec.weights_type);
     impl->type = type;
     impl->options = options;
     impl->options.bias = TensorView{};
@@ -251,8 +268,8 @@ Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<
 }
 
 Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
-    return run_with_filters(impl_->geometry, impl_->options, impl_->depthwise.data(), /*pointwise=*/nullptr,
-                            impl_->packed_pointwise.data(), impl_->bias.data(), input, output);
+    const CallerFilters none{impl_->type, nullptr, nullptr, nullptr};
+    return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output);
 }
 
 Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *variant) const {

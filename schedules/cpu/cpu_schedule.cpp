@@ -134,25 +134,37 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     }
 
     // The pointwise accumulators: one register tile, at the innermost of the two tile loops.
-    Func pw = p.pointwise;
-    pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
-    pw.align_bounds(p.co, block).bound_storage(p.co, block);
     // The zero-init unrolled too: as a loop over a run-time extent (the block's channels, at most
     // `block`) LLVM turned it into a call to memset and kept the accumulators on the stack between
     // init, reduction and epilogue.
-    pw.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
     // Per channel step, the operands of the inner tile dimension are loaded once and held across the
     // outer one: co_vectors weight vectors (channels inner) or tile_x pixel broadcasts (pixels
     // inner). Holding the fewer leaves the register file to the accumulators (4 x 3 on AVX2: 12
     // accumulators + 3 broadcasts + 1 weight = 16 registers, where channels inner needs 17).
-    Stage pw_update = pw.update();
-    std::vector<Halide::VarOrRVar> order{p.co, pixels, p.r_channel.x, p.r_channel.y};
-    if (t.co_vectors > t.tile_x) std::swap(order[0], order[1]);
-    if (!flat) order.push_back(p.y);
-    order.push_back(p.n);
-    pw_update.reorder(order);
-    // (Pixels by a constant factor: in the general path the extent is a run-time value.)
-    pw_update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
+    auto register_tile = [&](Func f, std::vector<Halide::VarOrRVar> reduction) {
+        f.align_bounds(p.co, block).bound_storage(p.co, block);
+        f.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
+        Stage update = f.update();
+        std::vector<Halide::VarOrRVar> order{p.co, pixels};
+        if (t.co_vectors > t.tile_x) std::swap(order[0], order[1]);
+        order.insert(order.end(), reduction.begin(), reduction.end());
+        if (!flat) order.push_back(p.y);
+        order.push_back(p.n);
+        update.reorder(order);
+        // (Pixels by a constant factor: in the general path the extent is a run-time value.)
+        update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
+    };
+    Func pw = p.pointwise;
+    pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
+    if (p.pointwise_partial.defined()) {
+        // float16 arithmetic: the register tile is a block's float16 sums, added into float32 sums
+        // (kept in memory by LLVM when they do not fit the registers: one load and store per block).
+        register_tile(pw, {p.r_block.x});
+        p.pointwise_partial.compute_at(pw, p.r_block.x);
+        register_tile(p.pointwise_partial, {p.r_channel.x, p.r_channel.y});
+    } else {
+        register_tile(pw, {p.r_channel.x, p.r_channel.y});
+    }
 
     // Where the depthwise result (and the stored padded input) is computed. With parallel_over=channels:
     // for the whole image, its rows shared out among the threads, before the channel blocks that all
@@ -230,7 +242,8 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
 }  // namespace
 
 void apply_schedule(SepconvPipeline &p, const Tunables &t, const Isa &isa) {
-    const int vec = vector_lanes(t, isa);
+    // float16 arithmetic (NHWC only) fills a register with twice as many lanes.
+    const int vec = vector_lanes(t, isa) * (p.pointwise_partial.defined() ? 2 : 1);
     if (p.layout == Layout::NHWC) {
         schedule_nhwc(p, t, vec);
     } else {

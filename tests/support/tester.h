@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <sstream>
 #include <string>
@@ -44,15 +45,54 @@ inline std::string describe(const ConvCase &k) {
 struct CaseOnVariant {
     ConvCase k;
     std::string variant;
+    sepconv::DataType type = sepconv::DataType::kFloat32;  // the variant's
 };
 inline void PrintTo(const CaseOnVariant &p, std::ostream *os) { *os << describe(p.k) << " variant=" << p.variant; }
 
 struct TensorSet {
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
+    sepconv::DataType type = sepconv::DataType::kFloat32;
     std::vector<float> input, dwf, pwf, bias, expected;
+    // float16: every tensor above holds float16 values (rounded from the random float32 ones), the
+    // reference computed from them; `magnitude` is the reference on their absolute values (no
+    // activation), which bounds every partial sum the kernel rounds (half_tolerance).
+    std::vector<float> magnitude;
 };
 
-inline TensorSet make_tensors(const ConvCase &k, uint32_t seed) {
+// float16 through the compiler's own type, never the library's helpers: ARM's __fp16 (IEEE
+// format), x86's _Float16 (GCC 12 has no _Float16 in C++ on aarch64).
+#if defined(__aarch64__)
+using CompilerHalf = __fp16;
+#else
+using CompilerHalf = _Float16;
+#endif
+inline uint16_t to_half_bits(float v) {
+    const CompilerHalf h = static_cast<CompilerHalf>(v);
+    uint16_t bits;
+    std::memcpy(&bits, &h, sizeof bits);
+    return bits;
+}
+inline float from_half_bits(uint16_t bits) {
+    CompilerHalf h;
+    std::memcpy(&h, &bits, sizeof h);
+    return static_cast<float>(h);
+}
+inline std::vector<uint16_t> half_bits(const std::vector<float> &v) {
+    std::vector<uint16_t> out(v.size());
+    for (size_t i = 0; i < v.size(); ++i) out[i] = to_half_bits(v[i]);
+    return out;
+}
+inline std::vector<float> half_values(const std::vector<uint16_t> &bits) {
+    std::vector<float> out(bits.size());
+    for (size_t i = 0; i < bits.size(); ++i) out[i] = from_half_bits(bits[i]);
+    return out;
+}
+inline std::vector<float> absolute(std::vector<float> v) {
+    for (float &x : v) x = std::fabs(x);
+    return v;
+}
+
+inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataType type = sepconv::DataType::kFloat32) {
     std::mt19937 rng(seed);
     TensorSet t;
     int64_t ho, wo, top, left;
@@ -66,8 +106,31 @@ inline TensorSet make_tensors(const ConvCase &k, uint32_t seed) {
     t.pwf = random_tensor(k.c * k.m * k.cout, rng);
     if (k.bias) t.bias = random_tensor(k.cout, rng);
     t.input = random_tensor(k.n * k.h * k.w * k.c, rng);
+    t.type = type;
+    if (type == sepconv::DataType::kFloat16) {
+        for (std::vector<float> *v : {&t.input, &t.dwf, &t.pwf, &t.bias}) *v = half_values(half_bits(*v));
+        ConvCase plain = k;
+        plain.activation = 0;
+        t.magnitude = naive_separable_conv2d(plain, absolute(t.input), absolute(t.dwf), absolute(t.pwf), absolute(t.bias));
+    }
     t.expected = naive_separable_conv2d(k, t.input, t.dwf, t.pwf, t.bias);
     return t;
+}
+
+// The float16 tolerance: the output's own rounding (half an ulp of float16, 2^-11 relative, 2^-25
+// absolute below the normal range) plus the rounding of the sums, bounded by the classic
+// n * u * (sum of |terms|) with `magnitude` as the sum of |terms| of both stages:
+//  - float32 arithmetic (x86, and every NCHW or flat-run schedule): n = taps + C*M + 2, u = 2^-24;
+//  - float16 arithmetic (ARMv8.2 NHWC): the depthwise taps and one block of 16*M products round
+//    in float16, n = taps + 16*M + 4, u = 2^-11 (the blocks add up in float32).
+// The test runs the float16 bound wherever the library may use float16 arithmetic (aarch64).
+inline double half_tolerance(const ConvCase &k, double expected, double magnitude) {
+#if defined(__aarch64__)
+    const double sums = (k.kh * k.kw + 16 * k.m + 4) * 0x1p-11;
+#else
+    const double sums = (k.kh * k.kw + k.c * k.m + 2) * 0x1p-24;
+#endif
+    return 0x1p-11 * std::fabs(expected) + 0x1p-25 + sums * magnitude;
 }
 
 inline ::testing::AssertionResult all_close(const std::vector<float> &expected, const std::vector<float> &actual) {
@@ -83,20 +146,57 @@ inline ::testing::AssertionResult all_close(const std::vector<float> &expected, 
     return ::testing::AssertionSuccess();
 }
 
-// Runs case `k` through the library, one-shot, forcing `variant` if non-empty, on `device`, and
-// compares.
+// float16 results against the reference, within half_tolerance.
+inline ::testing::AssertionResult half_close(const ConvCase &k, const TensorSet &t, const std::vector<float> &actual) {
+    if (t.expected.size() != actual.size()) {
+        return ::testing::AssertionFailure() << "size " << actual.size() << " != expected " << t.expected.size();
+    }
+    for (size_t i = 0; i < actual.size(); ++i) {
+        const double e = t.expected[i], a = actual[i], tol = half_tolerance(k, e, t.magnitude[i]);
+        if (!(std::fabs(e - a) <= tol)) {
+            return ::testing::AssertionFailure() << "element " << i << ": got " << a << ", expected " << e
+                                                 << " (float16 tolerance " << tol << ")";
+        }
+    }
+    return ::testing::AssertionSuccess();
+}
+
+// One call on the tensors of `t`, in its type: float16 tensors are passed as their bits, and the
+// output read back as floats. The output starts as a sentinel (NaN).
+inline sepconv::Status run_tensors(const TensorSet &t, const sepconv::Options &options, std::vector<float> *out) {
+    using sepconv::DataType;
+    if (t.type == DataType::kFloat32) {
+        out->assign(t.expected.size(), std::nanf(""));
+        sepconv::Options o = options;
+        if (!t.bias.empty()) o.bias = {t.bias.data(), {static_cast<int64_t>(t.bias.size())}};
+        return sepconv::separable_conv2d({t.input.data(), t.in_shape}, {t.dwf.data(), t.dw_shape},
+                                         {t.pwf.data(), t.pw_shape}, o, {out->data(), t.out_shape});
+    }
+    const std::vector<uint16_t> input = half_bits(t.input), dwf = half_bits(t.dwf), pwf = half_bits(t.pwf),
+                                bias = half_bits(t.bias);
+    std::vector<uint16_t> result(t.expected.size(), 0x7e00);  // NaN
+    sepconv::Options o = options;
+    if (!t.bias.empty()) o.bias = {bias.data(), DataType::kFloat16, {static_cast<int64_t>(bias.size())}};
+    sepconv::Status s = sepconv::separable_conv2d(
+        {input.data(), DataType::kFloat16, t.in_shape}, {dwf.data(), DataType::kFloat16, t.dw_shape},
+        {pwf.data(), DataType::kFloat16, t.pw_shape}, o, {result.data(), DataType::kFloat16, t.out_shape});
+    *out = half_values(result);
+    return s;
+}
+
+// Runs case `k` through the library in `type`, one-shot, forcing `variant` if non-empty, on
+// `device`, and compares.
 inline ::testing::AssertionResult run_and_compare(const ConvCase &k, const std::string &variant, uint32_t seed = 1,
-                                                  sepconv::Device device = sepconv::Device::kAuto) {
-    TensorSet t = make_tensors(k, seed);
+                                                  sepconv::Device device = sepconv::Device::kAuto,
+                                                  sepconv::DataType type = sepconv::DataType::kFloat32) {
+    TensorSet t = make_tensors(k, seed, type);
     sepconv::Options o = options_for(k);
     o.variant = variant;
     o.device = device;
-    if (k.bias) o.bias = {t.bias.data(), {k.cout}};
-    std::vector<float> out(t.expected.size(), std::nanf(""));
-    sepconv::Status s = sepconv::separable_conv2d({t.input.data(), t.in_shape}, {t.dwf.data(), t.dw_shape},
-                                                  {t.pwf.data(), t.pw_shape}, o, {out.data(), t.out_shape});
+    std::vector<float> out;
+    sepconv::Status s = run_tensors(t, o, &out);
     if (!s.ok()) return ::testing::AssertionFailure() << "status error: " << s.message;
-    return all_close(t.expected, out);
+    return type == sepconv::DataType::kFloat16 ? half_close(k, t, out) : all_close(t.expected, out);
 }
 
 }  // namespace sepconv_test

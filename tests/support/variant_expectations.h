@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "naive_reference.h"
 #include "sepconv/sepconv.h"
 
@@ -22,19 +24,32 @@ namespace sepconv_test {
 
 struct VariantExpectation {
     std::string name;
+    sepconv::DataType type;
     std::function<bool(const ConvCase &)> serves;
 };
+
+// The types with variants, and their prefixes, as the test states them.
+struct TypeUnderTest {
+    sepconv::DataType type;
+    const char *prefix;
+};
+inline const std::vector<TypeUnderTest> &types_under_test() {
+    static const std::vector<TypeUnderTest> t = {{sepconv::DataType::kFloat32, "f32"},
+                                                 {sepconv::DataType::kFloat16, "f16"}};
+    return t;
+}
 
 inline bool is_3x3_d1_m1_nhwc(const ConvCase &k) {
     return !k.nchw && k.kh == 3 && k.kw == 3 && k.dh == 1 && k.dw == 1 && k.m == 1;
 }
 
-// A tuned shape key ("nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") as a ConvCase.
+// A tuned shape key ("f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") as a ConvCase.
 inline bool parse_tuned_shape(const std::string &key, ConvCase *k) {
-    char layout[5] = {}, padding[6] = {};
+    char type[8] = {}, layout[5] = {}, padding[6] = {};
     long long n, h, w, c, m, co, kh, kw, sh, sw, dh, dw;
-    if (std::sscanf(key.c_str(), "%4[a-z]_n%lld_h%lld_w%lld_c%lld_m%lld_co%lld_k%lldx%lld_s%lldx%lld_d%lldx%lld_%5[a-z]",
-                    layout, &n, &h, &w, &c, &m, &co, &kh, &kw, &sh, &sw, &dh, &dw, padding) != 14) {
+    if (std::sscanf(key.c_str(),
+                    "%7[a-z0-9]_%4[a-z]_n%lld_h%lld_w%lld_c%lld_m%lld_co%lld_k%lldx%lld_s%lldx%lld_d%lldx%lld_%5[a-z]", type,
+                    layout, &n, &h, &w, &c, &m, &co, &kh, &kw, &sh, &sw, &dh, &dw, padding) != 15) {
         return false;
     }
     k->nchw = std::string(layout) == "nchw";
@@ -51,6 +66,7 @@ inline bool same_filter_geometry(const ConvCase &a, const ConvCase &b) {
 
 struct TunedExpectation {
     std::string name;
+    sepconv::DataType type;
     std::vector<ConvCase> shapes;
 };
 
@@ -59,10 +75,14 @@ inline const std::vector<TunedExpectation> &tuned_variants() {
         std::vector<TunedExpectation> out;
         for (const sepconv::VariantInfo &info : sepconv::variants()) {
             if (info.tuned_shapes.empty() || info.device != sepconv::Device::kCpu) continue;
-            TunedExpectation t{info.name, {}};
+            TunedExpectation t{info.name, info.type, {}};
             for (const std::string &key : info.tuned_shapes) {
                 ConvCase k;
-                if (parse_tuned_shape(key, &k)) t.shapes.push_back(k);
+                if (!parse_tuned_shape(key, &k)) {
+                    ADD_FAILURE() << info.name << ": cannot parse its tuned shape '" << key << "'";
+                    continue;
+                }
+                t.shapes.push_back(k);
             }
             if (!t.shapes.empty()) out.push_back(t);
         }
@@ -73,17 +93,19 @@ inline const std::vector<TunedExpectation> &tuned_variants() {
 
 inline const std::vector<VariantExpectation> &expected_variants() {
     static const std::vector<VariantExpectation> v = [] {
-        std::vector<VariantExpectation> out = {
-            {"f32_sepconv_nhwc_k3x3_s1_d1_m1",
-             [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 1 && k.sw == 1; }},
-            {"f32_sepconv_nhwc_k3x3_s2_d1_m1",
-             [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 2 && k.sw == 2; }},
-            {"f32_sepconv_nhwc_generic", [](const ConvCase &k) { return !k.nchw; }},
-            {"f32_sepconv_nchw_generic", [](const ConvCase &k) { return k.nchw; }},
-        };
+        std::vector<VariantExpectation> out;
+        for (const TypeUnderTest &t : types_under_test()) {
+            const std::string p = t.prefix;
+            out.push_back({p + "_sepconv_nhwc_k3x3_s1_d1_m1", t.type,
+                           [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 1 && k.sw == 1; }});
+            out.push_back({p + "_sepconv_nhwc_k3x3_s2_d1_m1", t.type,
+                           [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 2 && k.sw == 2; }});
+            out.push_back({p + "_sepconv_nhwc_generic", t.type, [](const ConvCase &k) { return !k.nchw; }});
+            out.push_back({p + "_sepconv_nchw_generic", t.type, [](const ConvCase &k) { return k.nchw; }});
+        }
         for (const TunedExpectation &t : tuned_variants()) {
             const ConvCase geometry = t.shapes.front();
-            out.push_back({t.name, [geometry](const ConvCase &k) { return same_filter_geometry(k, geometry); }});
+            out.push_back({t.name, t.type, [geometry](const ConvCase &k) { return same_filter_geometry(k, geometry); }});
         }
         return out;
     }();
@@ -96,9 +118,10 @@ inline int64_t output_pixels(const ConvCase &k) {
     return ho * wo;
 }
 
-// The tuned variant automatic selection must pick for `k`, or "" when none applies.
-inline std::string expected_tuned_variant(const ConvCase &k) {
+// The tuned variant automatic selection must pick for `k` in `type`, or "" when none applies.
+inline std::string expected_tuned_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32) {
     for (const TunedExpectation &t : tuned_variants()) {  // exactly this layer (the batch aside)
+        if (t.type != type) continue;
         for (const ConvCase &s : t.shapes) {
             if (k.pad != Pad::kExplicit && same_filter_geometry(k, s) && k.h == s.h && k.w == s.w && k.c == s.c &&
                 k.cout == s.cout && k.pad == s.pad) {
@@ -109,6 +132,7 @@ inline std::string expected_tuned_variant(const ConvCase &k) {
     std::string nearest;
     double best = 0;
     for (const TunedExpectation &t : tuned_variants()) {  // the nearest within 2x on all three
+        if (t.type != type) continue;
         for (const ConvCase &s : t.shapes) {
             if (!same_filter_geometry(k, s)) continue;
             const double ratios[] = {static_cast<double>(output_pixels(k)) / output_pixels(s),
@@ -127,11 +151,11 @@ inline std::string expected_tuned_variant(const ConvCase &k) {
 }
 
 // The variant automatic selection must pick.
-inline std::string expected_auto_variant(const ConvCase &k) {
-    const std::string tuned = expected_tuned_variant(k);
+inline std::string expected_auto_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32) {
+    const std::string tuned = expected_tuned_variant(k, type);
     if (!tuned.empty()) return tuned;
     for (const VariantExpectation &v : expected_variants()) {  // the first (most specialized) untuned one
-        if (v.name.find("_tuned_") == std::string::npos && v.serves(k)) return v.name;
+        if (v.type == type && v.name.find("_tuned_") == std::string::npos && v.serves(k)) return v.name;
     }
     return "";
 }

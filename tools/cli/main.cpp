@@ -30,7 +30,8 @@ const char kUsage[] =
     "              [--activation none|relu|relu6] [--threads N] [--variant NAME]\n"
     "              [--max-target TARGET] [--max-file-bytes N (default 1 GiB)] --output Y.npy\n"
     "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE [--kernel K]) [--layers FILE]\n"
-    "              [--batch N] [--threads N] [--repeats N] [--variant NAME] [--max-target TARGET]\n"
+    "              [--type float32|float16] [--batch N] [--threads N] [--repeats N] [--variant NAME]\n"
+    "              [--max-target TARGET]\n"
     "  sepconv layers [--layers FILE]     list the model layers known to bench\n"
     "  sepconv variants                   list the compiled variants and the CPU dispatch\n";
 
@@ -170,7 +171,7 @@ int cmd_run(const Args &a) {
     if (a.has("bias")) {
         Status s = read_npy("--bias", a.get("bias"), max_bytes, &bias);
         if (!s.ok()) return fail(s.message);
-        o.bias = {bias.data.data(), bias.shape};
+        o.bias = {bias.bytes(), bias.type, bias.shape};
     }
 
     std::vector<int64_t> out_shape;
@@ -178,11 +179,14 @@ int cmd_run(const Args &a) {
     if (!s.ok()) return fail(s.message);
     int64_t count = 1;
     for (int64_t d : out_shape) count *= d;
+    // The output has the input's type (the library refuses a call that mixes types).
     std::vector<float> out(static_cast<size_t>(count));
-    s = sepconv::separable_conv2d({input.data.data(), input.shape}, {dw.data.data(), dw.shape},
-                                  {pw.data.data(), pw.shape}, o, {out.data(), out_shape});
+    std::vector<uint16_t> out_half(input.type == sepconv::DataType::kFloat16 ? static_cast<size_t>(count) : 0);
+    void *out_data = input.type == sepconv::DataType::kFloat16 ? static_cast<void *>(out_half.data()) : out.data();
+    s = sepconv::separable_conv2d({input.bytes(), input.type, input.shape}, {dw.bytes(), dw.type, dw.shape},
+                                  {pw.bytes(), pw.type, pw.shape}, o, {out_data, input.type, out_shape});
     if (!s.ok()) return fail(s.message);
-    s = sepconv::npy::write(output_path, out_shape, out.data());
+    s = sepconv::npy::write(output_path, out_shape, input.type, out_data);
     if (!s.ok()) return fail("--output: " + s.message);
     return 0;
 }
@@ -201,6 +205,12 @@ int cmd_bench(const Args &a) {
     } else {
         const std::vector<int64_t> v = a.ints("shape", 5, "");
         layer = {"custom", v[0], v[1], v[2], v[3], v[4], a.integer("kernel", 3, 1, 64)};
+    }
+    if (a.has("type")) {  // overrides the layer list's type column
+        layer.type = choice<sepconv::DataType>(a, "type", "",
+                                               {{"float32", sepconv::DataType::kFloat32},
+                                                {"float16", sepconv::DataType::kFloat16},
+                                                {"int8", sepconv::DataType::kInt8}});
     }
     const int batch = a.integer("batch", 1, 1, 1 << 16);
     const int repeats = a.integer("repeats", 0, 0, 1 << 20);
@@ -221,11 +231,20 @@ int cmd_bench(const Args &a) {
 
     std::mt19937 rng(7);
     std::uniform_real_distribution<float> dist(-1.f, 1.f);
+    // Tensors of the layer's type: float32 values, or float16 bits (IEEE binary16) two to a float.
+    const bool half = layer.type == sepconv::DataType::kFloat16;
     auto random = [&](const std::vector<int64_t> &shape) {
         int64_t n = 1;
         for (int64_t d : shape) n *= d;
-        std::vector<float> v(static_cast<size_t>(n));
-        for (float &x : v) x = dist(rng);
+        std::vector<float> v(static_cast<size_t>(half ? (n + 1) / 2 : n));
+        auto *bits = reinterpret_cast<uint16_t *>(v.data());
+        for (int64_t i = 0; i < n; ++i) {
+            if (half) {
+                bits[i] = sepconv::float_to_half(dist(rng));
+            } else {
+                v[static_cast<size_t>(i)] = dist(rng);
+            }
+        }
         return v;
     };
     std::vector<float> input = random(in_shape), dw = random(dw_shape), pw = random(pw_shape), out = random(out_shape);
@@ -311,7 +330,7 @@ int main(int argc, char **argv) {
                                  "variant", "max-target", "max-file-bytes", "output"}));
         }
         if (cmd == "bench") {
-            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "layers", "batch", "threads", "repeats", "variant", "max-target"}));
+            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "type", "layers", "batch", "threads", "repeats", "variant", "max-target"}));
         }
         if (cmd == "layers") return cmd_layers(Args(argc, argv, 2, {"layers"}));
         if (cmd == "variants") return (Args(argc, argv, 2, {}), cmd_variants());

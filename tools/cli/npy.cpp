@@ -156,13 +156,15 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
         item = 4;
     } else if (descr == "<f8") {
         item = 8;
+    } else if (descr == "<f2") {
+        item = 2;
     } else {
         std::string known;  // a data type sepconv names but does not compute yet
         for (const internal::DataTypeRow &t : internal::kDataTypes) {
             if (descr == t.npy_descr && !t.implemented) known = std::string(" (") + t.name + ", not implemented yet)";
         }
         return Status::InvalidArgument("unsupported dtype '" + descr + "'" + known +
-                                       ": expected little-endian float32 ('<f4') or float64 ('<f8')");
+                                       ": expected little-endian float32 ('<f4'), float64 ('<f8') or float16 ('<f2')");
     }
 
     const size_t payload = size - preamble - header_len;
@@ -187,8 +189,14 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
 
     const uint8_t *data = bytes + preamble + header_len;
     out->shape = shape;
-    out->data.resize(static_cast<size_t>(count));
+    out->type = item == 2 ? DataType::kFloat16 : DataType::kFloat32;
     out->converted_from_float64 = item == 8;
+    if (item == 2) {
+        out->half.resize(static_cast<size_t>(count));
+        if (payload > 0) std::memcpy(out->half.data(), data, payload);
+        return Status::Ok();
+    }
+    out->data.resize(static_cast<size_t>(count));
     if (item == 4) {
         if (payload > 0) std::memcpy(out->data.data(), data, payload);  // an empty array has no buffer
     } else {
@@ -220,8 +228,13 @@ Status read(const std::string &path, Array *out, int64_t max_data_bytes) {
 }
 
 Status write(const std::string &path, const std::vector<int64_t> &shape, const float *data) {
+    return write(path, shape, DataType::kFloat32, data);
+}
+
+Status write(const std::string &path, const std::vector<int64_t> &shape, DataType type, const void *data) {
+    const internal::DataTypeRow &row = internal::row_of(type);
     std::ostringstream header;
-    header << "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+    header << "{'descr': '" << row.npy_descr << "', 'fortran_order': False, 'shape': (";
     int64_t count = 1;
     for (int64_t d : shape) {
         header << d << ", ";
@@ -245,7 +258,7 @@ Status write(const std::string &path, const std::vector<int64_t> &shape, const f
         const char len_le[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
         f.write(len_le, 2);
         f.write(h.data(), static_cast<std::streamsize>(h.size()));
-        f.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(count * sizeof(float)));
+        f.write(static_cast<const char *>(data), static_cast<std::streamsize>(count * row.bytes));
         if (!f.flush()) {
             std::remove(tmp.c_str());
             return Status::InvalidArgument("cannot write '" + tmp + "'");

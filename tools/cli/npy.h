@@ -1,4 +1,4 @@
-// NumPy .npy files: float32 (float64 is converted), C order, little-endian. The reader trusts
+// NumPy .npy files: float32 (float64 is converted to it) and float16, C order, little-endian. The reader trusts
 // nothing in the file: every header field and every size is checked against the bytes present.
 #pragma once
 
@@ -13,8 +13,12 @@ namespace sepconv::npy {
 
 struct Array {
     std::vector<int64_t> shape;
-    std::vector<float> data;
+    DataType type = DataType::kFloat32;
+    std::vector<float> data;   // float32
+    std::vector<uint16_t> half;  // float16 (IEEE binary16 bits)
     bool converted_from_float64 = false;
+
+    const void *bytes() const { return type == DataType::kFloat16 ? static_cast<const void *>(half.data()) : data.data(); }
 };
 
 // The largest array data read() accepts unless told otherwise: a header can claim any size, and
@@ -26,5 +30,6 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
 Status read(const std::string &path, Array *out, int64_t max_data_bytes = kDefaultMaxDataBytes);
 // Writes through a temporary file and a rename, so a failed write leaves no partial output.
 Status write(const std::string &path, const std::vector<int64_t> &shape, const float *data);
+Status write(const std::string &path, const std::vector<int64_t> &shape, DataType type, const void *data);
 
 }  // namespace sepconv::npy

@@ -142,6 +142,11 @@ std::vector<Job> collect_jobs(const Args &a) {
         sepconv::Status s = sepconv::tools::load_layer_list(file, &layers);
         if (!s.ok()) throw std::runtime_error("--layers: " + s.message);
         for (const auto &l : layers) {
+            if (l.type != sepconv::DataType::kFloat32) {
+                // Its candidates and reference buffers are float32 (jit_candidate.cpp).
+                throw std::runtime_error("--layers: " + l.name + " is " + sepconv::to_string(l.type) +
+                                         ": sepconv-tune measures float32 layers only");
+            }
             sepconv::internal::ShapeKey k;
             k.height = l.height, k.width = l.width, k.channels = l.in_channels, k.out_channels = l.out_channels;
             k.type = l.type;

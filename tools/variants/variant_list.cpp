@@ -19,6 +19,8 @@ constexpr int kCudaCapabilities[] = {61, 70, 80, 86};
 // Facts that follow from the configuration: the GPU tile's channel limit, and whether any ISA's
 // code keeps the whole image's depthwise result (the runtime's memory estimate).
 bool complete(const Family &family, VariantSpec *v, std::string *error) {
+    // The generator's configure() applies the same rule to the kernel's signature.
+    v->weights_type = v->type == DataType::kFloat16 && !family.f16_weights() ? DataType::kFloat32 : v->type;
     for (const IsaRow &isa : family.isas) {
         if (family.schedule == ScheduleKind::kGpuBlocks) {
             if (isa.isa.name != v->gpu_api()) continue;  // a GPU variant's code is for one API
@@ -39,6 +41,8 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         if (!type.implemented) continue;
         VariantSpec v;
         v.type = type.type;
+        // float16 runs on the CPU so far: the GPU schedule has no half2 form yet.
+        const bool gpu_type = gpu && type.type == DataType::kFloat32;
         // MobileNet's 3x3 depthwise layers at stride 1 and 2, then the general NHWC and NCHW ones.
         for (int stride : {1, 2}) {
             VariantSpec k = v;
@@ -53,7 +57,7 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
             n.nchw = true;
             out->push_back(n);
         }
-        if (!gpu) continue;
+        if (!gpu_type) continue;
         for (int cc : kCudaCapabilities) {
             VariantSpec c = v;
             c.device = Device::kCuda;

@@ -38,10 +38,22 @@ struct Status {
 // its CUDA code in that device's primary context, the one cudaMalloc, PyTorch and TF use.
 enum class MemorySpace { kHost, kCudaDevice };
 
-// The element type of a tensor. float32 is implemented. int8 (TFLite's quantized scheme) and
-// float16 are declared so that the API, the variants and the tuned database carry a type; a call
-// with them is refused (kInvalidArgument, naming the argument and the type).
+// The element type of a tensor. float32 and float16 are implemented; int8 (TFLite's quantized
+// scheme) is declared so that the API, the variants and the tuned database carry it, and a call
+// with it is refused (kInvalidArgument, naming the argument and the type).
+//
+// float16 is IEEE binary16, stored as its bit pattern in a uint16_t (C++17 has no half type; the
+// bits are what `_Float16`, `__fp16`, numpy's float16 and TF's tf.float16 hold). Every tensor of a
+// call has the same type, the bias included: mixing float16 and float32 is refused. On x86 the
+// arithmetic is float32 (F16C converts at the loads and stores: half the bytes moved, one rounding
+// at the output); on ARMv8.2 with FP16 it is float16, in sums of 16 channels added in float32
+// (README: "float16").
 enum class DataType { kFloat32, kInt8, kFloat16 };
+
+// IEEE binary16 <-> float32: round to nearest even, overflow to infinity, subnormals kept, a NaN
+// stays a NaN (quiet, sign and leading payload bits kept).
+uint16_t float_to_half(float value);
+float half_to_float(uint16_t bits);
 
 // A dense, C-order (row-major) tensor that the caller owns. `shape` lists TF's dimensions
 // outermost first, e.g. {N, H, W, C} for an NHWC input. `{data, shape}` is a float32 tensor.

@@ -1,0 +1,71 @@
+#include "weights.h"
+
+#include <type_traits>
+
+#include "packed_pointwise.h"
+
+namespace sepconv::internal {
+namespace {
+
+// Element i of a caller's tensor of type `from`, as T (float from float32 or float16; uint16_t
+// float16 bits from float16).
+template <typename T>
+constexpr DataType type_of = std::is_same_v<T, float> ? DataType::kFloat32 : DataType::kFloat16;
+
+template <typename T>
+T element(DataType from, const void *data, int64_t i);
+template <>
+float element<float>(DataType from, const void *data, int64_t i) {
+    return from == DataType::kFloat16 ? half_to_float(static_cast<const uint16_t *>(data)[i])
+                                      : static_cast<const float *>(data)[i];
+}
+template <>
+uint16_t element<uint16_t>(DataType, const void *data, int64_t i) {
+    return static_cast<const uint16_t *>(data)[i];
+}
+
+template <typename T>
+AlignedBuffer<T> copy_as(DataType from, const void *data, int64_t n) {
+    AlignedBuffer<T> out(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = element<T>(from, data, i);
+    return out;
+}
+
+}  // namespace
+
+template <typename T>
+void Weights::fill(const FilterGeometry &f, DataType from, const void *depthwise, const void *pointwise,
+                   const void *bias, Copies<T> *out) {
+    const int64_t cm = f.channels * f.multiplier;
+    out->depthwise = copy_as<T>(from, depthwise, f.kh * f.kw * cm);
+    // Packed straight from the caller's filter when no conversion is needed.
+    AlignedBuffer<T> dense;
+    const T *tf = static_cast<const T *>(pointwise);
+    if (from != type_of<T>) {
+        dense = copy_as<T>(from, pointwise, cm * f.out_channels);
+        tf = dense.data();
+    }
+    out->pointwise = pack_pointwise(tf, cm, f.out_channels);
+    out->bias = bias ? copy_as<T>(from, bias, f.out_channels) : AlignedBuffer<T>(static_cast<size_t>(f.out_channels), T(0));
+}
+
+Weights Weights::prepare(const FilterGeometry &f, DataType from, const void *depthwise, const void *pointwise,
+                         const void *bias, DataType to) {
+    Weights w;
+    w.type_ = to;
+    if (to == DataType::kFloat16) {
+        fill(f, from, depthwise, pointwise, bias, &w.f16_);  // float16 bits (0 is +0.0)
+    } else {
+        fill(f, from, depthwise, pointwise, bias, &w.f32_);
+    }
+    return w;
+}
+
+int64_t Weights::elements(const FilterGeometry &f, DataType from, DataType to) {
+    const int64_t cm = f.channels * f.multiplier;
+    // A converted dense pointwise filter lives only while packing; counted, as it is allocated.
+    const int64_t dense = from == to ? 0 : cm * f.out_channels;
+    return f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels) + f.out_channels;
+}
+
+}  // namespace sepconv::internal

@@ -1,0 +1,46 @@
+// The filters and the bias as a variant reads them: in its weights type (VariantSpec::weights_type),
+// the pointwise filter packed (packed_pointwise.h), zeros for a missing bias. A Layer prepares them
+// once; a one-shot call prepares a scratch copy per call.
+#pragma once
+
+#include <cstdint>
+
+#include "aligned_buffer.h"
+#include "conv_geometry.h"
+#include "sepconv/sepconv.h"
+
+namespace sepconv::internal {
+
+class Weights {
+public:
+    // `from` is the type of the caller's tensors (one type per call: the runtime refuses a mix);
+    // `bias` is null for none. float16 widens to float32; every other pair must be equal.
+    static Weights prepare(const FilterGeometry &f, DataType from, const void *depthwise, const void *pointwise,
+                           const void *bias, DataType to);
+    // Elements prepare() allocates (the memory check counts them before preparing).
+    static int64_t elements(const FilterGeometry &f, DataType from, DataType to);
+
+    DataType type() const { return type_; }
+    const void *depthwise() const { return pick(f32_.depthwise, f16_.depthwise); }
+    const void *pointwise() const { return pick(f32_.pointwise, f16_.pointwise); }
+    const void *bias() const { return pick(f32_.bias, f16_.bias); }
+
+private:
+    template <typename T>
+    struct Copies {
+        AlignedBuffer<T> depthwise, pointwise, bias;
+    };
+    template <typename T>
+    static void fill(const FilterGeometry &f, DataType from, const void *depthwise, const void *pointwise,
+                     const void *bias, Copies<T> *out);
+    template <typename A, typename B>
+    const void *pick(const AlignedBuffer<A> &f32, const AlignedBuffer<B> &f16) const {
+        return type_ == DataType::kFloat16 ? static_cast<const void *>(f16.data()) : static_cast<const void *>(f32.data());
+    }
+
+    DataType type_ = DataType::kFloat32;
+    Copies<float> f32_;
+    Copies<uint16_t> f16_;  // IEEE binary16 bits
+};
+
+}  // namespace sepconv::internal
