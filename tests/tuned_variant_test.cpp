@@ -33,6 +33,12 @@ TEST(TunedVariants, TheBuildEmittedOneForEveryDatabaseEntry) {
     }
 }
 
+// Every tuned variant's shape keys parse (else the suites below would silently skip it).
+TEST(TunedVariants, EveryTunedShapeKeyParses) {
+    tuned_variants();
+    EXPECT_TRUE(unparsed_tuned_shapes().empty()) << unparsed_tuned_shapes().front();
+}
+
 std::vector<CaseOnVariant> tuned_shapes() {
     std::vector<CaseOnVariant> out;
     for (const TunedExpectation &t : tuned_variants()) {

@@ -15,8 +15,6 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "naive_reference.h"
 #include "sepconv/sepconv.h"
 
@@ -70,6 +68,12 @@ struct TunedExpectation {
     std::vector<ConvCase> shapes;
 };
 
+// Tuned shape keys the parser above could not read (tuned_variant_test requires none).
+inline std::vector<std::string> &unparsed_tuned_shapes() {
+    static std::vector<std::string> keys;
+    return keys;
+}
+
 inline const std::vector<TunedExpectation> &tuned_variants() {
     static const std::vector<TunedExpectation> v = [] {
         std::vector<TunedExpectation> out;
@@ -79,7 +83,7 @@ inline const std::vector<TunedExpectation> &tuned_variants() {
             for (const std::string &key : info.tuned_shapes) {
                 ConvCase k;
                 if (!parse_tuned_shape(key, &k)) {
-                    ADD_FAILURE() << info.name << ": cannot parse its tuned shape '" << key << "'";
+                    unparsed_tuned_shapes().push_back(info.name + ": " + key);
                     continue;
                 }
                 t.shapes.push_back(k);
