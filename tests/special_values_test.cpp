@@ -30,6 +30,13 @@ std::vector<CaseOnVariant> nan_cases() {
     return out;
 }
 
+// One call of case k on t's tensors through `variant`.
+sepconv::Status run_forced(const ConvCase &k, const TensorSet &t, const std::string &variant, std::vector<float> *out) {
+    sepconv::Options o = options_for(k);
+    o.variant = variant;
+    return run_tensors(t, o, out);
+}
+
 class NanInput : public ::testing::TestWithParam<CaseOnVariant> {};
 
 TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
@@ -40,12 +47,10 @@ TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
     const int64_t n = 1, y = 4, x = 5, c = 7;
     const int64_t at = k.nchw ? ((n * k.c + c) * k.h + y) * k.w + x : ((n * k.h + y) * k.w + x) * k.c + c;
     t.input[at] = std::numeric_limits<float>::quiet_NaN();
-    t.expected = naive_separable_conv2d(k, t.input, t.dwf, t.pwf, t.bias);
+    compute_reference(k, &t);
 
-    sepconv::Options o = options_for(k);
-    o.variant = p.variant;
     std::vector<float> out;
-    sepconv::Status s = run_tensors(t, o, &out);
+    sepconv::Status s = run_forced(k, t, p.variant, &out);
     ASSERT_TRUE(s.ok()) << s.message;
     int nans = 0;
     for (size_t i = 0; i < out.size(); ++i) {
@@ -53,19 +58,14 @@ TEST_P(NanInput, ReachesExactlyTheOutputsThatReadIt) {
         nans += want_nan;
         ASSERT_EQ(std::isnan(out[i]), want_nan) << "output element " << i << " is " << out[i] << ", the reference "
                                                 << t.expected[i];
-        if (!want_nan) {
-            const double tol = p.type == sepconv::DataType::kFloat16
-                                   ? half_tolerance(k, t.expected[i], t.magnitude[i])
-                                   : kAbsTolerance + kRelTolerance * std::fabs(t.expected[i]);
-            ASSERT_LE(std::fabs(out[i] - t.expected[i]), tol) << "output element " << i;
-        }
+        if (!want_nan) ASSERT_LE(std::fabs(out[i] - t.expected[i]), tolerance_at(k, t, i)) << "output element " << i;
     }
     EXPECT_GT(nans, 0) << "the case never reads the NaN: it tests nothing";
 }
 
 // float16 results past the largest finite half (65504) are infinities of the right sign, as IEEE
 // rounding says (65520 and beyond round to infinity); results well inside the range stay finite
-// and within the tolerance. The inputs are large (up to 1000), the filters as usual.
+// and within the tolerance.
 class HalfOverflow : public ::testing::TestWithParam<CaseOnVariant> {};
 
 TEST_P(HalfOverflow, IsInfinityOfTheRightSign) {
@@ -80,17 +80,13 @@ TEST_P(HalfOverflow, IsInfinityOfTheRightSign) {
         const float sign = (i % k.cout) % 2 ? -1.f : 1.f;
         t.pwf[i] = from_half_bits(to_half_bits(sign * std::fabs(t.pwf[i]) * 4000.f));
     }
-    t.expected = naive_separable_conv2d(k, t.input, t.dwf, t.pwf, t.bias);
-    ConvCase plain = k;
-    t.magnitude = naive_separable_conv2d(plain, absolute(t.input), absolute(t.dwf), absolute(t.pwf), absolute(t.bias));
-    sepconv::Options o = options_for(k);
-    o.variant = p.variant;
+    compute_reference(k, &t);
     std::vector<float> out;
-    sepconv::Status s = run_tensors(t, o, &out);
+    sepconv::Status s = run_forced(k, t, p.variant, &out);
     ASSERT_TRUE(s.ok()) << s.message;
     int infinities = 0;
     for (size_t i = 0; i < out.size(); ++i) {
-        const double e = t.expected[i], tol = half_tolerance(k, e, t.magnitude[i]);
+        const double e = t.expected[i], tol = tolerance_at(k, t, i);
         if (std::fabs(e) - tol >= 65520.0) {
             ++infinities;
             ASSERT_TRUE(std::isinf(out[i]) && (out[i] > 0) == (e > 0)) << "element " << i << ": got " << out[i]

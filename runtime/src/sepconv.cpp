@@ -112,11 +112,12 @@ Status pick_variant(const FilterGeometry &f, DataType type, const ConvGeometry *
     return *row ? Status::Ok() : Status::InvalidArgument(*why);
 }
 
-// Every tensor of a call has the filters' type: "<what>: float16, but the filters are float32 ...".
-Status check_type(const char *what, DataType type, DataType filters) {
-    if (type == filters) return Status::Ok();
-    return Status::InvalidArgument(std::string(what) + ": data type " + to_string(type) + ", but the filters are " +
-                                   to_string(filters) + " (every tensor of a call has one type)");
+// Every tensor of a call has one type, the depthwise filter's: "<what>: data type float16, but
+// <reference> float32 ...", where `reference` names the tensor that sets it ("the filters are").
+Status check_type(const char *what, DataType type, const char *reference, DataType expected) {
+    if (type == expected) return Status::Ok();
+    return Status::InvalidArgument(std::string(what) + ": data type " + to_string(type) + ", but " + reference + " " +
+                                   to_string(expected) + " (every tensor of a call has one type)");
 }
 
 // The caller's filters and bias (null for none), of one type.
@@ -136,7 +137,7 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
     if (input.data == nullptr) return Status::InvalidArgument("input: data is null");
     for (auto [what, type] : {std::pair{"input", input.type}, std::pair{"output", output.type}}) {
         s = internal::check_implemented(what, type);
-        if (s.ok()) s = check_type(what, type, caller.type);
+        if (s.ok()) s = check_type(what, type, "the filters are", caller.type);
         if (!s.ok()) return s;
     }
     s = internal::check_tensor("output", output.data, output.shape, g.output_shape());
@@ -183,11 +184,7 @@ Status check_filter_data(const TensorView &depthwise_filter, const TensorView &p
     for (auto [what, view] : {std::pair{"pointwise_filter", &pointwise_filter}, std::pair{"bias", &bias}}) {
         if (what == std::string("bias") && bias.data == nullptr) continue;
         s = internal::check_implemented(what, view->type);
-        if (s.ok() && view->type != depthwise_filter.type) {
-            s = Status::InvalidArgument(std::string(what) + ": data type " + to_string(view->type) +
-                                        ", but depthwise_filter is " + to_string(depthwise_filter.type) +
-                                        " (every tensor of a call has one type)");
-        }
+        if (s.ok()) s = check_type(what, view->type, "depthwise_filter is", depthwise_filter.type);
         if (!s.ok()) return s;
     }
     return Status::Ok();

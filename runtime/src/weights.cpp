@@ -7,11 +7,12 @@
 namespace sepconv::internal {
 namespace {
 
-// Element i of a caller's tensor of type `from`, as T (float from float32 or float16; uint16_t
-// float16 bits from float16).
+// The type a copy's element type T holds: float is float32, uint16_t float16 bits.
 template <typename T>
 constexpr DataType type_of = std::is_same_v<T, float> ? DataType::kFloat32 : DataType::kFloat16;
 
+// Element i of a caller's tensor of type `from`, as T (float from float32 or float16; uint16_t
+// float16 bits from float16).
 template <typename T>
 T element(DataType from, const void *data, int64_t i);
 template <>

@@ -92,6 +92,18 @@ inline std::vector<float> absolute(std::vector<float> v) {
     return v;
 }
 
+// The reference for t's tensors, and for float16 their magnitude; a test that edits the tensors
+// calls it again.
+inline void compute_reference(const ConvCase &k, TensorSet *t) {
+    if (t->type == sepconv::DataType::kFloat16) {
+        ConvCase plain = k;
+        plain.activation = 0;
+        t->magnitude = naive_separable_conv2d(plain, absolute(t->input), absolute(t->dwf), absolute(t->pwf),
+                                              absolute(t->bias));
+    }
+    t->expected = naive_separable_conv2d(k, t->input, t->dwf, t->pwf, t->bias);
+}
+
 inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataType type = sepconv::DataType::kFloat32) {
     std::mt19937 rng(seed);
     TensorSet t;
@@ -109,11 +121,8 @@ inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataTyp
     t.type = type;
     if (type == sepconv::DataType::kFloat16) {
         for (std::vector<float> *v : {&t.input, &t.dwf, &t.pwf, &t.bias}) *v = half_values(half_bits(*v));
-        ConvCase plain = k;
-        plain.activation = 0;
-        t.magnitude = naive_separable_conv2d(plain, absolute(t.input), absolute(t.dwf), absolute(t.pwf), absolute(t.bias));
     }
-    t.expected = naive_separable_conv2d(k, t.input, t.dwf, t.pwf, t.bias);
+    compute_reference(k, &t);
     return t;
 }
 
@@ -146,13 +155,20 @@ inline ::testing::AssertionResult all_close(const std::vector<float> &expected, 
     return ::testing::AssertionSuccess();
 }
 
+// Element i's tolerance: half_tolerance for float16, the shared one for float32.
+inline double tolerance_at(const ConvCase &k, const TensorSet &t, size_t i) {
+    const double e = t.expected[i];
+    return t.type == sepconv::DataType::kFloat16 ? half_tolerance(k, e, t.magnitude[i])
+                                                 : kAbsTolerance + kRelTolerance * std::fabs(e);
+}
+
 // float16 results against the reference, within half_tolerance.
 inline ::testing::AssertionResult half_close(const ConvCase &k, const TensorSet &t, const std::vector<float> &actual) {
     if (t.expected.size() != actual.size()) {
         return ::testing::AssertionFailure() << "size " << actual.size() << " != expected " << t.expected.size();
     }
     for (size_t i = 0; i < actual.size(); ++i) {
-        const double e = t.expected[i], a = actual[i], tol = half_tolerance(k, e, t.magnitude[i]);
+        const double e = t.expected[i], a = actual[i], tol = tolerance_at(k, t, i);
         if (!(std::fabs(e - a) <= tol)) {
             return ::testing::AssertionFailure() << "element " << i << ": got " << a << ", expected " << e
                                                  << " (float16 tolerance " << tol << ")";
