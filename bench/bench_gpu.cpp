@@ -2,7 +2,9 @@
 // the data already on the device. The cuDNN peer is TF's op done the usual way: a grouped
 // convolution (group count C) followed by a 1x1 convolution, NHWC, with TF's SAME padding (where
 // TF's padding is asymmetric, the input is first copied into a zero-padded buffer, inside the
-// timed region). Each pair is checked for equal results before it is timed.
+// timed region). Each pair is checked for equal results before it is timed. On compute capability
+// 7.0 and newer, sepconv's float16 (half2) variant runs beside them, checked against the float32
+// result within float16's precision.
 //
 // It builds wherever the CUDA toolkit and cuDNN are installed, and runs only where a CUDA device is.
 #include <cuda_runtime.h>
@@ -10,8 +12,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "layer_list.h"
@@ -36,18 +41,26 @@ namespace {
         }                                                                                     \
     } while (0)
 
+// float32 (float) or float16 bits (uint16_t) on the device.
+template <typename T = float>
 struct DeviceBuffer {
-    float *ptr = nullptr;
+    T *ptr = nullptr;
     size_t count = 0;
-    explicit DeviceBuffer(size_t n) : count(n) { CHECK_CUDA(cudaMalloc(&ptr, n * sizeof(float))); }
+    explicit DeviceBuffer(size_t n) : count(n) { CHECK_CUDA(cudaMalloc(&ptr, n * sizeof(T))); }
     ~DeviceBuffer() { cudaFree(ptr); }
-    void upload(const std::vector<float> &v) { CHECK_CUDA(cudaMemcpy(ptr, v.data(), v.size() * 4, cudaMemcpyHostToDevice)); }
-    std::vector<float> download() const {
-        std::vector<float> v(count);
-        CHECK_CUDA(cudaMemcpy(v.data(), ptr, count * 4, cudaMemcpyDeviceToHost));
+    void upload(const std::vector<T> &v) { CHECK_CUDA(cudaMemcpy(ptr, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice)); }
+    std::vector<T> download() const {
+        std::vector<T> v(count);
+        CHECK_CUDA(cudaMemcpy(v.data(), ptr, count * sizeof(T), cudaMemcpyDeviceToHost));
         return v;
     }
 };
+
+std::vector<uint16_t> to_half(const std::vector<float> &v) {
+    std::vector<uint16_t> h(v.size());
+    for (size_t i = 0; i < v.size(); ++i) h[i] = sepconv::float_to_half(v[i]);
+    return h;
+}
 
 // Milliseconds per run, median of `repeats` batches of `runs`, timed with CUDA events.
 template <typename F>
@@ -138,6 +151,43 @@ private:
 
 }  // namespace
 
+// sepconv in float16 on the same values rounded to float16: "GFLOP/s ratio-to-float32", after a check
+// against the float32 result `f32` within float16's precision (2^-11 relative to the sum of
+// magnitudes, bounded here by 1 + |value|, times the depthwise taps and a 16-channel block).
+std::string time_half(const std::string &name, const sepconv::Options &o, const std::vector<float> &in,
+                      const std::vector<float> &dw, const std::vector<float> &pw, const std::vector<int64_t> &in_shape,
+                      const std::vector<int64_t> &out_shape, const std::vector<float> &f32, double flops, double f32_gflops) {
+    using sepconv::DataType;
+    const std::vector<uint16_t> in16 = to_half(in), dw16 = to_half(dw), pw16 = to_half(pw);
+    const int64_t c = in_shape[3], cout = out_shape[3];
+    std::unique_ptr<sepconv::Layer> layer;
+    sepconv::Status st = sepconv::Layer::create({dw16.data(), DataType::kFloat16, {3, 3, c, 1}},
+                                                {pw16.data(), DataType::kFloat16, {1, 1, c, cout}}, o, &layer);
+    if (!st.ok()) return std::fprintf(stderr, "bench_gpu: %s float16: %s\n", name.c_str(), st.message.c_str()), "refused";
+    DeviceBuffer<uint16_t> d_in(in16.size()), d_out(f32.size());
+    d_in.upload(in16);
+    auto run = [&] {
+        sepconv::Status r = layer->run({d_in.ptr, DataType::kFloat16, in_shape, sepconv::MemorySpace::kCudaDevice},
+                                       {d_out.ptr, DataType::kFloat16, out_shape, sepconv::MemorySpace::kCudaDevice});
+        if (!r.ok()) std::fprintf(stderr, "bench_gpu: %s\n", r.message.c_str()), std::exit(1);
+    };
+    run();
+    CHECK_CUDA(cudaDeviceSynchronize());
+    const std::vector<uint16_t> out = d_out.download();
+    const double tolerance = (9 + 16 + 4) * 0x1p-11 * std::sqrt(double(c));  // random signs: about sqrt(C) of C terms
+    for (size_t i = 0; i < out.size(); ++i) {
+        const double a = sepconv::half_to_float(out[i]), b = f32[i];
+        if (!(std::fabs(a - b) <= tolerance * (1 + std::fabs(b)))) {
+            std::fprintf(stderr, "bench_gpu: %s float16 element %zu is %g, float32 %g\n", name.c_str(), i, a, b);
+            return "  MISMATCH";
+        }
+    }
+    const double gflops = flops / time_ms(run) * 1e-6;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%10.1f %8.2f", gflops, gflops / f32_gflops);
+    return buf;
+}
+
 int main() {
     const sepconv::CudaInfo cuda = sepconv::cuda_info();
     if (!cuda.available) {
@@ -151,8 +201,9 @@ int main() {
     CHECK_CUDNN(cudnnCreate(&handle));
     std::printf("bench_gpu: %s (compute capability %d.%d), cuDNN %zu\n", cuda.name.c_str(), cuda.capability / 10,
                 cuda.capability % 10, cudnnGetVersion());
-    std::printf("%-24s %10s %10s %10s %10s %8s  %s\n", "layer", "sepconv ms", "GFLOP/s", "cuDNN ms", "GFLOP/s",
-                "ratio", "variant");
+    const bool half = cuda.capability >= 70;  // the float16 variants' capability (tools/variants)
+    std::printf("%-24s %10s %10s %10s %10s %8s %10s %8s  %s\n", "layer", "sepconv ms", "GFLOP/s", "cuDNN ms", "GFLOP/s",
+                "ratio", "f16 GFLOP/s", "f16/f32", "variant");
 
     std::mt19937 rng(3);
     std::uniform_real_distribution<float> dist(-1.f, 1.f);
@@ -176,14 +227,14 @@ int main() {
         for (int q = 0; q < c; ++q)
             for (int o = 0; o < cout; ++o) pw_cudnn[size_t(o) * c + q] = pw[size_t(q) * cout + o];
 
-        DeviceBuffer d_in(in.size()), d_dw(dw.size()), d_pw(pw.size()), d_out(size_t(ho) * wo * cout),
+        DeviceBuffer<> d_in(in.size()), d_dw(dw.size()), d_pw(pw.size()), d_out(size_t(ho) * wo * cout),
             d_ref(size_t(ho) * wo * cout);
         d_in.upload(in);
         d_dw.upload(dw_cudnn);
         d_pw.upload(pw_cudnn);
         // TF's padding for cuDNN: symmetric pads go to cuDNN; otherwise a zero-padded input copy.
         const int ph = symmetric ? h : h + pad_h, pw_ = symmetric ? w : w + pad_w;
-        DeviceBuffer d_padded(size_t(ph) * pw_ * c);
+        DeviceBuffer<> d_padded(size_t(ph) * pw_ * c);
         CHECK_CUDA(cudaMemset(d_padded.ptr, 0, d_padded.count * 4));
         CudnnSepconv peer(handle, l, symmetric ? top : 0, symmetric ? left : 0, ph, pw_);
         auto run_cudnn = [&] {
@@ -226,8 +277,9 @@ int main() {
         }
         const double flops = 2.0 * ho * wo * c * (9 + cout);
         const double t_ours = time_ms(run_sepconv), t_peer = time_ms(run_cudnn);
-        std::printf("%-24s %10.4f %10.1f %10.4f %10.1f %8.2f  %s\n", l.name.c_str(), t_ours, flops / t_ours * 1e-6, t_peer,
-                    flops / t_peer * 1e-6, t_peer / t_ours, variant.c_str());
+        const std::string f16 = half ? time_half(l.name, o, in, dw, pw, in_shape, out_shape, a, flops, flops / t_ours * 1e-6) : "      -        -";
+        std::printf("%-24s %10.4f %10.1f %10.4f %10.1f %8.2f %s  %s\n", l.name.c_str(), t_ours, flops / t_ours * 1e-6, t_peer,
+                    flops / t_peer * 1e-6, t_peer / t_ours, f16.c_str(), variant.c_str());
     }
     cudnnDestroy(handle);
     return 0;

@@ -11,7 +11,7 @@
 //   bias              (Cout)                    zeros when the caller has no bias
 //   output            NHWC: (Cout, Wo, Ho, N)     NCHW: (Wo, Ho, Cout, N)
 // Types: input and output are elem_type. The filters and bias are elem_type too, except in a
-// float16 variant of a family that computes float16 in float32 (x86, GPUs): there they are float32,
+// float16 variant of a family that computes float16 in float32 (x86): there they are float32,
 // widened once by the runtime, so that no weight is converted in the inner loops.
 // Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
 // implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6.

@@ -22,7 +22,7 @@ const std::vector<Family> &families() {
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
          {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true}, {{"neon", 4, 32}, {}, arm}}},
         {"gpu", "", true, ScheduleKind::kGpuBlocks, false,
-         {{{"cuda", 1, 0}, {"cuda"}, ""}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
+         {{{"cuda", 1, 0}, {"cuda"}, "", /*f16_arithmetic=*/true}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
     };
     return table;
 }

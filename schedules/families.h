@@ -27,7 +27,7 @@ struct IsaRow {
     Isa isa;
     std::vector<std::string> features;  // the Halide target features that select it (all of them)
     std::string defaults;               // the family's hand defaults on this ISA ("knob:value,...")
-    // float16 arithmetic in float16 (ARMv8.2 FP16: twice the float32 rate). Otherwise a float16
+    // float16 arithmetic in float16 (ARMv8.2 FP16, CUDA's half2: twice the float32 rate). Otherwise a float16
     // variant loads and stores float16 and computes in float32.
     bool f16_arithmetic = false;
 };

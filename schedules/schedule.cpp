@@ -47,6 +47,7 @@ bool choose_schedule(const std::string &family_name, Layout layout, const std::s
         gpu::Tunables t;
         if (!resolve_config(gpu::knobs(), *family, *isa, nchw, tunables, &t, error)) return false;
         choice->past_last_channel = true;
+        choice->f16_arithmetic = isa->f16_arithmetic;  // CUDA: half2 FMAs in the blocked sums
         choice->apply = [t](SepconvPipeline &p) { gpu::apply_schedule(p, t); };
         return true;
     }

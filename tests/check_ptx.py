@@ -3,6 +3,8 @@
 the PTX's own, where that is newer), and fails on register spills. No GPU is needed: this is as far as a machine without one can check the
 CUDA code. Prints registers per thread and spill bytes per kernel and architecture.
 
+A float16 variant (its file named f16_...) must also compute in half2: `fma.rn.f16x2` in its PTX.
+
 Exit 77 (ctest's skip code here) when ptxas is not installed, saying so.
 """
 import argparse
@@ -31,7 +33,10 @@ def main():
     for path in args.ptx:
         # PTX assembles for its own .target or newer: an sm_86 variant is checked for sm_86, not sm_80.
         with open(path) as f:
-            target = re.search(r"^\.target\s+sm_(\d+)", f.read(), re.M)
+            ptx = f.read()
+        target = re.search(r"^\.target\s+sm_(\d+)", ptx, re.M)
+        if os.path.basename(path).startswith("f16_") and "fma.rn.f16x2" not in ptx:
+            failures.append(f"{os.path.basename(path)}: a float16 variant without half2 FMAs (fma.rn.f16x2)")
         own = int(target.group(1)) if target else 0
         archs = sorted({a if int(a[3:]) >= own else f"sm_{own}" for a in args.arch}, key=lambda a: int(a[3:]))
         for arch in archs:

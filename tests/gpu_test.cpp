@@ -41,6 +41,19 @@ TEST_P(CudaSweep, MatchesTheReference) {
 }
 INSTANTIATE_TEST_SUITE_P(GpuCases, CudaSweep, ::testing::ValuesIn(gpu_cases()));
 
+// float16 on CUDA: half2 arithmetic (compute capability 7.0 and newer), within the float16
+// arithmetic's tolerance (tester.h).
+class CudaHalfSweep : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(CudaHalfSweep, MatchesTheReference) {
+    const sepconv::CudaInfo cuda = sepconv::cuda_info();
+    if (!cuda.available) GTEST_SKIP() << "no CUDA device: " << cuda.why;
+    if (cuda.capability < 70) GTEST_SKIP() << "float16 needs compute capability 7.0; " << cuda.name << " has " << cuda.capability;
+    EXPECT_TRUE(run_and_compare(GetParam(), "", 6, sepconv::Device::kCuda, sepconv::DataType::kFloat16))
+        << describe(GetParam());
+}
+INSTANTIATE_TEST_SUITE_P(GpuCases, CudaHalfSweep, ::testing::ValuesIn(gpu_cases()));
+
 TEST(Cuda, WithoutADeviceACallFailsCleanly) {
     const sepconv::CudaInfo cuda = sepconv::cuda_info();
     if (cuda.available) GTEST_SKIP() << "a CUDA device is present (" << cuda.name << ")";

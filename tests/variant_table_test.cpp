@@ -44,6 +44,25 @@ TEST(VariantTable, CudaPicksTheNewestCapabilityTheDeviceRuns) {
     EXPECT_NE(why.find("needs 6.1"), std::string::npos) << why;
 }
 
+// float16 runs in half2 on CUDA 7.0 and newer; 6.1 and OpenCL have no float16 variant.
+TEST(VariantTable, CudaFloat16NeedsCapability70) {
+    if (!has_gpu_variants()) GTEST_SKIP() << "this build has no GPU variants (SEPCONV_GPU=OFF)";
+    const std::pair<int, const char *> expectations[] = {
+        {70, "f16_sepconv_nhwc_generic_cuda_sm70"}, {89, "f16_sepconv_nhwc_generic_cuda_sm86"}};
+    for (auto [capability, name] : expectations) {
+        std::string why;
+        const auto *row = sepconv::internal::select_variant(nhwc_3x3(32, 1), sepconv::DataType::kFloat16, nullptr, DeviceChoice{Device::kCuda, capability}, "", &why);
+        ASSERT_NE(row, nullptr) << why;
+        EXPECT_STREQ(row->name, name) << "capability " << capability;
+    }
+    std::string why;
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(32, 1), sepconv::DataType::kFloat16, nullptr, DeviceChoice{Device::kCuda, 61}, "", &why), nullptr);
+    EXPECT_NE(why.find("no compiled variant serves this float16 call on CUDA"), std::string::npos) << why;
+    EXPECT_NE(why.find("needs 7.0"), std::string::npos) << why;
+    EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(32, 1), sepconv::DataType::kFloat16, nullptr, DeviceChoice{Device::kOpenCL, 0}, "", &why), nullptr);
+    EXPECT_NE(why.find("no compiled variant serves this float16 call on OpenCL"), std::string::npos) << why;
+}
+
 TEST(VariantTable, GpuVariantsRefuseWhatTheyCannotServe) {
     if (!has_gpu_variants()) GTEST_SKIP() << "this build has no GPU variants (SEPCONV_GPU=OFF)";
     std::string why;

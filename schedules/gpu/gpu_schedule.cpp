@@ -26,15 +26,29 @@ void apply_schedule(SepconvPipeline &p, const Tunables &t) {
         .unroll(cor);
 
     // Pointwise accumulators: per thread, in registers.
+    auto in_registers = [&](Func f) -> Func & {
+        return f.store_in(MemoryType::Register)
+            .bound_extent(p.co, t.co_per_thread)  // registers need constant extents; tails are guarded
+            .bound_extent(p.x, 1)
+            .bound_extent(p.y, 1)
+            .bound_extent(p.n, 1);
+    };
     Func pw = p.pointwise;
-    pw.compute_at(out, cot)
-        .store_in(MemoryType::Register)
-        .bound_extent(p.co, t.co_per_thread)  // registers need constant extents; tails are guarded
-        .bound_extent(p.x, 1)
-        .bound_extent(p.y, 1)
-        .bound_extent(p.n, 1)
-        .unroll(p.co);
-    pw.update().reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n).unroll(p.co);
+    in_registers(pw).compute_at(out, cot).unroll(p.co);
+    if (p.pointwise_partial.defined()) {
+        // float16 arithmetic: each block's sums in float16, added into the float32 accumulators.
+        // Pairs of output channels make one half2 FMA (an odd co_per_thread runs scalar FMAs).
+        pw.update().reorder(p.co, p.x, p.r_block.x, p.y, p.n).unroll(p.co);
+        Func partial = p.pointwise_partial;
+        const int half2 = t.co_per_thread % 2 == 0 ? 2 : 1;
+        in_registers(partial).compute_at(pw, p.r_block.x).vectorize(p.co, half2).unroll(p.co);
+        partial.update()
+            .reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n)
+            .vectorize(p.co, half2)
+            .unroll(p.co);
+    } else {
+        pw.update().reorder(p.co, p.x, p.r_channel.x, p.r_channel.y, p.y, p.n).unroll(p.co);
+    }
 
     // Depthwise tile: all C*M channels of the block's pixels, computed once per block by all of its
     // threads into shared memory, then read by every output-channel block.

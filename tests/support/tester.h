@@ -20,6 +20,13 @@ namespace sepconv_test {
 constexpr double kAbsTolerance = SEPCONV_TEST_ATOL;
 constexpr double kRelTolerance = SEPCONV_TEST_RTOL;
 
+// Whether the host CPU's float16 variants may compute in float16 (ARMv8.2 FP16), not float32.
+#if defined(__aarch64__)
+constexpr bool kHostHalfArithmetic = true;
+#else
+constexpr bool kHostHalfArithmetic = false;
+#endif
+
 inline std::vector<float> random_tensor(int64_t count, std::mt19937 &rng, float lo = -1.f, float hi = 1.f) {
     std::uniform_real_distribution<float> dist(lo, hi);
     std::vector<float> v(static_cast<size_t>(count));
@@ -57,6 +64,9 @@ struct TensorSet {
     // reference computed from them; `magnitude` is the reference on their absolute values (no
     // activation), which bounds every partial sum the kernel rounds (half_tolerance).
     std::vector<float> magnitude;
+    // float16: whether the kernel may compute in float16 (half_tolerance): where the host CPU may
+    // (aarch64), and on CUDA (half2).
+    bool half_arithmetic = kHostHalfArithmetic;
 };
 
 // float16 through the compiler's own type, never the library's helpers: ARM's __fp16 (IEEE
@@ -132,13 +142,10 @@ inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataTyp
 //  - float32 arithmetic (x86, and every NCHW or flat-run schedule): n = taps + C*M + 2, u = 2^-24;
 //  - float16 arithmetic (ARMv8.2 NHWC): the depthwise taps and one block of 16*M products round
 //    in float16, n = taps + 16*M + 4, u = 2^-11 (the blocks add up in float32).
-// The test runs the float16 bound wherever the library may use float16 arithmetic (aarch64).
-inline double half_tolerance(const ConvCase &k, double expected, double magnitude) {
-#if defined(__aarch64__)
-    const double sums = (k.kh * k.kw + 16 * k.m + 4) * 0x1p-11;
-#else
-    const double sums = (k.kh * k.kw + k.c * k.m + 2) * 0x1p-24;
-#endif
+//  - CUDA computes as ARMv8.2 does (half2 FMAs in the same blocks).
+// The test runs the float16 bound wherever the library may use float16 arithmetic.
+inline double half_tolerance(const ConvCase &k, double expected, double magnitude, bool half_arithmetic) {
+    const double sums = half_arithmetic ? (k.kh * k.kw + 16 * k.m + 4) * 0x1p-11 : (k.kh * k.kw + k.c * k.m + 2) * 0x1p-24;
     return 0x1p-11 * std::fabs(expected) + 0x1p-25 + sums * magnitude;
 }
 
@@ -158,7 +165,7 @@ inline ::testing::AssertionResult all_close(const std::vector<float> &expected, 
 // Element i's tolerance: half_tolerance for float16, the shared one for float32.
 inline double tolerance_at(const ConvCase &k, const TensorSet &t, size_t i) {
     const double e = t.expected[i];
-    return t.type == sepconv::DataType::kFloat16 ? half_tolerance(k, e, t.magnitude[i])
+    return t.type == sepconv::DataType::kFloat16 ? half_tolerance(k, e, t.magnitude[i], t.half_arithmetic)
                                                  : kAbsTolerance + kRelTolerance * std::fabs(e);
 }
 
@@ -206,6 +213,7 @@ inline ::testing::AssertionResult run_and_compare(const ConvCase &k, const std::
                                                   sepconv::Device device = sepconv::Device::kAuto,
                                                   sepconv::DataType type = sepconv::DataType::kFloat32) {
     TensorSet t = make_tensors(k, seed, type);
+    t.half_arithmetic |= device == sepconv::Device::kCuda;
     sepconv::Options o = options_for(k);
     o.variant = variant;
     o.device = device;

@@ -15,6 +15,8 @@ namespace {
 // The GPU variants' CUDA capabilities: the runtime runs the highest one the device supports (the
 // driver JIT-compiles its PTX for newer GPUs); 86 is the newest Halide 21 accepts.
 constexpr int kCudaCapabilities[] = {61, 70, 80, 86};
+// float16 (half2 arithmetic) from 7.0: 6.1's GPUs run float16 at 1/64 of their float32 rate.
+constexpr int kCudaFloat16Capability = 70;
 
 // Facts that follow from the configuration: the GPU tile's channel limit, and whether any ISA's
 // code keeps the whole image's depthwise result (the runtime's memory estimate).
@@ -41,8 +43,8 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         if (!type.implemented) continue;
         VariantSpec v;
         v.type = type.type;
-        // float16 runs on the CPU so far: the GPU schedule has no half2 form yet.
-        const bool gpu_type = gpu && type.type == DataType::kFloat32;
+        // float16 on CUDA only: OpenCL's needs cl_khr_fp16, which not every device has.
+        const bool f16 = type.type == DataType::kFloat16;
         // MobileNet's 3x3 depthwise layers at stride 1 and 2, then the general NHWC and NCHW ones.
         for (int stride : {1, 2}) {
             VariantSpec k = v;
@@ -57,13 +59,15 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
             n.nchw = true;
             out->push_back(n);
         }
-        if (!gpu_type) continue;
+        if (!gpu) continue;
         for (int cc : kCudaCapabilities) {
+            if (f16 && cc < kCudaFloat16Capability) continue;
             VariantSpec c = v;
             c.device = Device::kCuda;
             c.cuda_capability = cc;
             out->push_back(c);
         }
+        if (f16) continue;
         VariantSpec o = v;
         o.device = Device::kOpenCL;
         out->push_back(o);
