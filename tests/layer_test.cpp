@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "scratch.h"
 #include "support/tester.h"
 #include "support/variant_expectations.h"
 
@@ -21,9 +22,10 @@ struct Prepared {
     std::unique_ptr<sepconv::Layer> layer;
 };
 
-Prepared prepare(const ConvCase &k) {
+Prepared prepare(const ConvCase &k, int num_threads = 0) {
     Prepared p{make_tensors(k, 3), nullptr};
     sepconv::Options o = options_for(k);
+    o.num_threads = num_threads;
     o.bias = {p.t.bias.data(), {k.cout}};
     sepconv::Status s = sepconv::Layer::create({p.t.dwf.data(), p.t.dw_shape}, {p.t.pwf.data(), p.t.pw_shape}, o, &p.layer);
     EXPECT_TRUE(s.ok()) << s.message;
@@ -49,6 +51,36 @@ TEST(Layer, RunsOnInputsOfManySizes) {
         ASSERT_TRUE(p.layer->variant_for(t.in_shape, &variant).ok());
         EXPECT_EQ(variant, expected_auto_variant(k));
     }
+}
+
+// A warm layer allocates nothing: the second call of a shape gets its scratch from the blocks the
+// first freed (scratch.h), and results stay right on reused, dirty scratch (inputs of other sizes
+// in between, then the first again). One thread, so every task allocates on the calling thread.
+TEST(Layer, WarmCallsAllocateNoScratch) {
+    if (!sepconv::internal::scratch_is_cached()) GTEST_SKIP() << "scratch is not cached under AddressSanitizer";
+    ConvCase base = layer_case(1, 21, 21);
+    base.c = 40, base.cout = 48, base.sh = base.sw = 1;
+    Prepared p = prepare(base, 1);
+    auto run = [&](int64_t h, int64_t w) {
+        ConvCase k = base;
+        k.h = h, k.w = w;
+        TensorSet t = make_tensors(k, 3);
+        std::vector<float> out(t.expected.size());
+        sepconv::Status s = p.layer->run({t.input.data(), t.in_shape}, {out.data(), t.out_shape});
+        ASSERT_TRUE(s.ok()) << s.message;
+        EXPECT_TRUE(all_close(t.expected, out)) << describe(k);
+    };
+    run(21, 21);
+    const sepconv::internal::ScratchStats warm = sepconv::internal::scratch_stats();
+    run(21, 21);
+    const sepconv::internal::ScratchStats again = sepconv::internal::scratch_stats();
+    EXPECT_EQ(again.fresh, warm.fresh) << "a warm call allocated scratch";
+    EXPECT_GT(again.reused, warm.reused) << "this variant allocates no scratch from Halide's malloc";
+    run(13, 17);
+    run(21, 21);
+    EXPECT_LE(sepconv::internal::scratch_stats().kept_blocks, sepconv::internal::kMaxKeptBlocks);
+    sepconv::internal::release_scratch();
+    EXPECT_EQ(sepconv::internal::scratch_stats().kept_bytes, 0u);
 }
 
 // A float16 layer: its filters converted and packed once (to float32 where the variant computes

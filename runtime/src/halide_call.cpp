@@ -8,6 +8,7 @@
 #include "HalideRuntimeCuda.h"
 #endif
 #include "data_types.h"
+#include "scratch.h"
 #include "worker_pool.h"
 
 namespace sepconv::internal {
@@ -33,13 +34,15 @@ int do_par_for_on_worker_pool(void *user_context, halide_task_t task, int min, i
     return run_parallel_loop(threads, task, user_context, min, size, closure);
 }
 
-// Once per process: our error handler (Halide's default AOT handler calls abort()) and the
-// parallel-for that runs loops on the worker pool.
+// Once per process: our error handler (Halide's default AOT handler calls abort()), the
+// parallel-for that runs loops on the worker pool, and scratch memory reused across calls.
 void install_runtime_hooks() {
     static std::once_flag once;
     std::call_once(once, [] {
         halide_set_error_handler(capture_halide_error);
         halide_set_custom_do_par_for(do_par_for_on_worker_pool);
+        halide_set_custom_malloc(scratch_malloc);
+        halide_set_custom_free(scratch_free);
     });
 }
 
