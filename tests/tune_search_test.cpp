@@ -255,7 +255,8 @@ TEST(CpuTuningSpace, SizesTheRegisterTileToTheIsa) {
     EXPECT_TRUE(avx512.valid(avx512.defaults)) << avx512.text(avx512.defaults);
     EXPECT_TRUE(valid(avx512, "co_vectors:3,tile_x:7"));   // 21 + 3 + 1 <= 32
     EXPECT_FALSE(valid(avx512, "co_vectors:4,tile_x:7"));  // 28 + 4 + 1 > 32
-    EXPECT_FALSE(valid(avx512, "co_vectors:1,tile_x:3"));  // 3 accumulators
+    EXPECT_FALSE(valid(avx512, "co_vectors:1,tile_x:7"));  // 7 accumulators: 2 FMAs a cycle x 4 cycles need 8
+    EXPECT_TRUE(valid(avx512, "co_vectors:1,tile_x:8"));
     EXPECT_TRUE(avx2.valid(avx2.defaults)) << avx2.text(avx2.defaults);
     EXPECT_TRUE(valid(avx2, "co_vectors:3,tile_x:4"));   // 12 + 3 + 1 = 16
     EXPECT_TRUE(valid(avx2, "co_vectors:4,tile_x:3"));   // 12 + 3 broadcasts + 1 = 16
