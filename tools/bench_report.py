@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """One table from one run of bench_sepconv: layer x threads -> sepconv GFLOP/s, oneDNN GFLOP/s,
-their ratio, sepconv's % of the measured FMA peak, and XNNPACK for reference.
+their ratio, sepconv's % of the measured FMA peak; today's XNNPACK through TFLite and sepconv's ratio
+to it, and TF's own tf.nn.separable_conv2d (tools/tflite_peer.py, checked against sepconv's output);
+Debian's 2022 XNNPACK snapshot, for history; and float16 beside float32.
 
 The machine is shared and noisy, so the run interleaves the implementations at random
 (--benchmark_enable_random_interleaving), repeats each (--repetitions), does all of that in
@@ -37,6 +39,8 @@ def main():
     p.add_argument("--out", default="build/release/bench/report.json")
     p.add_argument("--filter", default="^(sepconv|sepconv_f16|onednn|xnnpack|peak)/", help="benchmarks to run (regex)")
     p.add_argument("--layers", default="bench/layers.csv", help="the layer list, for the row order")
+    p.add_argument("--no-tflite", action="store_true",
+                   help="skip today's peers (TFLite's XNNPACK and TF's op, tools/tflite_peer.py)")
     p.add_argument("--isa", choices=("native", "avx2"), default="native",
                    help="native: each library's best code here; avx2: sepconv and oneDNN capped at AVX2")
     args = p.parse_args()
@@ -54,12 +58,27 @@ def main():
         if proc.returncode != 0:
             sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
         run = json.loads(proc.stdout)
+        # Today's peers, in their own processes (TF's thread count is fixed once per process), after
+        # each bench process: the processes interleave, the layers inside each do not.
+        if not args.no_tflite:
+            for threads in (1, 2):
+                peer = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "tflite_peer.py"),
+                                       f"--threads={threads}", f"--layers={args.layers}",
+                                       f"--repetitions={args.repetitions}", f"--min-time={args.min_time}"],
+                                      capture_output=True, text=True, env=env)
+                if peer.returncode != 0:
+                    sys.exit(f"bench_report: tools/tflite_peer.py failed:\n{peer.stderr[-2000:]}")
+                peers = json.loads(peer.stdout)
+                run["benchmarks"] += peers["benchmarks"]
+                run["context"]["tensorflow"] = peers["context"]["tensorflow"]
+                run.setdefault("peer_errors", []).extend(peers["errors"])
         for b in run["benchmarks"]:
             b["process"] = process
         if report is None:
             report = run
         else:
             report["benchmarks"] += run["benchmarks"]
+            report.setdefault("peer_errors", []).extend(run.get("peer_errors", []))
     with open(args.out, "w") as f:
         json.dump(report, f, indent=1)
 
@@ -90,33 +109,40 @@ def main():
     with open(args.layers) as f:
         order = [line.split(",")[0] for line in f if line.strip() and not line.startswith("#")]
     layers = sorted({k[0] for k in samples if k[2] != "peak"}, key=lambda name: order.index(name) if name in order else len(order))
-    print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}")
+    print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}"
+          f"; TFLite/TF {context.get('tensorflow', 'not run')} (XNNPACK delegate)")
     print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.processes} processes x "
           f"{args.repetitions} interleaved runs below)")
-    header = (f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'XNNPACK':>9}"
-              f" {'f16':>9} {'f16/f32':>7}")
+    header = (f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'TFLite':>9}"
+              f" {'ratio':>6} {'TF':>7} {'XNN 2022':>9} {'f16':>9} {'f16/f32':>7}")
     print(header)
     print("-" * len(header))
-    ratios, percents, halves = {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}
+    ratios, percents, halves, tflite = {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}, {1: [], 2: []}
     for layer in layers:
         for threads in (1, 2):
-            ours, dnnl, xnn, f16 = (median(layer, threads, impl) for impl in ("sepconv", "onednn", "xnnpack", "sepconv_f16"))
+            ours, dnnl, xnn, f16, lite, tf = (median(layer, threads, impl) for impl in (
+                "sepconv", "onednn", "xnnpack", "sepconv_f16", "tflite_xnnpack", "tf"))
             ratio = ours / dnnl if dnnl == dnnl and dnnl > 0 else math.nan
+            lite_ratio = ours / lite if lite == lite and lite > 0 else math.nan
             percent = 100 * ours / peak[threads] if peak[threads] > 0 else math.nan
             half = f16 / ours if ours == ours and ours > 0 else math.nan
-            for values, v in ((ratios, ratio), (percents, percent), (halves, half)):
+            for values, v in ((ratios, ratio), (percents, percent), (halves, half), (tflite, lite_ratio)):
                 if v == v:
                     values[threads].append(v)
-            print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {xnn:9.1f}"
-                  f" {f16:9.1f} {half:7.2f}")
+            print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {lite:9.1f}"
+                  f" {lite_ratio:6.2f} {tf:7.1f} {xnn:9.1f} {f16:9.1f} {half:7.2f}")
     geomean = lambda v: math.exp(statistics.mean(map(math.log, v)))  # noqa: E731
     for threads in (1, 2):
         if ratios[threads]:
             print(f"geomean, {threads} thread(s): sepconv/oneDNN {geomean(ratios[threads]):.2f}, "
                   f"{geomean(percents[threads]):.1f}% of peak")
+        if tflite[threads]:
+            print(f"geomean, {threads} thread(s): sepconv/TFLite's XNNPACK {geomean(tflite[threads]):.2f}")
         if halves[threads]:
             print(f"float16/float32, {threads} thread(s): geomean {geomean(halves[threads]):.2f}, "
                   f"lowest {min(halves[threads]):.2f}")
+    for message in report.get("peer_errors", []):
+        print(f"not measured: {message}")
     for key, message in sorted(errors.items()):
         print(f"not measured: {key[2]} {key[0]} threads={key[1]}: {message}")
     print(f"raw JSON: {args.out}")

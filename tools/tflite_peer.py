@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Today's peers of sepconv, timed on the bench layers in one process for one thread count:
+
+  tflite_xnnpack  a one-layer TFLite model (Keras SeparableConv2D, no bias) run by
+                  tf.lite.Interpreter(num_threads=N) with its default XNNPACK delegate, which must
+                  have taken the op (otherwise the layer is reported as not measured)
+  tf              TF's own tf.nn.separable_conv2d in a tf.function, intra-op threads N
+
+Each layer's TFLite output is first checked against sepconv's, computed by the CLI (`sepconv run`)
+on the same .npy tensors. Timing: warm-up, then `invoke()` in a loop without tensor copies (the
+input is set once), `--repetitions` samples of at least `--min-time` seconds each, GFLOP counted as
+the bench counts it (2 * Ho * Wo * C * (9 + Cout)).
+
+Prints Google Benchmark-like JSON ({"benchmarks": [...]}, one "iteration" entry per sample), which
+tools/bench_report.py merges into its report.
+
+    .venv/bin/python tools/tflite_peer.py --threads N [--layers bench/layers.csv]
+        [--cli build/release/tools/cli/sepconv] [--repetitions 3] [--min-time 0.2] [--require-all]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def read_layers(path):
+    layers = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            name, h, w, c, cout, stride = line.split(",")[:6]
+            layers.append((name, int(h), int(w), int(c), int(cout), int(stride)))
+    return layers
+
+
+def samples(run, repetitions, min_time):
+    """Seconds per call: `repetitions` samples, each the mean over calls for at least `min_time` seconds."""
+    for _ in range(3):
+        run()
+    out = []
+    for _ in range(repetitions):
+        n, start = 0, time.perf_counter()
+        while True:
+            run()
+            n += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= min_time:
+                break
+        out.append(elapsed / n)
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--layers", default="bench/layers.csv")
+    p.add_argument("--cli", default="build/release/tools/cli/sepconv")
+    p.add_argument("--repetitions", type=int, default=3)
+    p.add_argument("--min-time", type=float, default=0.2)
+    p.add_argument("--require-all", action="store_true", help="exit 1 unless every layer was measured (the smoke test)")
+    args = p.parse_args()
+
+    # The JSON goes to the real stdout; everything TF and its converter print goes to stderr.
+    out = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import numpy as np
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    rng = np.random.default_rng(7)
+    benchmarks, errors = [], []
+
+    def record(impl, name, seconds, gflop, label):
+        for s in seconds:
+            benchmarks.append({"name": f"{impl}/{name}/threads:{args.threads}/real_time",
+                               "run_name": f"{impl}/{name}/threads:{args.threads}/real_time",
+                               "run_type": "iteration", "GFLOP": gflop / s, "label": label})
+
+    for name, h, w, c, cout, stride in read_layers(args.layers):
+        ho, wo = -(-h // stride), -(-w // stride)
+        gflop = 2.0 * ho * wo * c * (9 + cout) * 1e-9
+        x = rng.uniform(-1, 1, (1, h, w, c)).astype(np.float32)
+        dw = rng.uniform(-1, 1, (3, 3, c, 1)).astype(np.float32)
+        pw = rng.uniform(-1, 1, (1, 1, c, cout)).astype(np.float32)
+
+        # TFLite: the Keras layer with these weights, converted; XNNPACK is the default delegate.
+        inp = tf.keras.Input((h, w, c), batch_size=1)
+        layer = tf.keras.layers.SeparableConv2D(cout, 3, strides=stride, padding="same", use_bias=False)
+        model = tf.keras.Model(inp, layer(inp))
+        layer.set_weights([dw, pw])
+        tflite = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+        interpreter = tf.lite.Interpreter(model_content=tflite, num_threads=args.threads)
+        interpreter.allocate_tensors()
+        # The graph is a chain (input -> depthwise -> 1x1 -> output): one delegate node that reads the
+        # input and writes the output has taken both ops. (The node list keeps the replaced ops.)
+        x_index = interpreter.get_input_details()[0]["index"]
+        y_index = interpreter.get_output_details()[0]["index"]
+        nodes = interpreter._get_ops_details()
+        delegates = [n for n in nodes if n["op_name"] == "DELEGATE"]
+        if len(delegates) != 1 or x_index not in list(delegates[0]["inputs"]) or y_index not in list(delegates[0]["outputs"]):
+            errors.append(f"tflite_xnnpack {name}: XNNPACK did not take both ops (nodes: {[n['op_name'] for n in nodes]})")
+            continue
+        interpreter.set_tensor(x_index, x)
+        interpreter.invoke()
+        got = interpreter.get_tensor(y_index)
+
+        # sepconv's result on the same tensors, through the CLI.
+        with tempfile.TemporaryDirectory() as d:
+            for fname, a in (("x", x), ("dw", dw), ("pw", pw)):
+                np.save(os.path.join(d, fname + ".npy"), a)
+            cmd = [args.cli, "run", "--input", f"{d}/x.npy", "--depthwise-filter", f"{d}/dw.npy",
+                   "--pointwise-filter", f"{d}/pw.npy", "--strides", f"1,{stride},{stride},1", "--padding", "SAME",
+                   "--threads", str(args.threads), "--output", f"{d}/y.npy"]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                sys.exit(f"tflite_peer: {' '.join(cmd)} failed: {proc.stderr}")
+            ours = np.load(f"{d}/y.npy")
+        scale = np.abs(ours).max() + 1
+        worst = float(np.abs(got - ours).max() / scale)
+        if got.shape != ours.shape or not worst < 1e-4:
+            errors.append(f"tflite_xnnpack {name}: output differs from sepconv's (max error {worst:.3g} of the range)")
+            continue
+        record("tflite_xnnpack", name, samples(interpreter.invoke, args.repetitions, args.min_time), gflop,
+               f"TFLite {tf.__version__} XNNPACK")
+
+        # TF's own op.
+        xt, dwt, pwt = tf.constant(x), tf.constant(dw), tf.constant(pw)
+        op = tf.function(lambda: tf.nn.separable_conv2d(xt, dwt, pwt, [1, stride, stride, 1], "SAME"))
+        record("tf", name, samples(op, args.repetitions, args.min_time), gflop,
+               f"TF {tf.__version__} tf.nn.separable_conv2d")
+
+    json.dump({"context": {"tensorflow": tf.__version__}, "benchmarks": benchmarks, "errors": errors}, out)
+    out.flush()
+    if args.require_all and errors:
+        sys.exit("tflite_peer: " + "; ".join(errors))
+
+
+if __name__ == "__main__":
+    main()
