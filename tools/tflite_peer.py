@@ -9,7 +9,7 @@
 Each layer's TFLite output is first checked against sepconv's, computed by the CLI (`sepconv run`)
 on the same .npy tensors. Timing: warm-up, then `invoke()` in a loop without tensor copies (the
 input is set once), `--repetitions` samples of at least `--min-time` seconds each, GFLOP counted as
-the bench counts it (2 * Ho * Wo * C * (9 + Cout)).
+the bench counts it (2 * Ho * Wo * C * (k * k + Cout), sepconv::flop_count).
 
 Prints Google Benchmark-like JSON ({"benchmarks": [...]}, one "iteration" entry per sample), which
 tools/bench_report.py merges into its report.
@@ -27,14 +27,19 @@ import time
 
 
 def read_layers(path):
+    """The rows of a layer list (tools/cli/layer_list.h): name,height,width,in_channels,out_channels,
+    stride[,kernel[,type]], kernel 3 and type float32 when absent."""
     layers = []
     with open(path) as f:
         for line in f:
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            name, h, w, c, cout, stride = line.split(",")[:6]
-            layers.append((name, int(h), int(w), int(c), int(cout), int(stride)))
+            fields = line.split(",")
+            name, h, w, c, cout, stride = fields[0], *map(int, fields[1:6])
+            kernel = int(fields[6]) if len(fields) > 6 and fields[6] else 3
+            dtype = fields[7] if len(fields) > 7 and fields[7] else "float32"
+            layers.append((name, h, w, c, cout, stride, kernel, dtype))
     return layers
 
 
@@ -83,16 +88,19 @@ def main():
                                "run_name": f"{impl}/{name}/threads:{args.threads}/real_time",
                                "run_type": "iteration", "GFLOP": gflop / s, "label": label})
 
-    for name, h, w, c, cout, stride in read_layers(args.layers):
+    for name, h, w, c, cout, stride, kernel, dtype in read_layers(args.layers):
+        if dtype != "float32":
+            errors.append(f"tflite_xnnpack {name}: a {dtype} layer (the peers run float32)")
+            continue
         ho, wo = -(-h // stride), -(-w // stride)
-        gflop = 2.0 * ho * wo * c * (9 + cout) * 1e-9
+        gflop = 2.0 * ho * wo * c * (kernel * kernel + cout) * 1e-9
         x = rng.uniform(-1, 1, (1, h, w, c)).astype(np.float32)
-        dw = rng.uniform(-1, 1, (3, 3, c, 1)).astype(np.float32)
+        dw = rng.uniform(-1, 1, (kernel, kernel, c, 1)).astype(np.float32)
         pw = rng.uniform(-1, 1, (1, 1, c, cout)).astype(np.float32)
 
         # TFLite: the Keras layer with these weights, converted; XNNPACK is the default delegate.
         inp = tf.keras.Input((h, w, c), batch_size=1)
-        layer = tf.keras.layers.SeparableConv2D(cout, 3, strides=stride, padding="same", use_bias=False)
+        layer = tf.keras.layers.SeparableConv2D(cout, kernel, strides=stride, padding="same", use_bias=False)
         model = tf.keras.Model(inp, layer(inp))
         layer.set_weights([dw, pw])
         tflite = tf.lite.TFLiteConverter.from_keras_model(model).convert()
