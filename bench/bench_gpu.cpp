@@ -2,9 +2,9 @@
 // the data already on the device. The cuDNN peer is TF's op done the usual way: a grouped
 // convolution (group count C) followed by a 1x1 convolution, NHWC, with TF's SAME padding (where
 // TF's padding is asymmetric, the input is first copied into a zero-padded buffer, inside the
-// timed region). Each pair is checked for equal results before it is timed. On compute capability
-// 7.0 and newer, sepconv's float16 (half2) variant runs beside them, checked against the float32
-// result within float16's precision.
+// timed region). Each pair is checked for equal results before it is timed. Where the device has a
+// float16 (half2) variant, it runs beside them, checked against the float32 result within float16's
+// precision.
 //
 // It builds wherever the CUDA toolkit and cuDNN are installed, and runs only where a CUDA device is.
 #include <cuda_runtime.h>
@@ -154,6 +154,7 @@ private:
 // sepconv in float16 on the same values rounded to float16: "GFLOP/s ratio-to-float32", after a check
 // against the float32 result `f32` within float16's precision (2^-11 relative to the sum of
 // magnitudes, bounded here by 1 + |value|, times the depthwise taps and a 16-channel block).
+// Dashes where no float16 variant serves this device (the library says why, on stderr).
 std::string time_half(const std::string &name, const sepconv::Options &o, const std::vector<float> &in,
                       const std::vector<float> &dw, const std::vector<float> &pw, const std::vector<int64_t> &in_shape,
                       const std::vector<int64_t> &out_shape, const std::vector<float> &f32, double flops, double f32_gflops) {
@@ -163,7 +164,12 @@ std::string time_half(const std::string &name, const sepconv::Options &o, const 
     std::unique_ptr<sepconv::Layer> layer;
     sepconv::Status st = sepconv::Layer::create({dw16.data(), DataType::kFloat16, {3, 3, c, 1}},
                                                 {pw16.data(), DataType::kFloat16, {1, 1, c, cout}}, o, &layer);
-    if (!st.ok()) return std::fprintf(stderr, "bench_gpu: %s float16: %s\n", name.c_str(), st.message.c_str()), "refused";
+    std::string variant;
+    if (st.ok()) st = layer->variant_for(in_shape, &variant);
+    if (!st.ok()) {
+        std::fprintf(stderr, "bench_gpu: %s float16: %s\n", name.c_str(), st.message.c_str());
+        return "         -        -";
+    }
     DeviceBuffer<uint16_t> d_in(in16.size()), d_out(f32.size());
     d_in.upload(in16);
     auto run = [&] {
@@ -201,7 +207,6 @@ int main() {
     CHECK_CUDNN(cudnnCreate(&handle));
     std::printf("bench_gpu: %s (compute capability %d.%d), cuDNN %zu\n", cuda.name.c_str(), cuda.capability / 10,
                 cuda.capability % 10, cudnnGetVersion());
-    const bool half = cuda.capability >= 70;  // the float16 variants' capability (tools/variants)
     std::printf("%-24s %10s %10s %10s %10s %8s %10s %8s  %s\n", "layer", "sepconv ms", "GFLOP/s", "cuDNN ms", "GFLOP/s",
                 "ratio", "f16 GFLOP/s", "f16/f32", "variant");
 
@@ -277,7 +282,7 @@ int main() {
         }
         const double flops = 2.0 * ho * wo * c * (9 + cout);
         const double t_ours = time_ms(run_sepconv), t_peer = time_ms(run_cudnn);
-        const std::string f16 = half ? time_half(l.name, o, in, dw, pw, in_shape, out_shape, a, flops, flops / t_ours * 1e-6) : "      -        -";
+        const std::string f16 = time_half(l.name, o, in, dw, pw, in_shape, out_shape, a, flops, flops / t_ours * 1e-6);
         std::printf("%-24s %10.4f %10.1f %10.4f %10.1f %8.2f %s  %s\n", l.name.c_str(), t_ours, flops / t_ours * 1e-6, t_peer,
                     flops / t_peer * 1e-6, t_peer / t_ours, f16.c_str(), variant.c_str());
     }
