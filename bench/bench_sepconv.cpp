@@ -26,6 +26,8 @@ struct LayerData {
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
     // Cache-line aligned, as TensorFlow's allocator aligns tensors (64 bytes).
     sepconv::internal::AlignedBuffer<float> input, dwf, pwf, out;
+    // A MobileNet block's biases (depthwise C, pointwise Cout), for sepconv_block.
+    sepconv::internal::AlignedBuffer<float> depthwise_bias, bias;
     // The same values as float16 (IEEE binary16 bits), for sepconv's float16 variants.
     sepconv::internal::AlignedBuffer<uint16_t> input16, dwf16, pwf16;
     std::vector<float> expected;  // sepconv's own result, which every peer must reproduce
@@ -56,6 +58,8 @@ LayerData make_layer(const sepconv::tools::ModelLayer &l) {
     d.dwf = random_values(d.dw_shape, rng);
     d.pwf = random_values(d.pw_shape, rng);
     d.out = random_values(d.out_shape, rng);
+    d.depthwise_bias = random_values({l.in_channels}, rng);
+    d.bias = random_values({l.out_channels}, rng);
     auto to_half = [](const sepconv::internal::AlignedBuffer<float> &v) {
         sepconv::internal::AlignedBuffer<uint16_t> h(v.size());
         for (size_t i = 0; i < v.size(); ++i) h[i] = sepconv::float_to_half(v[i]);
@@ -124,9 +128,17 @@ void bench_peak(benchmark::State &state) {
     state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm256_fmadd_ps chains");
 }
 
-void bench_sepconv(benchmark::State &state, const LayerData *d) {
+// TF's op (block = false), or the same layer as a MobileNet block: a depthwise bias and relu6, then
+// the pointwise conv with its bias and relu6, fused (the FLOPs counted are the convolutions' alone).
+void bench_sepconv(benchmark::State &state, const LayerData *d, bool block) {
     sepconv::Options o = d->options;
     o.num_threads = static_cast<int>(state.range(0));
+    if (block) {
+        o.depthwise_bias = {d->depthwise_bias.data(), {d->layer.in_channels}};
+        o.depthwise_activation = sepconv::Activation::kRelu6;
+        o.bias = {d->bias.data(), {d->layer.out_channels}};
+        o.activation = sepconv::Activation::kRelu6;
+    }
     std::unique_ptr<sepconv::Layer> layer;
     sepconv::Status s = sepconv::Layer::create({d->dwf.data(), d->dw_shape}, {d->pwf.data(), d->pw_shape}, o, &layer);
     std::string variant;
@@ -223,7 +235,8 @@ int main(int argc, char **argv) {
     };
     at_thread_counts(benchmark::RegisterBenchmark("peak/fma", bench_peak));
     for (const LayerData &d : data) {
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true));
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_f16/" + d.layer.name).c_str(), bench_sepconv_f16, &d));
         at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
                                                       &sepconv_bench::make_onednn_peer, onednn.c_str()));

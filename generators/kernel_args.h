@@ -14,20 +14,25 @@ namespace sepconv {
 struct KernelScalars {
     int32_t stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
     int32_t activation;  // 0 = none, 1 = relu, 2 = relu6
+    // The depthwise stage of a MobileNet block (TFLite's DEPTHWISE_CONV_2D with its bias and fused
+    // activation): 0 = none (TF's op: the pointwise conv reads the raw sums), 1 = the depthwise
+    // bias, 2 = bias then relu, 3 = bias then relu6.
+    int32_t depthwise_epilogue;
 };
 
 // An AOT variant's entry point (with the user_context feature).
 using KernelFn = int (*)(const void *user_context, halide_buffer_t *input, halide_buffer_t *depthwise_filter,
-                         halide_buffer_t *pointwise_filter, halide_buffer_t *bias, int32_t stride_h,
-                         int32_t stride_w, int32_t dilation_h, int32_t dilation_w, int32_t pad_top,
-                         int32_t pad_left, int32_t activation, halide_buffer_t *output);
+                         halide_buffer_t *pointwise_filter, halide_buffer_t *bias,
+                         halide_buffer_t *depthwise_bias, int32_t stride_h, int32_t stride_w, int32_t dilation_h,
+                         int32_t dilation_w, int32_t pad_top, int32_t pad_left, int32_t activation,
+                         int32_t depthwise_epilogue, halide_buffer_t *output);
 
 // Calls `kernel` (a KernelFn or a Halide::Callable) with the arguments in the generator's order.
 template <typename Kernel, typename Context, typename Buffer>
 int call_kernel(Kernel &&kernel, Context context, Buffer input, Buffer depthwise_filter, Buffer pointwise_filter,
-                Buffer bias, const KernelScalars &s, Buffer output) {
-    return kernel(context, input, depthwise_filter, pointwise_filter, bias, s.stride_h, s.stride_w, s.dilation_h,
-                  s.dilation_w, s.pad_top, s.pad_left, s.activation, output);
+                Buffer bias, Buffer depthwise_bias, const KernelScalars &s, Buffer output) {
+    return kernel(context, input, depthwise_filter, pointwise_filter, bias, depthwise_bias, s.stride_h, s.stride_w,
+                  s.dilation_h, s.dilation_w, s.pad_top, s.pad_left, s.activation, s.depthwise_epilogue, output);
 }
 
 }  // namespace sepconv

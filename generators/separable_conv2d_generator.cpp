@@ -1,5 +1,5 @@
 // separable_conv2d: TensorFlow's tf.nn.separable_conv2d (plus Keras's optional bias + activation),
-// stated once. Schedules live apart in schedules/: the `target_family` param names the family
+// or a MobileNet block (a depthwise bias and activation between the two convs as well), stated once. Schedules live apart in schedules/: the `target_family` param names the family
 // (schedules/families.cpp), whose schedule and per-ISA configuration are chosen once per run.
 //
 // Shape contract (Halide dimension 0 is the innermost, i.e. the last TF dimension):
@@ -9,12 +9,14 @@
 //                     output channels (packed_weights.h): (b, k, j) = TF[0, 0, k, j*B + b], zero
 //                     past Cout; extents (B, C*M, ceil(Cout / B))
 //   bias              (Cout)                    zeros when the caller has no bias
+//   depthwise_bias    (C*M), channel c*M + m    zeros when the caller has none
 //   output            NHWC: (Cout, Wo, Ho, N)     NCHW: (Wo, Ho, Cout, N)
 // Types: input and output are elem_type. The filters and bias are elem_type too, except in a
 // float16 variant of a family that computes float16 in float32 (x86): there they are float32,
 // widened once by the runtime, so that no weight is converted in the inner loops.
 // Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
-// implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6.
+// implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6, depthwise_epilogue
+// 0 = none (TF's op), 1 = depthwise bias, 2 = bias then relu, 3 = bias then relu6 (kernel_args.h).
 // Every variant has this same signature; a specialized variant requires (and exploits) fixed
 // values for some scalars and filter extents. The runtime checks all of this before calling.
 #include <functional>
@@ -48,10 +50,12 @@ public:
     Input<Buffer<void, 4>> depthwise_filter{"depthwise_filter"};
     Input<Buffer<void, 3>> pointwise_filter{"pointwise_filter"};
     Input<Buffer<void, 1>> bias{"bias"};
+    Input<Buffer<void, 1>> depthwise_bias{"depthwise_bias"};
     Input<int32_t> stride_h{"stride_h_in"}, stride_w{"stride_w_in"};
     Input<int32_t> dilation_h{"dilation_h_in"}, dilation_w{"dilation_w_in"};
     Input<int32_t> pad_top{"pad_top"}, pad_left{"pad_left"};
     Input<int32_t> activation{"activation"};
+    Input<int32_t> depthwise_epilogue{"depthwise_epilogue"};
     Output<Buffer<void, 4>> output{"output"};
 
     void configure() {
@@ -64,6 +68,7 @@ public:
         depthwise_filter.set_type(weights);
         pointwise_filter.set_type(weights);
         bias.set_type(weights);
+        depthwise_bias.set_type(weights);
         output.set_type(t);
     }
 
@@ -127,6 +132,18 @@ public:
         auto tap = [&](Expr kx, Expr ky) {
             return padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) * cast(arith, depthwise_filter(m, c, kx, ky));
         };
+        // The depthwise stage of a MobileNet block: bias, then relu or relu6 (the same strict clamp as
+        // the output's epilogue, below). TF's op has none (depthwise_plain): the schedules specialize
+        // on it, and there the pointwise conv reads the raw sums.
+        p.depthwise_plain = depthwise_epilogue == 0;
+        auto depthwise_stage = [&](Expr sum) {
+            Expr v = sum + cast(arith, depthwise_bias(c * mult + m));
+            const Expr zero = cast(arith, 0);
+            const Expr inf = Halide::Internal::make_const(arith, std::numeric_limits<double>::infinity());
+            const Expr hi = select(depthwise_epilogue == 3, cast(arith, 6), inf);
+            Expr clamped = strict_float(select(v < zero, zero, select(hi < v, hi, v)));
+            return select(p.depthwise_plain, sum, select(depthwise_epilogue == 1, v, clamped));
+        };
         p.depthwise = Func("depthwise");
         p.unrolled_taps = kernel_h > 0 && kernel_w > 0 && schedule.unrolled_taps;
         if (p.unrolled_taps) {
@@ -136,11 +153,12 @@ public:
                 for (int kx = 1; kx < kernel_w; ++kx) row += tap(kx, ky);
                 sum = sum.defined() ? sum + row : row;
             }
-            p.depthwise(m, c, x, y, n) = sum;
+            p.depthwise(m, c, x, y, n) = depthwise_stage(sum);
         } else {
             p.r_kernel = RDom(0, kw, 0, kh, "r_kernel");
             p.depthwise(m, c, x, y, n) = cast(arith, 0);
             p.depthwise(m, c, x, y, n) += tap(p.r_kernel.x, p.r_kernel.y);
+            p.depthwise(m, c, x, y, n) = depthwise_stage(p.depthwise(m, c, x, y, n));
         }
 
         const int out_c = nchw ? 2 : 0, out_w = nchw ? 0 : 1, out_h = nchw ? 1 : 2;
@@ -253,6 +271,8 @@ private:
         add_requirement(dilation_h >= 1 && dilation_w >= 1, "dilations must be >= 1");
         add_requirement(pad_top >= 0 && pad_left >= 0, "padding must be >= 0");
         add_requirement(activation >= 0 && activation <= 2, "activation must be 0, 1 or 2");
+        add_requirement(depthwise_epilogue >= 0 && depthwise_epilogue <= 3, "depthwise_epilogue must be 0 to 3");
+        add_requirement(depthwise_bias.dim(0).extent() == channels * mult, "depthwise_bias must have C * M entries");
         add_requirement(depthwise_filter.dim(1).extent() == channels,
                         "depthwise_filter channels must equal input channels");
         add_requirement(depthwise_filter.dim(0).extent() == mult &&

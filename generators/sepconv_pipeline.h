@@ -23,10 +23,14 @@ struct SepconvPipeline {
     // depthwise taps (a bounds select per tap) unless a schedule stores it.
     Halide::Func padded;
 
-    // depthwise(m, c, x, y, n): pure init to zero, one update summing over kernel taps r_kernel; or,
-    // with unrolled_taps (fixed kernel sizes, when the schedule asks), one pure sum of the taps
-    // written out, and no r_kernel.
+    // depthwise(m, c, x, y, n): pure init to zero, one update summing over kernel taps r_kernel and
+    // a second applying the depthwise stage (bias, activation); or, with unrolled_taps (fixed
+    // kernel sizes, when the schedule asks), one pure definition: the taps written out, then the
+    // stage, and no r_kernel.
     Halide::Func depthwise;
+    // True when the call has no depthwise stage (TF's op): the stage is then the identity, and a
+    // schedule specializes the definition that holds it on this.
+    Halide::Expr depthwise_plain;
     bool unrolled_taps = false;
     Halide::RDom r_kernel;  // r_kernel.x = kernel column, r_kernel.y = kernel row
 

@@ -18,6 +18,7 @@ struct Call {
     std::vector<float> dwf = std::vector<float>(3 * 3 * 3 * 2, 0.25f);
     std::vector<float> pwf = std::vector<float>(6 * 4, 0.125f);
     std::vector<float> bias = std::vector<float>(4, 1.f);
+    std::vector<float> depthwise_bias = std::vector<float>(6, 1.f);
     std::vector<float> out = std::vector<float>(2 * 5 * 6 * 4 * 2, kSentinel);  // room for any shape tried
     const float *input_data = input.data();
     const float *dw_data = dwf.data();
@@ -107,6 +108,15 @@ const std::vector<BadCase> &bad_cases() {
         {"BiasWrongRank", [](Call &c) { c.options.bias = {c.bias.data(), {1, 4}}; }, {"bias must have shape"}},
         {"BiasShapeWithoutData", [](Call &c) { c.options.bias = {nullptr, {4}}; }, {"bias", "data is null"}},
         {"BadActivation", [](Call &c) { c.options.activation = static_cast<sepconv::Activation>(7); }, {"activation"}},
+        {"DepthwiseBiasWrongSize", [](Call &c) { c.options.depthwise_bias = {c.depthwise_bias.data(), {3}}; },
+         {"depthwise_bias must have shape [in_channels * channel_multiplier] = [6], got [3]"}},
+        {"DepthwiseBiasWrongRank", [](Call &c) { c.options.depthwise_bias = {c.depthwise_bias.data(), {2, 3}}; },
+         {"depthwise_bias must have shape"}},
+        {"DepthwiseBiasShapeWithoutData", [](Call &c) { c.options.depthwise_bias = {nullptr, {6}}; },
+         {"depthwise_bias", "data is null"}},
+        {"BadDepthwiseActivation",
+         [](Call &c) { c.options.depthwise_activation = static_cast<sepconv::Activation>(3); },
+         {"depthwise_activation must be none, relu or relu6"}},
         {"BadPaddingEnum", [](Call &c) { c.options.padding = static_cast<sepconv::Padding>(9); }, {"padding must be"}},
         {"BadDataFormatEnum", [](Call &c) { c.options.data_format = static_cast<sepconv::DataFormat>(5); },
          {"data_format must be"}},
@@ -190,9 +200,9 @@ TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
                         "tuned database; SEPCONV_TUNED_DB is empty in this build?)";
     }
     // 1x9x8x16 input, Cout 20, one thread: one scratch row is 16 * 8 floats, the image 9 times that.
-    // The one-shot call also copies the filters and bias: depthwise 144 floats, the pointwise packed
-    // in 16 rows of 2 blocks of 16 = 512 floats, bias 20.
-    // Copies 676 + one row 128 = 3216 bytes; copies 676 + the image 1152 = 7312 bytes.
+    // The one-shot call also copies the filters and biases: depthwise 144 floats, the pointwise packed
+    // in 16 rows of 2 blocks of 16 = 512 floats, bias 20, depthwise bias 16 (zeros).
+    // Copies 692 + one row 128 = 3280 bytes; copies 692 + the image 1152 = 7376 bytes.
     std::vector<float> input(9 * 8 * 16, 0.5f), dwf(3 * 3 * 16, 0.25f), pwf(16 * 20, 0.125f), out(9 * 8 * 20);
     sepconv::Options o;
     o.num_threads = 1;
@@ -204,7 +214,7 @@ TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
     };
     sepconv::Status s = run(channels_variant);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << channels_variant;
-    EXPECT_NE(s.message.find("7312 bytes"), std::string::npos) << s.message;
+    EXPECT_NE(s.message.find("7376 bytes"), std::string::npos) << s.message;
     EXPECT_TRUE(run("f32_sepconv_nhwc_k3x3_s1_d1_m1").ok());  // row scratch: within the limit
 }
 
@@ -243,7 +253,7 @@ TEST(BadInput, UnimplementedDataTypesAreRefusedNamingTheArgument) {
 // One call has one type: a float16 tensor among float32 ones (and the reverse) is refused, naming
 // the argument that differs from the filters, and nothing is written.
 TEST(BadInput, MixedFloat16AndFloat32AreRefused) {
-    const char *arguments[] = {"input", "pointwise_filter", "bias", "output", "depthwise_filter"};
+    const char *arguments[] = {"input", "pointwise_filter", "bias", "depthwise_bias", "output", "depthwise_filter"};
     for (const std::string which : arguments) {
         Call c;
         auto view = [&](const float *data, const std::vector<int64_t> &shape, const std::string &name) {
@@ -251,6 +261,7 @@ TEST(BadInput, MixedFloat16AndFloat32AreRefused) {
                                  : sepconv::TensorView(data, shape);
         };
         c.options.bias = view(c.bias.data(), {4}, "bias");
+        c.options.depthwise_bias = view(c.depthwise_bias.data(), {6}, "depthwise_bias");
         const sepconv::MutableTensorView out =
             which == "output" ? sepconv::MutableTensorView(c.out_data, sepconv::DataType::kFloat16, c.out_shape)
                               : sepconv::MutableTensorView(c.out_data, c.out_shape);

@@ -218,6 +218,30 @@ TEST_F(Cli, RunsFloat16Files) {
     expect_refused(args, 1, "bias: data type float32, but depthwise_filter is float16");
 }
 
+// A MobileNet block: --depthwise-bias and --depthwise-activation, each refused when malformed.
+TEST_F(Cli, RunComputesAMobileNetBlock) {
+    ConvCase k = good_case();
+    k.depthwise_bias = true, k.depthwise_activation = 2;
+    TensorSet t = make_tensors(k, 5);
+    const std::string args = write_good_files();
+    write("db.npy", {k.c * k.m}, t.depthwise_bias);
+    const std::string block = args + " --depthwise-bias " + path("db.npy") + " --depthwise-activation relu6";
+    Result r = cli(block + " --output " + path("y.npy"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    sepconv::npy::Array y;
+    ASSERT_TRUE(sepconv::npy::read(path("y.npy"), &y).ok());
+    EXPECT_EQ(y.shape, t.out_shape);
+    EXPECT_TRUE(all_close(t.expected, y.data));
+    // The stage changes the result (relu6 on the depthwise values, and their bias).
+    EXPECT_FALSE(all_close(make_tensors(good_case(), 5).expected, y.data));
+
+    fs::remove(path("y.npy"));
+    expect_refused(args + " --depthwise-activation relu7", 2, "--depthwise-activation must be none|relu|relu6");
+    write("db.npy", {k.c}, std::vector<float>(k.c, 1.f));
+    expect_refused(args + " --depthwise-bias " + path("db.npy"), 1,
+                   "depthwise_bias must have shape [in_channels * channel_multiplier] = [10], got [5]");
+}
+
 TEST_F(Cli, LibraryRefusalsAreReported) {
     const std::string args = write_good_files();
     write("b.npy", {4}, {1, 2, 3, 4});

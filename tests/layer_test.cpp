@@ -27,6 +27,7 @@ Prepared prepare(const ConvCase &k, int num_threads = 0) {
     sepconv::Options o = options_for(k);
     o.num_threads = num_threads;
     o.bias = {p.t.bias.data(), {k.cout}};
+    if (k.depthwise_bias) o.depthwise_bias = {p.t.depthwise_bias.data(), {k.c * k.m}};
     sepconv::Status s = sepconv::Layer::create({p.t.dwf.data(), p.t.dw_shape}, {p.t.pwf.data(), p.t.pw_shape}, o, &p.layer);
     EXPECT_TRUE(s.ok()) << s.message;
     return p;
@@ -119,12 +120,12 @@ TEST(Layer, RunsFloat16) {
     }
 }
 
+// A MobileNet block's layer, whose caller then reuses its buffers: the biases are copies too.
 TEST(Layer, OwnsItsCopyOfTheFilters) {
     ConvCase k = layer_case(1, 6, 7);
+    k.depthwise_bias = true, k.depthwise_activation = 2;
     Prepared p = prepare(k);
-    std::fill(p.t.dwf.begin(), p.t.dwf.end(), 0.f);  // the caller reuses its buffers
-    std::fill(p.t.pwf.begin(), p.t.pwf.end(), 0.f);
-    std::fill(p.t.bias.begin(), p.t.bias.end(), 0.f);
+    for (std::vector<float> *v : {&p.t.dwf, &p.t.pwf, &p.t.bias, &p.t.depthwise_bias}) std::fill(v->begin(), v->end(), 0.f);
     std::vector<float> out(p.t.expected.size());
     ASSERT_TRUE(p.layer->run({p.t.input.data(), p.t.in_shape}, {out.data(), p.t.out_shape}).ok());
     EXPECT_TRUE(all_close(p.t.expected, out));

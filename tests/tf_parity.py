@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Parity with TensorFlow itself: random argument sets through tf.nn.separable_conv2d and through
-the `sepconv run` CLI, compared element-wise.
+the `sepconv run` CLI, compared element-wise. Some cases are MobileNet blocks (a depthwise bias and
+activation too): TF runs them as tf.nn.depthwise_conv2d + bias + activation, then a 1x1 tf.nn.conv2d.
 
 Where TF defines the call, TF is the truth. Where TF refuses it or leaves it undefined but
 sepconv defines it (dilations combined with strides > 1), the truth is the plain NumPy reference
@@ -17,7 +18,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 
-def numpy_reference(x, dwf, pwf, strides, dilations, pads, bias, activation):
+def numpy_reference(x, dwf, pwf, strides, dilations, pads, bias, activation, dw_bias=None, dw_activation="none"):
     """NHWC; pads = (top, bottom, left, right); strides = (sh, sw); dilations = (dh, dw)."""
     n, h, w, c = x.shape
     kh, kw, _, m = dwf.shape
@@ -31,7 +32,8 @@ def numpy_reference(x, dwf, pwf, strides, dilations, pads, bias, activation):
         for j in range(kw):
             patch = xp[:, i * dh: i * dh + (ho - 1) * sh + 1: sh, j * dw: j * dw + (wo - 1) * sw + 1: sw, :]
             depthwise += patch[..., None] * dwf[i, j].astype(np.float64)
-    out = depthwise.reshape(n, ho, wo, c * m) @ pwf[0, 0].astype(np.float64)
+    depthwise = apply_epilogue(depthwise.reshape(n, ho, wo, c * m), dw_bias, dw_activation)
+    out = depthwise @ pwf[0, 0].astype(np.float64)
     return apply_epilogue(out, bias, activation)
 
 
@@ -51,7 +53,7 @@ def same_pads(size, k, stride, dilation):
     return total // 2, total - total // 2
 
 
-def tf_separable(x, dwf, pwf, strides, dilations, padding, explicit, bias, activation):
+def tf_separable(x, dwf, pwf, strides, dilations, padding, explicit, bias, activation, dw_bias, dw_activation):
     """Runs TF on NHWC data; returns None when TF refuses the arguments."""
     try:
         xt = x
@@ -61,8 +63,17 @@ def tf_separable(x, dwf, pwf, strides, dilations, padding, explicit, bias, activ
             t, b, l, r = explicit
             xt = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))
             tf_padding = "VALID"
-        y = tf.nn.separable_conv2d(xt, dwf, pwf, strides=[1, strides[0], strides[1], 1], padding=tf_padding,
-                                   dilations=list(dilations)).numpy().astype(np.float64)
+        tf_strides = [1, strides[0], strides[1], 1]
+        if dw_bias is None and dw_activation == "none":
+            y = tf.nn.separable_conv2d(xt, dwf, pwf, strides=tf_strides, padding=tf_padding,
+                                       dilations=list(dilations)).numpy().astype(np.float64)
+        else:
+            # TF's own types throughout, as a TFLite float model computes the block.
+            d = tf.nn.depthwise_conv2d(xt, dwf, strides=tf_strides, padding=tf_padding, dilations=list(dilations))
+            if dw_bias is not None:
+                d = tf.nn.bias_add(d, dw_bias)
+            d = {"none": d, "relu": tf.nn.relu(d), "relu6": tf.nn.relu6(d)}[dw_activation]
+            y = tf.nn.conv2d(d, pwf, strides=1, padding="VALID").numpy().astype(np.float64)
     except (tf.errors.InvalidArgumentError, ValueError, tf.errors.UnimplementedError):
         return None
     return apply_epilogue(y, bias, activation)
@@ -93,6 +104,10 @@ def random_case(rng):
         k.update(strides=(int(rng.integers(1, 4)), int(rng.integers(1, 4))),
                  dilations=(int(rng.integers(1, 4)), int(rng.integers(1, 4))))
     k["explicit"] = tuple(int(v) for v in rng.integers(0, 3, size=4))
+    # A third of the cases are MobileNet blocks.
+    block = rng.random() < 1 / 3
+    k["dw_bias"] = block and bool(rng.random() < 0.8)
+    k["dw_activation"] = str(rng.choice(["none", "relu", "relu6"])) if block else "none"
     return k
 
 
@@ -119,15 +134,17 @@ def save(path, array):
     np.save(path, np.ascontiguousarray(array, dtype=DTYPE))
 
 
-def tolerance(k, x, dwf, pwf, pads, bias, expected):
+def tolerance(k, x, dwf, pwf, pads, bias, dw_bias, expected):
     """float32: the shared atol/rtol. float16: the float16 rounding of the output plus
-    n * 2^-11 * (sum of |terms|), n = taps + C*M + 4: the bound for float16 arithmetic throughout,
-    which covers TF's own float16 kernels (whatever they accumulate in) as well as sepconv's."""
+    n * 2^-11 * (sum of |terms|), n = taps + C*M + 5: the bound for float16 arithmetic throughout
+    (a depthwise bias included), which covers TF's own float16 kernels (whatever they accumulate
+    in) as well as sepconv's."""
     if DTYPE == np.float32:
         return ARGS.atol + ARGS.rtol * np.abs(expected)
     magnitude = numpy_reference(np.abs(x), np.abs(dwf), np.abs(pwf), k["strides"], k["dilations"], pads,
-                                None if bias is None else np.abs(bias), "none")
-    n = k["kh"] * k["kw"] + k["c"] * k["m"] + 4
+                                None if bias is None else np.abs(bias), "none",
+                                None if dw_bias is None else np.abs(dw_bias))
+    n = k["kh"] * k["kw"] + k["c"] * k["m"] + 5
     return 2.0 ** -11 * np.abs(expected) + 2.0 ** -24 + n * 2.0 ** -11 * magnitude
 
 
@@ -137,6 +154,7 @@ def run_case(cli, tmp, k, rng):
     dwf = rng.uniform(-1, 1, (k["kh"], k["kw"], k["c"], k["m"])).astype(np.float32).astype(DTYPE)
     pwf = rng.uniform(-1, 1, (1, 1, k["c"] * k["m"], k["cout"])).astype(np.float32).astype(DTYPE)
     bias = rng.uniform(-1, 1, (k["cout"],)).astype(np.float32).astype(DTYPE) if k["bias"] else None
+    dw_bias = rng.uniform(-1, 1, (k["c"] * k["m"],)).astype(np.float32).astype(DTYPE) if k["dw_bias"] else None
 
     fmt = "NCHW" if k["nchw"] else "NHWC"
     save(f"{tmp}/x.npy", x.transpose(0, 3, 1, 2) if k["nchw"] else x)
@@ -153,6 +171,11 @@ def run_case(cli, tmp, k, rng):
     if bias is not None:
         save(f"{tmp}/b.npy", bias)
         args += ["--bias", f"{tmp}/b.npy"]
+    if dw_bias is not None:
+        save(f"{tmp}/db.npy", dw_bias)
+        args += ["--depthwise-bias", f"{tmp}/db.npy"]
+    if k["dw_activation"] != "none":
+        args += ["--depthwise-activation", k["dw_activation"]]
     if os.path.exists(f"{tmp}/y.npy"):
         os.remove(f"{tmp}/y.npy")
     proc = subprocess.run(args, capture_output=True, text=True)
@@ -170,7 +193,7 @@ def run_case(cli, tmp, k, rng):
     expected = None
     if tf_documents(k):
         expected = tf_separable(x, dwf, pwf, k["strides"], k["dilations"], k["padding"], k["explicit"], bias,
-                                k["activation"])
+                                k["activation"], dw_bias, k["dw_activation"])
     if k["padding"] == "SAME":
         pads = same_pads(k["h"], k["kh"], sh, k["dilations"][0]) + same_pads(k["w"], k["kw"], sw, k["dilations"][1])
     elif k["padding"] == "VALID":
@@ -179,7 +202,8 @@ def run_case(cli, tmp, k, rng):
         pads = k["explicit"]
     if expected is None:
         source = "numpy"
-        expected = numpy_reference(x, dwf, pwf, k["strides"], k["dilations"], pads, bias, k["activation"])
+        expected = numpy_reference(x, dwf, pwf, k["strides"], k["dilations"], pads, bias, k["activation"], dw_bias,
+                                   k["dw_activation"])
     if proc.returncode != 0:
         return "fail", f"sepconv refused a legal call: {proc.stderr.strip()}"
     got = np.load(f"{tmp}/y.npy")
@@ -190,7 +214,7 @@ def run_case(cli, tmp, k, rng):
     if got.dtype != DTYPE:
         return "fail", f"the output file holds {got.dtype}, expected {np.dtype(DTYPE)}"
     got = got.astype(np.float64)
-    err = np.abs(got - expected) - tolerance(k, x, dwf, pwf, pads, bias, expected)
+    err = np.abs(got - expected) - tolerance(k, x, dwf, pwf, pads, bias, dw_bias, expected)
     if (err > 0).any():
         return "fail", f"max excess error {err.max():.3g} vs {source}"
     return source, ""
@@ -217,16 +241,18 @@ def main():
     EMULATOR.extend(ARGS.emulator.split())
     rng = np.random.default_rng(ARGS.seed)
     counts = {"tf": 0, "numpy": 0, "refused": 0, "fail": 0}
+    blocks = 0
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(ARGS.cases):
             k = random_case(rng)
             kind, why = run_case(ARGS.cli, tmp, k, rng)
             counts[kind] += 1
+            blocks += k["dw_bias"] or k["dw_activation"] != "none"
             if kind == "fail":
                 print(f"case {i} FAILED: {why}\n  {k}", flush=True)
     print(f"tf_parity: TensorFlow {tf.__version__}, {ARGS.dtype}, {ARGS.cases} random cases: {counts['tf']} matched TF, "
           f"{counts['numpy']} matched the NumPy reference (TF does not define them), {counts['refused']} refused (filter larger than the image), "
-          f"{counts['fail']} failed")
+          f"{counts['fail']} failed; {blocks} of them MobileNet blocks (a depthwise bias or activation)")
     sys.exit(1 if counts["fail"] else 0)
 
 

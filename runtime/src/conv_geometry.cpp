@@ -120,9 +120,10 @@ Status validate_filters(const std::vector<int64_t> &dw, const std::vector<int64_
     if (o.padding != Padding::kSame && o.padding != Padding::kValid && o.padding != Padding::kExplicit) {
         return invalid("padding must be SAME, VALID or EXPLICIT");
     }
-    if (o.activation != Activation::kNone && o.activation != Activation::kRelu &&
-        o.activation != Activation::kRelu6) {
-        return invalid("activation must be none, relu or relu6");
+    for (auto [what, a] : {std::pair{"activation", o.activation}, {"depthwise_activation", o.depthwise_activation}}) {
+        if (a != Activation::kNone && a != Activation::kRelu && a != Activation::kRelu6) {
+            return invalid(what, " must be none, relu or relu6");
+        }
     }
     if (o.device != Device::kAuto && o.device != Device::kCpu && o.device != Device::kCuda &&
         o.device != Device::kOpenCL) {
@@ -187,12 +188,20 @@ Status validate_filters(const std::vector<int64_t> &dw, const std::vector<int64_
     f->dilation_h = o.dilations[0];
     f->dilation_w = o.dilations[1];
 
-    f->has_bias = o.bias.data != nullptr || !o.bias.shape.empty();
-    if (f->has_bias) {
-        if (o.bias.data == nullptr) return invalid("bias: shape ", str(o.bias.shape), " given but data is null");
-        if (o.bias.shape.size() != 1 || o.bias.shape[0] != f->out_channels) {
-            return invalid("bias must have shape [out_channels] = [", f->out_channels, "], got ",
-                           str(o.bias.shape));
+    const struct {
+        const char *name, *extent_name;
+        const TensorView &view;
+        int64_t extent;
+        bool *present;
+    } biases[] = {{"bias", "out_channels", o.bias, f->out_channels, &f->has_bias},
+                  {"depthwise_bias", "in_channels * channel_multiplier", o.depthwise_bias,
+                   f->channels * f->multiplier, &f->has_depthwise_bias}};
+    for (const auto &b : biases) {
+        *b.present = b.view.data != nullptr || !b.view.shape.empty();
+        if (!*b.present) continue;
+        if (b.view.data == nullptr) return invalid(b.name, ": shape ", str(b.view.shape), " given but data is null");
+        if (b.view.shape.size() != 1 || b.view.shape[0] != b.extent) {
+            return invalid(b.name, " must have shape [", b.extent_name, "] = [", b.extent, "], got ", str(b.view.shape));
         }
     }
     return Status::Ok();

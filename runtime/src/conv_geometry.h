@@ -14,7 +14,7 @@ struct FilterGeometry {
     bool nchw = false;
     int64_t kh = 0, kw = 0, channels = 0, multiplier = 0, out_channels = 0;
     int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-    bool has_bias = false;
+    bool has_bias = false, has_depthwise_bias = false;
 };
 
 // A fully resolved call.

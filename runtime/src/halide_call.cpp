@@ -134,6 +134,7 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     HalideTensor pointwise(args.pointwise_filter, args.weights_type,
                            {packed_pointwise_blocks(f.out_channels), f.channels * f.multiplier, kPackedWeightsBlock});
     HalideTensor bias(args.bias, args.weights_type, {f.out_channels});
+    HalideTensor depthwise_bias(args.depthwise_bias, args.weights_type, {f.channels * f.multiplier});
     HalideTensor output(args.output, args.type, g.output_shape());
 
     CallContext context;
@@ -141,10 +142,10 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     const KernelScalars scalars{static_cast<int32_t>(f.stride_h),   static_cast<int32_t>(f.stride_w),
                                 static_cast<int32_t>(f.dilation_h), static_cast<int32_t>(f.dilation_w),
                                 static_cast<int32_t>(g.pad_top),    static_cast<int32_t>(g.pad_left),
-                                static_cast<int32_t>(args.activation)};
+                                static_cast<int32_t>(args.activation), args.depthwise_epilogue};
     auto run = [&] {
-        return call_kernel(variant.fn, &context, input.get(), depthwise.get(), pointwise.get(), bias.get(), scalars,
-                           output.get());
+        return call_kernel(variant.fn, &context, input.get(), depthwise.get(), pointwise.get(), bias.get(),
+                           depthwise_bias.get(), scalars, output.get());
     };
     int rc = 0;
     if (variant.spec.device == Device::kCpu) {
@@ -154,6 +155,7 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
                                   {&depthwise, MemorySpace::kHost},
                                   {&pointwise, MemorySpace::kHost},
                                   {&bias, MemorySpace::kHost},
+                                  {&depthwise_bias, MemorySpace::kHost},
                                   {&output, args.output_memory}});
         rc = gpu.status();
         if (rc == 0) rc = run();
@@ -164,6 +166,11 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
                                 std::to_string(rc) + "): " + (context.error.empty() ? "no message" : context.error));
     }
     return Status::Ok();
+}
+
+int32_t depthwise_epilogue(const FilterGeometry &f, Activation depthwise_activation) {
+    if (!f.has_depthwise_bias && depthwise_activation == Activation::kNone) return 0;
+    return 1 + static_cast<int32_t>(depthwise_activation);
 }
 
 }  // namespace sepconv::internal

@@ -14,14 +14,20 @@ struct CallArgs {
     const void *depthwise_filter;  // TF layout [kh, kw, C, M]
     const void *pointwise_filter;  // packed (packed_pointwise.h), not TF's layout
     const void *bias;              // Cout entries, never null (zeros when the caller has none)
+    const void *depthwise_bias;    // C*M entries, never null (zeros when the caller has none)
     void *output;
     DataType type;                 // of the input and output
     DataType weights_type;         // of the filters and bias (VariantSpec::weights_type)
     Activation activation;
+    int32_t depthwise_epilogue;    // KernelScalars::depthwise_epilogue (depthwise_epilogue() below)
     int num_threads;
     MemorySpace input_memory = MemorySpace::kHost, output_memory = MemorySpace::kHost;
 };
 
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args);
+
+// The kernels' code for a call's depthwise stage (KernelScalars::depthwise_epilogue): 0 for TF's
+// op (no depthwise bias, no depthwise activation), else 1 + the activation's code.
+int32_t depthwise_epilogue(const FilterGeometry &f, Activation depthwise_activation);
 
 }  // namespace sepconv::internal

@@ -120,10 +120,10 @@ Status check_type(const char *what, DataType type, const char *reference, DataTy
                                    to_string(expected) + " (every tensor of a call has one type)");
 }
 
-// The caller's filters and bias (null for none), of one type.
+// The caller's filters and biases, of one type.
 struct CallerFilters {
     DataType type;
-    const void *depthwise, *pointwise, *bias;
+    internal::FilterData data;
 };
 
 // Everything after the filters are known: resolve the input, check both buffers, pick, call. A
@@ -160,29 +160,39 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
     if (!s.ok()) return s;
     internal::Weights scratch;
     if (!reuse) {
-        if (caller.pointwise == nullptr) {
+        if (caller.data.pointwise == nullptr) {
             return {StatusCode::kInternal, std::string("variant ") + variant->name + " reads " +
                                                to_string(variant->spec.weights_type) + " weights, the layer holds " +
                                                to_string(prepared->type())};
         }
-        scratch = internal::Weights::prepare(f, caller.type, caller.depthwise, caller.pointwise, caller.bias,
-                                             variant->spec.weights_type);
+        scratch = internal::Weights::prepare(f, caller.type, caller.data, variant->spec.weights_type);
         prepared = &scratch;
     }
-    internal::CallArgs args{input.data,  prepared->depthwise(), prepared->pointwise(), prepared->bias(),
-                            output.data, input.type,            prepared->type(),      options.activation,
-                            options.num_threads, input.memory,  output.memory};
+    internal::CallArgs args{input.data,
+                            prepared->depthwise(),
+                            prepared->pointwise(),
+                            prepared->bias(),
+                            prepared->depthwise_bias(),
+                            output.data,
+                            input.type,
+                            prepared->type(),
+                            options.activation,
+                            internal::depthwise_epilogue(f, options.depthwise_activation),
+                            options.num_threads,
+                            input.memory,
+                            output.memory};
     return internal::call_variant(*variant, g, args);
 }
 
-// The filters' (and the bias's) data and data types: one implemented type, the depthwise filter's.
-Status check_filter_data(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const TensorView &bias) {
+// The filters' (and the biases') data and data types: one implemented type, the depthwise filter's.
+Status check_filter_data(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const Options &o) {
     if (depthwise_filter.data == nullptr) return Status::InvalidArgument("depthwise_filter: data is null");
     if (pointwise_filter.data == nullptr) return Status::InvalidArgument("pointwise_filter: data is null");
     Status s = internal::check_implemented("depthwise_filter", depthwise_filter.type);
     if (!s.ok()) return s;
-    for (auto [what, view] : {std::pair{"pointwise_filter", &pointwise_filter}, std::pair{"bias", &bias}}) {
-        if (what == std::string("bias") && bias.data == nullptr) continue;
+    for (auto [what, view] : {std::pair{"pointwise_filter", &pointwise_filter}, std::pair{"bias", &o.bias},
+                              std::pair{"depthwise_bias", &o.depthwise_bias}}) {
+        if (view != &pointwise_filter && view->data == nullptr) continue;  // no bias
         s = internal::check_implemented(what, view->type);
         if (s.ok()) s = check_type(what, view->type, "depthwise_filter is", depthwise_filter.type);
         if (!s.ok()) return s;
@@ -191,7 +201,7 @@ Status check_filter_data(const TensorView &depthwise_filter, const TensorView &p
 }
 
 CallerFilters caller_filters(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const Options &o) {
-    return {depthwise_filter.type, depthwise_filter.data, pointwise_filter.data, o.bias.data};
+    return {depthwise_filter.type, {depthwise_filter.data, pointwise_filter.data, o.bias.data, o.depthwise_bias.data}};
 }
 
 }  // namespace
@@ -213,7 +223,7 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
     FilterGeometry f;
     Status s = internal::validate_filters(depthwise_filter.shape, pointwise_filter.shape, options, &f);
     if (!s.ok()) return s;
-    s = check_filter_data(depthwise_filter, pointwise_filter, options.bias);
+    s = check_filter_data(depthwise_filter, pointwise_filter, options);
     if (!s.ok()) return s;
     return run_with_filters(f, options, caller_filters(depthwise_filter, pointwise_filter, options),
                             /*prepared=*/nullptr, input, output);
@@ -222,7 +232,7 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
 struct Layer::Impl {
     FilterGeometry geometry;
     DataType type = DataType::kFloat32;
-    Options options;  // bias cleared: the layer owns its copy below
+    Options options;  // biases cleared: the layer owns its copies below
     internal::Weights weights;  // for the variant picked at create (its weights type)
 };
 
@@ -235,7 +245,7 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     auto impl = std::make_unique<Impl>();
     Status s = internal::validate_filters(depthwise_filter.shape, pointwise_filter.shape, options, &impl->geometry);
     if (!s.ok()) return s;
-    s = check_filter_data(depthwise_filter, pointwise_filter, options.bias);
+    s = check_filter_data(depthwise_filter, pointwise_filter, options);
     if (!s.ok()) return s;
     // The variant depends only on the filters and options, so an impossible forced variant is an
     // error now rather than at the first run.
@@ -248,11 +258,11 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     s = check_memory(f, options, /*g=*/nullptr, *row, internal::Weights::elements(f, type, row->spec.weights_type));
     if (!s.ok()) return s;
     const CallerFilters caller = caller_filters(depthwise_filter, pointwise_filter, options);
-    impl->weights = internal::Weights::prepare(f, type, caller.depthwise, caller.pointwise, caller.bias,
-                                               row->spec.weights_type);
+    impl->weights = internal::Weights::prepare(f, type, caller.data, row->spec.weights_type);
     impl->type = type;
     impl->options = options;
     impl->options.bias = TensorView{};
+    impl->options.depthwise_bias = TensorView{};
     layer->reset(new Layer(std::move(impl)));
     return Status::Ok();
 }
@@ -265,7 +275,7 @@ Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<
 }
 
 Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
-    const CallerFilters none{impl_->type, nullptr, nullptr, nullptr};
+    const CallerFilters none{impl_->type, {}};
     return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output);
 }
 
@@ -295,7 +305,8 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
     std::string why;
     s = pick_variant(f, type, &g, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
-    const internal::RunningCode code = internal::running_code(*row, &g, options.activation);
+    const bool depthwise_stage = internal::depthwise_epilogue(f, options.depthwise_activation) != 0;
+    const internal::RunningCode code = internal::running_code(*row, &g, options.activation, depthwise_stage);
     *explanation = {row->name, why, code.target, code.isa, code.configuration, code.specialization};
     return Status::Ok();
 }
@@ -305,7 +316,7 @@ std::vector<VariantInfo> variants() {
     for (const internal::VariantRow &row : internal::variant_table()) {
         std::vector<std::string> tuned_shapes;
         for (const internal::TunedShape &t : row.tuned_shapes) tuned_shapes.push_back(t.key.to_string());
-        const internal::RunningCode code = internal::running_code(row, nullptr, Activation::kNone);
+        const internal::RunningCode code = internal::running_code(row, nullptr, Activation::kNone, false);
         out.push_back({row.name, row.constraints(), row.spec.tunables, row.spec.device, row.spec.type, row.spec.origin,
                        tuned_shapes, code.isa, code.configuration});
     }

@@ -202,7 +202,7 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
     return nullptr;
 }
 
-RunningCode running_code(const VariantRow &row, const ConvGeometry *g, Activation activation) {
+RunningCode running_code(const VariantRow &row, const ConvGeometry *g, Activation activation, bool depthwise_stage) {
     RunningCode code;
     const bool on_cpu = row.spec.device == Device::kCpu;
     const Family *family = find_family(row.spec.family(SEPCONV_TARGET_FAMILY));
@@ -227,7 +227,8 @@ RunningCode running_code(const VariantRow &row, const ConvGeometry *g, Activatio
     const bool full = cpu::full_blocks<int64_t>(t, row.spec.nchw, cpu::vector_lanes(t, isa->isa), g->f.out_channels,
                                                 g->out_width, g->out_height);
     code.specialization = std::string(full ? "full blocks" : "partial blocks") + ", " +
-                          (activation == Activation::kNone ? "no activation" : "activation");
+                          (activation == Activation::kNone ? "no activation" : "activation") +
+                          (depthwise_stage ? ", depthwise stage" : "");
     return code;
 }
 

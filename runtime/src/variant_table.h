@@ -70,7 +70,8 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
 struct RunningCode {
     std::string target, isa, configuration, specialization;
 };
-RunningCode running_code(const VariantRow &row, const ConvGeometry *g, Activation activation);
+// `depthwise_stage`: the call has a depthwise bias or activation (a MobileNet block).
+RunningCode running_code(const VariantRow &row, const ConvGeometry *g, Activation activation, bool depthwise_stage);
 
 // The shape-class distance between a call and a tuned shape; negative when outside the class.
 double shape_class_distance(const CallShape &call, const TunedShape &tuned);

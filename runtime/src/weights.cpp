@@ -32,32 +32,37 @@ AlignedBuffer<T> copy_as(DataType from, const void *data, int64_t n) {
     return out;
 }
 
+// A bias of n entries, or n zeros (+0.0 in both types) for none.
+template <typename T>
+AlignedBuffer<T> bias_as(DataType from, const void *data, int64_t n) {
+    return data ? copy_as<T>(from, data, n) : AlignedBuffer<T>(static_cast<size_t>(n), T(0));
+}
+
 }  // namespace
 
 template <typename T>
-void Weights::fill(const FilterGeometry &f, DataType from, const void *depthwise, const void *pointwise,
-                   const void *bias, Copies<T> *out) {
+void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &data, Copies<T> *out) {
     const int64_t cm = f.channels * f.multiplier;
-    out->depthwise = copy_as<T>(from, depthwise, f.kh * f.kw * cm);
+    out->depthwise = copy_as<T>(from, data.depthwise, f.kh * f.kw * cm);
     // Packed straight from the caller's filter when no conversion is needed.
     AlignedBuffer<T> dense;
-    const T *tf = static_cast<const T *>(pointwise);
+    const T *tf = static_cast<const T *>(data.pointwise);
     if (from != type_of<T>) {
-        dense = copy_as<T>(from, pointwise, cm * f.out_channels);
+        dense = copy_as<T>(from, data.pointwise, cm * f.out_channels);
         tf = dense.data();
     }
     out->pointwise = pack_pointwise(tf, cm, f.out_channels);
-    out->bias = bias ? copy_as<T>(from, bias, f.out_channels) : AlignedBuffer<T>(static_cast<size_t>(f.out_channels), T(0));
+    out->bias = bias_as<T>(from, data.bias, f.out_channels);
+    out->depthwise_bias = bias_as<T>(from, data.depthwise_bias, cm);
 }
 
-Weights Weights::prepare(const FilterGeometry &f, DataType from, const void *depthwise, const void *pointwise,
-                         const void *bias, DataType to) {
+Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to) {
     Weights w;
     w.type_ = to;
     if (to == DataType::kFloat16) {
-        fill(f, from, depthwise, pointwise, bias, &w.f16_);  // float16 bits (0 is +0.0)
+        fill(f, from, data, &w.f16_);  // float16 bits (0 is +0.0)
     } else {
-        fill(f, from, depthwise, pointwise, bias, &w.f32_);
+        fill(f, from, data, &w.f32_);
     }
     return w;
 }
@@ -66,7 +71,7 @@ int64_t Weights::elements(const FilterGeometry &f, DataType from, DataType to) {
     const int64_t cm = f.channels * f.multiplier;
     // A converted dense pointwise filter lives only while packing; counted, as it is allocated.
     const int64_t dense = from == to ? 0 : cm * f.out_channels;
-    return f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels) + f.out_channels;
+    return f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels) + f.out_channels + cm;
 }
 
 }  // namespace sepconv::internal

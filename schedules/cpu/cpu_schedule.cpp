@@ -23,7 +23,10 @@ void schedule_per_epilogue(Func f, const SepconvPipeline &p, Schedule schedule) 
 
 // Depthwise stage: vectorized over input channels (contiguous in NHWC); each pixel's sum of taps in
 // registers. Either the taps written out (unrolled_taps: a pure definition) or a loop over them (the
-// update of a zero-initialized accumulator). depthwise_inner orders pixels and channel vectors.
+// update of a zero-initialized accumulator, then a pass applying the depthwise bias and
+// activation). depthwise_inner orders pixels and channel vectors. The definition that holds the
+// depthwise bias and activation is specialized for calls without them (TF's op), where it is the
+// sum alone (the loop form's pass stores what it loads, which LLVM deletes).
 // TailStrategy::GuardWithIf everywhere a split covers a run-time extent: the depthwise tile must never
 // be computed for channels that do not exist, because that would read the input and the filter out
 // of bounds.
@@ -41,14 +44,19 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
         return loops;
     };
     if (p.unrolled_taps) {
-        dw.split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf).reorder(order({})).vectorize(ci);
+        for (Stage s : {dw.specialize(p.depthwise_plain), Stage(dw)}) {
+            s.split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf).reorder(order({})).vectorize(ci);
+        }
         return;
     }
     dw.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
-    dw.update()
+    dw.update(0)
         .split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf)
         .reorder(order({p.r_kernel.x, p.r_kernel.y}))
         .vectorize(ci);
+    for (Stage s : {dw.update(1).specialize(p.depthwise_plain), dw.update(1)}) {
+        s.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
+    }
 }
 
 // NHWC: output(co, x, y, n). Register blocks of (co_vectors * vec) channels x tile_x pixels; the
@@ -190,7 +198,10 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     }
     if (over_channels) {
         p.depthwise.parallel(p.y);
-        if (!p.unrolled_taps) p.depthwise.update().parallel(p.y);
+        if (!p.unrolled_taps) {
+            p.depthwise.update(0).parallel(p.y);
+            p.depthwise.update(1).parallel(p.y);
+        }
         if (t.pad_copy) p.padded.parallel(p.y);
     }
 }
@@ -231,11 +242,15 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
     dw.compute_at(out, xo);
     dw.reorder_storage(p.x, p.m, p.c, p.y, p.n);
     dw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
-    Stage update = dw.update();
+    Stage update = dw.update(0);
     update.reorder(p.x, p.r_kernel.x, p.r_kernel.y, p.m, p.c, p.y, p.n)
         .vectorize(p.x, vec, TailStrategy::GuardWithIf);
     if (p.fixed_kernel_w > 0 && p.fixed_kernel_h > 0 && t.unroll_kernel) {
         update.unroll(p.r_kernel.x).unroll(p.r_kernel.y);
+    }
+    // The depthwise bias and activation (see schedule_depthwise_over_channels).
+    for (Stage s : {dw.update(1).specialize(p.depthwise_plain), dw.update(1)}) {
+        s.reorder(p.x, p.m, p.c, p.y, p.n).vectorize(p.x, vec, TailStrategy::GuardWithIf);
     }
 }
 

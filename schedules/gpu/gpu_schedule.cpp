@@ -59,10 +59,14 @@ void apply_schedule(SepconvPipeline &p, const Tunables &t) {
     dw.split(p.c, co_, ct, t.co_threads, TailStrategy::GuardWithIf)
         .reorder(ct, p.x, p.m, co_, p.y, p.n)
         .gpu_threads(ct, p.x);
-    dw.update()
+    dw.update(0)
         .split(p.c, co_, ct, t.co_threads, TailStrategy::GuardWithIf)
         .reorder(p.r_kernel.x, p.r_kernel.y, ct, p.x, p.m, co_, p.y, p.n)
         .gpu_threads(ct, p.x);
+    // The depthwise bias and activation, by the same threads (the identity in TF's op: specialized).
+    for (Stage s : {dw.update(1).specialize(p.depthwise_plain), dw.update(1)}) {
+        s.split(p.c, co_, ct, t.co_threads, TailStrategy::GuardWithIf).reorder(ct, p.x, p.m, co_, p.y, p.n).gpu_threads(ct, p.x);
+    }
 }
 
 }  // namespace sepconv::gpu

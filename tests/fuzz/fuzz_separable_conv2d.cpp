@@ -73,8 +73,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return out;
     }();
     const int forced = p.ConsumeIntegralInRange<int>(-1, static_cast<int>(variants.size()) - 1);
-    const int breakage = p.ConsumeIntegralInRange<int>(0, 40);  // 0..12 break one argument
+    const int breakage = p.ConsumeIntegralInRange<int>(0, 40);  // 0..13 break one argument
     const uint32_t seed = p.ConsumeIntegral<uint32_t>();
+    // A MobileNet block's depthwise stage (drawn last: older corpus entries keep their meaning).
+    k.depthwise_bias = p.ConsumeBool();
+    k.depthwise_activation = p.ConsumeIntegralInRange<int>(0, 2);
 
     // The tensors of the legal case.
     const bool fits = filter_fits(k);
@@ -88,13 +91,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return v;
     };
     std::vector<float> input = random(k.n * k.h * k.w * k.c), dwf = random(k.kh * k.kw * k.c * k.m),
-                       pwf = random(k.c * k.m * k.cout), bias = k.bias ? random(k.cout) : std::vector<float>{};
+                       pwf = random(k.c * k.m * k.cout), bias = k.bias ? random(k.cout) : std::vector<float>{},
+                       depthwise_bias = k.depthwise_bias ? random(k.c * k.m) : std::vector<float>{};
     std::vector<int64_t> in_shape = k.nchw ? std::vector<int64_t>{k.n, k.c, k.h, k.w} : std::vector<int64_t>{k.n, k.h, k.w, k.c};
     std::vector<int64_t> out_shape = k.nchw ? std::vector<int64_t>{k.n, k.cout, ho, wo} : std::vector<int64_t>{k.n, ho, wo, k.cout};
     std::vector<int64_t> dw_shape{k.kh, k.kw, k.c, k.m}, pw_shape{1, 1, k.c * k.m, k.cout};
 
     sepconv::Options o = sepconv_test::options_for(k);
     if (k.bias) o.bias = {bias.data(), {k.cout}};
+    if (k.depthwise_bias) o.depthwise_bias = {depthwise_bias.data(), {k.c * k.m}};
     bool legal = fits;
     if (forced >= 0) {
         o.variant = variants[forced].name;
@@ -116,9 +121,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 10: o.explicit_padding = {-1, 0, 0, 0}, o.padding = sepconv::Padding::kExplicit; break;
     case 11: o.bias = {bias.empty() ? nullptr : bias.data(), {k.cout + 1}}; break;
     case 12: o.strides = {1, int64_t(1) << 40, 1, 1}; break;
+    case 13: o.depthwise_bias = {depthwise_bias.empty() ? nullptr : depthwise_bias.data(), {k.c * k.m + 1}}; break;
     default: break;
     }
-    if (breakage <= 12) legal = false;
+    if (breakage <= 13) legal = false;
 
     std::vector<float> out(static_cast<size_t>(k.n * ho * wo * k.cout) + 16, kSentinel);
     sepconv::Status s = sepconv::separable_conv2d({input.data(), in_shape}, {dwf.data(), dw_shape},
@@ -132,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     if (!s.ok()) fail("refused a legal call", k, s.message);
-    const std::vector<float> expected = sepconv_test::naive_separable_conv2d(k, input, dwf, pwf, bias);
+    const std::vector<float> expected = sepconv_test::naive_separable_conv2d(k, input, dwf, pwf, bias, depthwise_bias);
     for (size_t i = 0; i < expected.size(); ++i) {
         if (!(std::fabs(expected[i] - out[i]) <= SEPCONV_TEST_ATOL + SEPCONV_TEST_RTOL * std::fabs(expected[i]))) {
             fail("mismatch with the reference", k, "element " + std::to_string(i));

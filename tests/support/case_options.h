@@ -16,6 +16,7 @@ inline sepconv::Options options_for(const ConvCase &k) {
                                        : sepconv::Padding::kExplicit;
     o.explicit_padding = {k.pad_top, k.pad_bottom, k.pad_left, k.pad_right};
     o.activation = static_cast<sepconv::Activation>(k.activation);
+    o.depthwise_activation = static_cast<sepconv::Activation>(k.depthwise_activation);
     return o;
 }
 

@@ -1,5 +1,7 @@
 // The independent reference: tf.nn.separable_conv2d written out plainly from TF's documented
-// formula, in double precision, sharing no code with the library. Used by the tests and as the
+// formula, in double precision, sharing no code with the library; with a depthwise bias and
+// activation, a MobileNet block as TFLite runs it (DEPTHWISE_CONV_2D with its bias and fused
+// activation, then CONV_2D 1x1 with its own). Used by the tests and as the
 // baseline in bench/.
 #pragma once
 
@@ -20,7 +22,16 @@ struct ConvCase {
     bool nchw = false;
     bool bias = false;
     int activation = 0;  // 0 none, 1 relu, 2 relu6
+    bool depthwise_bias = false;
+    int depthwise_activation = 0;  // as `activation`, on the depthwise result
 };
+
+// relu (1) or relu6 (2); 0 is the identity.
+inline double activate(double v, int activation) {
+    if (activation == 1) return std::max(v, 0.0);
+    if (activation == 2) return std::min(std::max(v, 0.0), 6.0);
+    return v;
+}
 
 // TF's output size and leading pad for one spatial dimension.
 inline void reference_dim(int64_t in, int64_t k, int64_t s, int64_t d, Pad pad, int64_t explicit_before,
@@ -44,11 +55,12 @@ inline void reference_output_hw(const ConvCase &k, int64_t *ho, int64_t *wo, int
     reference_dim(k.w, k.kw, k.sw, k.dw, k.pad, k.pad_left, k.pad_right, wo, left);
 }
 
-// input: NHWC or NCHW per k.nchw; dwf: [kh, kw, C, M]; pwf: [1, 1, C*M, Cout]; bias: [Cout] or empty.
-// Returns the output in the same data format as the input.
+// input: NHWC or NCHW per k.nchw; dwf: [kh, kw, C, M]; pwf: [1, 1, C*M, Cout]; bias: [Cout] or empty;
+// depthwise_bias: [C*M] or empty. Returns the output in the same data format as the input.
 inline std::vector<float> naive_separable_conv2d(const ConvCase &k, const std::vector<float> &input,
                                                  const std::vector<float> &dwf, const std::vector<float> &pwf,
-                                                 const std::vector<float> &bias) {
+                                                 const std::vector<float> &bias,
+                                                 const std::vector<float> &depthwise_bias = {}) {
     int64_t ho, wo, top, left;
     reference_output_hw(k, &ho, &wo, &top, &left);
     auto in_at = [&](int64_t b, int64_t y, int64_t x, int64_t ch) -> double {
@@ -70,14 +82,14 @@ inline std::vector<float> naive_separable_conv2d(const ConvCase &k, const std::v
                                        dwf[((di * k.kw + dj) * k.c + q) * k.m + r];
                             }
                         }
-                        depthwise[q * k.m + r] = acc;
+                        if (!depthwise_bias.empty()) acc += depthwise_bias[q * k.m + r];
+                        depthwise[q * k.m + r] = activate(acc, k.depthwise_activation);
                     }
                 }
                 for (int64_t o = 0; o < k.cout; ++o) {
                     double acc = bias.empty() ? 0.0 : bias[o];
                     for (int64_t qr = 0; qr < k.c * k.m; ++qr) acc += depthwise[qr] * pwf[qr * k.cout + o];
-                    if (k.activation == 1) acc = std::max(acc, 0.0);
-                    if (k.activation == 2) acc = std::min(std::max(acc, 0.0), 6.0);
+                    acc = activate(acc, k.activation);
                     const int64_t idx = k.nchw ? ((b * k.cout + o) * ho + i) * wo + j : ((b * ho + i) * wo + j) * k.cout + o;
                     out[idx] = static_cast<float>(acc);
                 }

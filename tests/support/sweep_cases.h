@@ -17,6 +17,11 @@ inline ConvCase make(int64_t n, int64_t h, int64_t w, int64_t c, int64_t cout, i
 inline ConvCase with_dilation(ConvCase k, int64_t dh, int64_t dw) { return k.dh = dh, k.dw = dw, k; }
 inline ConvCase with_multiplier(ConvCase k, int64_t m) { return k.m = m, k; }
 inline ConvCase with_epilogue(ConvCase k, int activation) { return k.bias = true, k.activation = activation, k; }
+// A MobileNet block: a depthwise bias and activation too.
+inline ConvCase with_block(ConvCase k, int depthwise_activation, int activation) {
+    k.depthwise_bias = true, k.depthwise_activation = depthwise_activation;
+    return with_epilogue(k, activation);
+}
 inline ConvCase with_explicit(ConvCase k, int64_t t, int64_t b, int64_t l, int64_t r) {
     k.pad = Pad::kExplicit, k.pad_top = t, k.pad_bottom = b, k.pad_left = l, k.pad_right = r;
     return k;
@@ -68,6 +73,15 @@ inline const std::vector<ConvCase> &nhwc_cases() {
         with_epilogue(with_multiplier(make(1, 6, 9, 4, 7, 3, 3, 2, 2, Pad::kSame), 3), 1),
         with_multiplier(make(1, 4, 4, 3, 2, 1, 1, 1, 1, Pad::kValid), 2),
         with_dilation(with_multiplier(make(2, 9, 9, 3, 5, 3, 3, 1, 1, Pad::kSame), 3), 2, 2),
+        // MobileNet blocks (a depthwise bias and activation): relu6 twice (V1), a linear output
+        // (V2's projection), a depthwise bias alone, with strides, a multiplier, a dilation, a 1x1
+        // image, batch 2 and full register blocks.
+        with_block(make(1, 9, 11, 13, 29, 3, 3, 1, 1, Pad::kSame), 2, 2),
+        with_block(make(2, 12, 12, 32, 64, 3, 3, 2, 2, Pad::kSame), 2, 0),
+        with_block(with_multiplier(make(1, 7, 6, 5, 9, 3, 3, 2, 2, Pad::kSame), 2), 1, 2),
+        with_block(with_dilation(make(1, 10, 9, 6, 8, 3, 3, 1, 1, Pad::kValid), 2, 2), 0, 1),
+        with_block(make(1, 1, 1, 7, 9, 3, 3, 1, 1, Pad::kSame), 2, 2),
+        with_block(make(1, 9, 7, 6, 10, 5, 5, 1, 1, Pad::kSame), 2, 2),
     };
     return cases;
 }

@@ -43,7 +43,8 @@ inline std::string describe(const ConvCase &k) {
       << (k.pad == Pad::kExplicit ? "(" + std::to_string(k.pad_top) + "," + std::to_string(k.pad_bottom) + "," +
                                         std::to_string(k.pad_left) + "," + std::to_string(k.pad_right) + ")"
                                   : "")
-      << (k.bias ? " bias" : "") << " act=" << k.activation;
+      << (k.bias ? " bias" : "") << " act=" << k.activation << (k.depthwise_bias ? " dw_bias" : "")
+      << " dw_act=" << k.depthwise_activation;
     return s.str();
 }
 
@@ -59,7 +60,7 @@ inline void PrintTo(const CaseOnVariant &p, std::ostream *os) { *os << describe(
 struct TensorSet {
     std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
     sepconv::DataType type = sepconv::DataType::kFloat32;
-    std::vector<float> input, dwf, pwf, bias, expected;
+    std::vector<float> input, dwf, pwf, bias, depthwise_bias, expected;
     // float16: every tensor above holds float16 values (rounded from the random float32 ones), the
     // reference computed from them; `magnitude` is the reference on their absolute values (no
     // activation), which bounds every partial sum the kernel rounds (half_tolerance).
@@ -107,11 +108,11 @@ inline std::vector<float> absolute(std::vector<float> v) {
 inline void compute_reference(const ConvCase &k, TensorSet *t) {
     if (t->type == sepconv::DataType::kFloat16) {
         ConvCase plain = k;
-        plain.activation = 0;
+        plain.activation = plain.depthwise_activation = 0;  // |relu(v)| <= |v|
         t->magnitude = naive_separable_conv2d(plain, absolute(t->input), absolute(t->dwf), absolute(t->pwf),
-                                              absolute(t->bias));
+                                              absolute(t->bias), absolute(t->depthwise_bias));
     }
-    t->expected = naive_separable_conv2d(k, t->input, t->dwf, t->pwf, t->bias);
+    t->expected = naive_separable_conv2d(k, t->input, t->dwf, t->pwf, t->bias, t->depthwise_bias);
 }
 
 inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataType type = sepconv::DataType::kFloat32) {
@@ -128,9 +129,10 @@ inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataTyp
     t.pwf = random_tensor(k.c * k.m * k.cout, rng);
     if (k.bias) t.bias = random_tensor(k.cout, rng);
     t.input = random_tensor(k.n * k.h * k.w * k.c, rng);
+    if (k.depthwise_bias) t.depthwise_bias = random_tensor(k.c * k.m, rng);
     t.type = type;
     if (type == sepconv::DataType::kFloat16) {
-        for (std::vector<float> *v : {&t.input, &t.dwf, &t.pwf, &t.bias}) *v = half_values(half_bits(*v));
+        for (std::vector<float> *v : {&t.input, &t.dwf, &t.pwf, &t.bias, &t.depthwise_bias}) *v = half_values(half_bits(*v));
     }
     compute_reference(k, &t);
     return t;
@@ -141,11 +143,14 @@ inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataTyp
 // n * u * (sum of |terms|) with `magnitude` as the sum of |terms| of both stages:
 //  - float32 arithmetic (x86, and every NCHW or flat-run schedule): n = taps + C*M + 2, u = 2^-24;
 //  - float16 arithmetic (ARMv8.2 NHWC): the depthwise taps and one block of 16*M products round
-//    in float16, n = taps + 16*M + 4, u = 2^-11 (the blocks add up in float32).
+//    in float16, n = taps + 16*M + 4, u = 2^-11 (the blocks add up in float32);
+//  - a depthwise bias adds one to n (the magnitude then includes |depthwise_bias|).
 //  - CUDA computes as ARMv8.2 does (half2 FMAs in the same blocks).
 // The test runs the float16 bound wherever the library may use float16 arithmetic.
 inline double half_tolerance(const ConvCase &k, double expected, double magnitude, bool half_arithmetic) {
-    const double sums = half_arithmetic ? (k.kh * k.kw + 16 * k.m + 4) * 0x1p-11 : (k.kh * k.kw + k.c * k.m + 2) * 0x1p-24;
+    const int depthwise_bias = k.depthwise_bias ? 1 : 0;  // one more rounding of the depthwise result
+    const double sums = half_arithmetic ? (k.kh * k.kw + depthwise_bias + 16 * k.m + 4) * 0x1p-11
+                                        : (k.kh * k.kw + depthwise_bias + k.c * k.m + 2) * 0x1p-24;
     return 0x1p-11 * std::fabs(expected) + 0x1p-25 + sums * magnitude;
 }
 
@@ -192,14 +197,20 @@ inline sepconv::Status run_tensors(const TensorSet &t, const sepconv::Options &o
         out->assign(t.expected.size(), std::nanf(""));
         sepconv::Options o = options;
         if (!t.bias.empty()) o.bias = {t.bias.data(), {static_cast<int64_t>(t.bias.size())}};
+        if (!t.depthwise_bias.empty()) {
+            o.depthwise_bias = {t.depthwise_bias.data(), {static_cast<int64_t>(t.depthwise_bias.size())}};
+        }
         return sepconv::separable_conv2d({t.input.data(), t.in_shape}, {t.dwf.data(), t.dw_shape},
                                          {t.pwf.data(), t.pw_shape}, o, {out->data(), t.out_shape});
     }
     const std::vector<uint16_t> input = half_bits(t.input), dwf = half_bits(t.dwf), pwf = half_bits(t.pwf),
-                                bias = half_bits(t.bias);
+                                bias = half_bits(t.bias), depthwise_bias = half_bits(t.depthwise_bias);
     std::vector<uint16_t> result(t.expected.size(), 0x7e00);  // NaN
     sepconv::Options o = options;
     if (!t.bias.empty()) o.bias = {bias.data(), DataType::kFloat16, {static_cast<int64_t>(bias.size())}};
+    if (!t.depthwise_bias.empty()) {
+        o.depthwise_bias = {depthwise_bias.data(), DataType::kFloat16, {static_cast<int64_t>(depthwise_bias.size())}};
+    }
     sepconv::Status s = sepconv::separable_conv2d(
         {input.data(), DataType::kFloat16, t.in_shape}, {dwf.data(), DataType::kFloat16, t.dw_shape},
         {pwf.data(), DataType::kFloat16, t.pw_shape}, o, {result.data(), DataType::kFloat16, t.out_shape});

@@ -27,7 +27,8 @@ const char kUsage[] =
     "  sepconv run --input X.npy --depthwise-filter DW.npy --pointwise-filter PW.npy\n"
     "              --strides 1,S,S,1 --padding SAME|VALID|EXPLICIT [--explicit-padding T,B,L,R]\n"
     "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
-    "              [--activation none|relu|relu6] [--threads N] [--variant NAME]\n"
+    "              [--activation none|relu|relu6] [--depthwise-bias DB.npy]\n"
+    "              [--depthwise-activation none|relu|relu6] [--threads N] [--variant NAME]\n"
     "              [--max-target TARGET] [--max-file-bytes N (default 1 GiB)] --output Y.npy\n"
     "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE [--kernel K]) [--layers FILE]\n"
     "              [--type float32|float16] [--batch N] [--threads N] [--repeats N] [--variant NAME]\n"
@@ -151,27 +152,29 @@ int cmd_run(const Args &a) {
         throw UsageError{"--explicit-padding needs --padding EXPLICIT"};
     }
     o.dilations = a.ints("dilations", 2, "1,1");
-    o.activation = choice<sepconv::Activation>(a, "activation", "none",
-                                               {{"none", sepconv::Activation::kNone},
-                                                {"relu", sepconv::Activation::kRelu},
-                                                {"relu6", sepconv::Activation::kRelu6}});
+    const std::vector<std::pair<std::string, sepconv::Activation>> activations{
+        {"none", sepconv::Activation::kNone}, {"relu", sepconv::Activation::kRelu}, {"relu6", sepconv::Activation::kRelu6}};
+    o.activation = choice(a, "activation", "none", activations);
+    o.depthwise_activation = choice(a, "depthwise-activation", "none", activations);
     parse_common(a, &o);
     const std::string output_path = a.required("output");
     const int64_t max_bytes = a.has("max-file-bytes") ? a.ints("max-file-bytes", 1, "")[0]
                                                       : sepconv::npy::kDefaultMaxDataBytes;
     if (max_bytes < 1) throw UsageError{"--max-file-bytes must be >= 1"};
 
-    sepconv::npy::Array input, dw, pw, bias;
+    sepconv::npy::Array input, dw, pw, bias, depthwise_bias;
     for (auto [what, path, array] : {std::tuple{"--input", a.required("input"), &input},
                                      std::tuple{"--depthwise-filter", a.required("depthwise-filter"), &dw},
                                      std::tuple{"--pointwise-filter", a.required("pointwise-filter"), &pw}}) {
         Status s = read_npy(what, path, max_bytes, array);
         if (!s.ok()) return fail(s.message);
     }
-    if (a.has("bias")) {
-        Status s = read_npy("--bias", a.get("bias"), max_bytes, &bias);
+    for (auto [key, array, view] : {std::tuple{"bias", &bias, &o.bias},
+                                    std::tuple{"depthwise-bias", &depthwise_bias, &o.depthwise_bias}}) {
+        if (!a.has(key)) continue;
+        Status s = read_npy(std::string("--") + key, a.get(key), max_bytes, array);
         if (!s.ok()) return fail(s.message);
-        o.bias = {bias.bytes(), bias.type, bias.shape};
+        *view = {array->bytes(), array->type, array->shape};
     }
 
     std::vector<int64_t> out_shape;
@@ -326,8 +329,9 @@ int main(int argc, char **argv) {
         if (cmd == "run") {
             return cmd_run(Args(argc, argv, 2,
                                 {"input", "depthwise-filter", "pointwise-filter", "strides", "padding",
-                                 "explicit-padding", "data-format", "dilations", "bias", "activation", "threads",
-                                 "variant", "max-target", "max-file-bytes", "output"}));
+                                 "explicit-padding", "data-format", "dilations", "bias", "activation", "depthwise-bias",
+                                 "depthwise-activation", "threads", "variant", "max-target", "max-file-bytes",
+                                 "output"}));
         }
         if (cmd == "bench") {
             return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "type", "layers", "batch", "threads", "repeats", "variant", "max-target"}));

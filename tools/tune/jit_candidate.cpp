@@ -70,10 +70,11 @@ void set_estimates(Halide::Internal::AbstractGenerator &gen, const LayerData &d)
     estimate_buffer("depthwise_filter", d.depthwise_filter);
     estimate_buffer("pointwise_filter", d.packed_pointwise);
     estimate_buffer("bias", d.bias);
+    estimate_buffer("depthwise_bias", d.depthwise_bias);
     const std::pair<const char *, int64_t> scalars[] = {
         {"stride_h_in", k.stride_h},   {"stride_w_in", k.stride_w}, {"dilation_h_in", k.dilation_h},
         {"dilation_w_in", k.dilation_w}, {"pad_top", d.pad_top},
-        {"pad_left", d.pad_left}, {"activation", 0}};
+        {"pad_left", d.pad_left}, {"activation", 0}, {"depthwise_epilogue", 0}};
     for (const auto &[name, value] : scalars) {
         for (Halide::Parameter p : gen.input_parameter(name)) p.set_estimate(Halide::Expr(static_cast<int32_t>(value)));
     }
@@ -117,6 +118,9 @@ bool LayerData::make(const internal::ShapeKey &key, uint32_t seed, LayerData *d,
         kPackedWeightsBlock, static_cast<int>(cm), static_cast<int>(internal::packed_pointwise_blocks(key.out_channels))});
     std::copy(packed.begin(), packed.end(), d->packed_pointwise.data());
     d->bias = random_buffer({static_cast<int>(key.out_channels)}, rng);
+    // Candidates are timed on TF's op: no depthwise stage (depthwise_epilogue 0), its bias unread.
+    d->depthwise_bias = Halide::Buffer<float>(std::vector<int>{static_cast<int>(cm)});
+    d->depthwise_bias.fill(0.0f);
     d->output = Halide::Buffer<float>(reversed(out_shape));
     d->reference = Halide::Buffer<float>(reversed(out_shape));
     d->flops = static_cast<double>(
@@ -199,10 +203,11 @@ bool Candidate::run(LayerData &d, int threads, std::string *error, bool copy_bac
     const KernelScalars scalars{static_cast<int32_t>(k.stride_h),   static_cast<int32_t>(k.stride_w),
                                 static_cast<int32_t>(k.dilation_h), static_cast<int32_t>(k.dilation_w),
                                 static_cast<int32_t>(d.pad_top),    static_cast<int32_t>(d.pad_left),
-                                /*activation=*/0};
+                                /*activation=*/0,                   /*depthwise_epilogue=*/0};
     try {
         const int result = call_kernel(callable_, static_cast<Halide::JITUserContext *>(&context), d.input,
-                                       d.depthwise_filter, d.packed_pointwise, d.bias, scalars, d.output);
+                                       d.depthwise_filter, d.packed_pointwise, d.bias, d.depthwise_bias, scalars,
+                                       d.output);
         if (result != 0) {
             *error = "the pipeline returned error " + std::to_string(result);
             return false;

@@ -28,7 +28,8 @@ struct LayerData {
     internal::ShapeKey key;
     int pad_top = 0, pad_left = 0;  // TF's padding for the key's padding mode
     // pointwise_filter in TF's layout (for the reference); packed_pointwise as the variants read it.
-    Halide::Buffer<float> input, depthwise_filter, pointwise_filter, packed_pointwise, bias, output, reference;
+    Halide::Buffer<float> input, depthwise_filter, pointwise_filter, packed_pointwise, bias, depthwise_bias, output,
+        reference;
     double flops = 0;
 
     static bool make(const internal::ShapeKey &key, uint32_t seed, LayerData *data, std::string *error);

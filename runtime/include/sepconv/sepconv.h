@@ -105,6 +105,13 @@ struct Options {
     TensorView bias;  // empty (data == nullptr) for none, else shape {Cout}
     Activation activation = Activation::kNone;
 
+    // Optional depthwise stage, which makes the call a MobileNet block (TFLite's DEPTHWISE_CONV_2D
+    // with its bias and fused activation, then the 1x1 CONV_2D): the pointwise conv reads
+    // depthwise_activation(depthwise + depthwise_bias), channel c * M + m, never stored whole.
+    // With neither (the default) the call is TF's separable_conv2d.
+    TensorView depthwise_bias;  // empty for none, else shape {C * M}, the type of the filters
+    Activation depthwise_activation = Activation::kNone;
+
     // Threads for this call, the calling one among them: 1 runs it on the calling thread alone;
     // n > 1 on n threads of the library's worker pool; 0 on one thread per core. Idle workers spin
     // for about a millisecond after a call (so the next call does not wait for them to wake), then
