@@ -82,7 +82,7 @@ else ()
 endif ()
 
 # The data types this build compiles variants for: a preset whose tests need fewer builds fewer.
-set(SEPCONV_TYPES float32 float16 CACHE STRING "Data types compiled into the library (float32, float16)")
+set(SEPCONV_TYPES float32 float16 int8 CACHE STRING "Data types compiled into the library (float32, float16, int8)")
 
 function(sepconv_add_variant NAME)
     cmake_parse_arguments(ARG "" "TYPE;DEVICE;CUDA_CAPABILITY;ROW" "PARAMS;TUNED_SHAPES" ${ARGN})

@@ -14,9 +14,19 @@
 // Types: input and output are elem_type. The filters and bias are elem_type too, except in a
 // float16 variant of a family that computes float16 in float32 (x86): there they are float32,
 // widened once by the runtime, so that no weight is converted in the inner loops.
+// int8 (TFLite's quantized scheme, its integer arithmetic to the bit): int8 tensors, int32 biases
+// with the zero points folded in by the runtime (bias - zero_point * sum of the weights it
+// multiplies: the input's for the depthwise bias, the intermediate's for the pointwise one), so
+// the sums multiply the stored values alone; the padding is input_zero_point, which the fold
+// cancels. depthwise_requant (C*M, 2) and pointwise_requant (Cout, 2) hold each channel's
+// multiplier (row 0) and shift (row 1) from TFLite's QuantizeMultiplier; each sum is requantized,
+// offset by its zero point and clamped to [depthwise_min, depthwise_max] (the intermediate) or
+// [output_min, output_max] (the output, then int8): the activations, in quantized units. Other
+// types ignore these inputs (the runtime passes empty ones).
 // Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
 // implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6, depthwise_epilogue
-// 0 = none (TF's op), 1 = depthwise bias, 2 = bias then relu, 3 = bias then relu6 (kernel_args.h).
+// 0 = none (TF's op), 1 = depthwise bias, 2 = bias then relu, 3 = bias then relu6 (kernel_args.h;
+// int8 reads its activations from the clamp bounds instead).
 // Every variant has this same signature; a specialized variant requires (and exploits) fixed
 // values for some scalars and filter extents. The runtime checks all of this before calling.
 #include <functional>
@@ -32,6 +42,25 @@ namespace sepconv {
 namespace {
 
 using namespace Halide;
+
+// TFLite's MultiplyByQuantizedMultiplier (kernels/internal/common.h) with its double rounding, on
+// int32 x: SaturatingRoundingDoublingHighMul(x * 2^max(shift, 0), multiplier), then
+// RoundingDivideByPOT by max(-shift, 0): the first rounds ties toward +infinity, the second away
+// from zero, exactly as TFLite's code does.
+Expr multiply_by_quantized_multiplier(Expr x, Expr multiplier, Expr shift) {
+    const Expr left = max(shift, 0), right = max(-shift, 0);
+    const Expr a = x * (cast<int32_t>(1) << left);
+    // The doubled 64-bit product's high half, nudged by 2^30 and divided by 2^31 truncating toward
+    // zero (C++'s division; Halide's rounds down, hence the two sides). INT32_MIN squared saturates.
+    const Expr ab = cast<int64_t>(a) * cast<int64_t>(multiplier);
+    const Expr nudged = ab + select(ab >= 0, cast<int64_t>(1 << 30), cast<int64_t>(1 - (1 << 30)));
+    Expr high = cast<int32_t>(select(nudged >= 0, nudged >> 31, -((-nudged) >> 31)));
+    high = select(a == Int(32).min() && multiplier == Int(32).min(), Int(32).max(), high);
+    // Divide by 2^right, rounding half away from zero.
+    const Expr mask = cast<int32_t>((cast<int64_t>(1) << right) - 1);
+    const Expr threshold = (mask >> 1) + select(high < 0, 1, 0);
+    return (high >> right) + select((high & mask) > threshold, 1, 0);
+}
 
 class SeparableConv2D : public Generator<SeparableConv2D> {
 public:
@@ -56,19 +85,26 @@ public:
     Input<int32_t> pad_top{"pad_top"}, pad_left{"pad_left"};
     Input<int32_t> activation{"activation"};
     Input<int32_t> depthwise_epilogue{"depthwise_epilogue"};
+    // int8's quantization (see the contract above).
+    Input<Buffer<int32_t, 2>> depthwise_requant{"depthwise_requant"}, pointwise_requant{"pointwise_requant"};
+    Input<int32_t> input_zero_point{"input_zero_point"}, intermediate_zero_point{"intermediate_zero_point"};
+    Input<int32_t> output_zero_point{"output_zero_point"};
+    Input<int32_t> depthwise_min{"depthwise_min"}, depthwise_max{"depthwise_max"};
+    Input<int32_t> output_min{"output_min"}, output_max{"output_max"};
     Output<Buffer<void, 4>> output{"output"};
 
     void configure() {
         const Type t = elem_type;
-        if (t != Float(32) && t != Float(16)) fail("separable_conv2d: float32 and float16 are implemented so far");
+        if (t != Float(32) && t != Float(16) && t != Int(8)) fail("separable_conv2d: elem_type must be float32, float16 or int8");
         const Family *family = find_family(target_family);
         if (family == nullptr) fail("unknown target_family '" + std::string(target_family) + "'");
         const Type weights = t == Float(16) && !family->f16_weights() ? Float(32) : t;
+        const Type biases = t == Int(8) ? Int(32) : weights;
         input.set_type(t);
         depthwise_filter.set_type(weights);
         pointwise_filter.set_type(weights);
-        bias.set_type(weights);
-        depthwise_bias.set_type(weights);
+        bias.set_type(biases);
+        depthwise_bias.set_type(biases);
         output.set_type(t);
     }
 
@@ -84,6 +120,12 @@ public:
         // The arithmetic's type: float16 is computed in float32 unless the target has float16 FMAs.
         const bool half_arithmetic = elem_type == Float(16) && schedule.f16_arithmetic;
         const Type arith = elem_type == Float(16) && !half_arithmetic ? Float(32) : Type(elem_type);
+        // int8: the values are read as int16 (operand) and multiplied into int32 sums (widening
+        // multiplies, which x86 does with pmaddwd and ARM with smlal).
+        const bool quantized = elem_type == Int(8);
+        const Type operand = quantized ? Int(16) : arith;
+        const Type acc = quantized ? Int(32) : arith;
+        auto multiply = [&](Expr a, Expr b) { return quantized ? cast(acc, a) * cast(acc, b) : a * b; };
         Var c = p.c, m = p.m, co = p.co, x = p.x, y = p.y, n = p.n;
 
         // Fixed values replace the run-time scalars, so the specialized variants get constant
@@ -111,17 +153,19 @@ public:
         // Logical NHWC view of the input, zero outside the image rows and columns only.
         Func in_logical("in_logical");
         if (nchw) {
-            in_logical(c, x, y, n) = cast(arith, input(x, y, c, n));
+            in_logical(c, x, y, n) = cast(operand, input(x, y, c, n));
         } else {
-            in_logical(c, x, y, n) = cast(arith, input(c, x, y, n));
+            in_logical(c, x, y, n) = cast(operand, input(c, x, y, n));
         }
+        // The padding: zero, or int8's input zero point (a real zero).
+        const Expr pad_value = quantized ? cast(operand, input_zero_point) : cast(operand, 0);
         // Rows and columns are bounded separately, columns outermost: loop partitioning then drops the
         // column test from the interior of a row, and the row test left is the same for the whole
         // row (one combined test per tap would stay in every iteration).
         Func rows_padded = BoundaryConditions::constant_exterior(
-            in_logical, cast(arith, 0), {{Expr(), Expr()}, {Expr(), Expr()}, {0, height}, {Expr(), Expr()}});
+            in_logical, pad_value, {{Expr(), Expr()}, {Expr(), Expr()}, {0, height}, {Expr(), Expr()}});
         Func padded = BoundaryConditions::constant_exterior(
-            rows_padded, cast(arith, 0), {{Expr(), Expr()}, {0, width}, {Expr(), Expr()}, {Expr(), Expr()}});
+            rows_padded, pad_value, {{Expr(), Expr()}, {0, width}, {Expr(), Expr()}, {Expr(), Expr()}});
         p.padded = padded;
 
         // Depthwise: out channel (c, m) of pixel (x, y) = taps of input channel c. With a fixed kernel
@@ -130,14 +174,22 @@ public:
         // FMA latencies a pixel for 3x3, which a 7- or 14-wide row cannot hide). Otherwise a loop
         // over the taps.
         auto tap = [&](Expr kx, Expr ky) {
-            return padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n) * cast(arith, depthwise_filter(m, c, kx, ky));
+            return multiply(padded(c, x * sw + kx * dw - pad_left, y * sh + ky * dh - pad_top, n),
+                            cast(operand, depthwise_filter(m, c, kx, ky)));
         };
         // The depthwise stage of a MobileNet block: bias, then relu or relu6 (the same strict clamp as
         // the output's epilogue, below). TF's op has none (depthwise_plain): the schedules specialize
         // on it, and there the pointwise conv reads the raw sums.
+        // int8: always the requantization to the intermediate's scale, zero point and clamp.
         p.depthwise_plain = depthwise_epilogue == 0;
         auto depthwise_stage = [&](Expr sum) {
-            Expr v = sum + cast(arith, depthwise_bias(c * mult + m));
+            const Expr ch = c * mult + m;
+            if (quantized) {
+                Expr q = multiply_by_quantized_multiplier(sum + depthwise_bias(ch), depthwise_requant(ch, 0),
+                                                          depthwise_requant(ch, 1));
+                return clamp(q + intermediate_zero_point, depthwise_min, depthwise_max);
+            }
+            Expr v = sum + cast(arith, depthwise_bias(ch));
             const Expr zero = cast(arith, 0);
             const Expr inf = Halide::Internal::make_const(arith, std::numeric_limits<double>::infinity());
             const Expr hi = select(depthwise_epilogue == 3, cast(arith, 6), inf);
@@ -156,7 +208,7 @@ public:
             p.depthwise(m, c, x, y, n) = depthwise_stage(sum);
         } else {
             p.r_kernel = RDom(0, kw, 0, kh, "r_kernel");
-            p.depthwise(m, c, x, y, n) = cast(arith, 0);
+            p.depthwise(m, c, x, y, n) = cast(acc, 0);
             p.depthwise(m, c, x, y, n) += tap(p.r_kernel.x, p.r_kernel.y);
             p.depthwise(m, c, x, y, n) = depthwise_stage(p.depthwise(m, c, x, y, n));
         }
@@ -184,7 +236,7 @@ public:
         // stored): the block index is clamped to the last packed block, so those reads stay in bounds.
         Expr last_block = pointwise_filter.dim(2).extent() - 1;
         p.pointwise_weights(co, k) = cast(
-            arith, pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block)));
+            operand, pointwise_filter(co_read % kPackedWeightsBlock, k, min(co_read / kPackedWeightsBlock, last_block)));
         p.pointwise = Func("pointwise");
         // Epilogue: bias then activation, as Keras's SeparableConv2D applies them. Without an
         // activation the epilogue is the bias alone (the CPU schedules specialize on
@@ -196,12 +248,17 @@ public:
         // bound (special_values_test).
         // The sums are float32 unless the element type is narrower and computed as such (float16
         // arithmetic sums its blocks in float32: see below); the output rounds once, at the end.
-        const Type sum_type = half_arithmetic ? Float(32) : arith;
+        // int8: the bias, the requantization to the output's scale, its zero point and clamp.
+        const Type sum_type = half_arithmetic ? Float(32) : acc;
         const Expr zero = cast(sum_type, 0);
-        const Expr inf = Halide::Internal::make_const(sum_type, std::numeric_limits<double>::infinity());
-        const Expr hi = select(activation == 2, cast(sum_type, 6), inf);
+        const Expr inf = quantized ? Expr() : Halide::Internal::make_const(sum_type, std::numeric_limits<double>::infinity());
+        const Expr hi = quantized ? Expr() : select(activation == 2, cast(sum_type, 6), inf);
         p.no_activation = activation == 0;
         auto epilogue = [&](Expr sum) {
+            if (quantized) {
+                Expr q = multiply_by_quantized_multiplier(sum + bias(co), pointwise_requant(co, 0), pointwise_requant(co, 1));
+                return cast(elem_type, clamp(q + output_zero_point, output_min, output_max));
+            }
             Expr v = sum + cast(sum_type, bias(co));
             return cast(elem_type,
                         select(p.no_activation, v, strict_float(select(v < zero, zero, select(hi < v, hi, v)))));
@@ -213,7 +270,9 @@ public:
         auto define_pointwise = [&](const std::vector<Var> &at, const std::function<Expr(Expr, Expr)> &depthwise_at) {
             if (!half_arithmetic) {
                 p.pointwise(at) = cast(sum_type, 0);
-                p.pointwise(at) += depthwise_at(rm, rc) * p.pointwise_weights(co, rc * mult + rm);
+                // int8: the intermediate (int8 values, held in int32) read as int16.
+                Expr d = quantized ? cast(operand, depthwise_at(rm, rc)) : depthwise_at(rm, rc);
+                p.pointwise(at) += multiply(d, p.pointwise_weights(co, rc * mult + rm));
                 return;
             }
             const int B = SepconvPipeline::kHalfSumChannels;
@@ -273,6 +332,14 @@ private:
         add_requirement(activation >= 0 && activation <= 2, "activation must be 0, 1 or 2");
         add_requirement(depthwise_epilogue >= 0 && depthwise_epilogue <= 3, "depthwise_epilogue must be 0 to 3");
         add_requirement(depthwise_bias.dim(0).extent() == channels * mult, "depthwise_bias must have C * M entries");
+        if (Type(elem_type) == Int(8)) {
+            add_requirement(depthwise_epilogue != 0, "int8 always requantizes its depthwise result");
+            add_requirement(depthwise_requant.dim(0).extent() == channels * mult && depthwise_requant.dim(1).extent() == 2,
+                            "depthwise_requant must be (C * M, 2)");
+            add_requirement(pointwise_requant.dim(0).extent() == output.dim(out_c).extent() &&
+                                pointwise_requant.dim(1).extent() == 2,
+                            "pointwise_requant must be (Cout, 2)");
+        }
         add_requirement(depthwise_filter.dim(1).extent() == channels,
                         "depthwise_filter channels must equal input channels");
         add_requirement(depthwise_filter.dim(0).extent() == mult &&

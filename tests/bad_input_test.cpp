@@ -218,62 +218,33 @@ TEST(BadInput, MemoryLimitCountsAWholeImageScratch) {
     EXPECT_TRUE(run("f32_sepconv_nhwc_k3x3_s1_d1_m1").ok());  // row scratch: within the limit
 }
 
-// int8 is not implemented yet: a tensor of that type is refused, naming the argument and the type,
-// for each tensor of a call and for a Layer's filters, and nothing is written.
-TEST(BadInput, UnimplementedDataTypesAreRefusedNamingTheArgument) {
-    const char *arguments[] = {"input", "depthwise_filter", "pointwise_filter", "bias", "output"};
-    for (sepconv::DataType type : {sepconv::DataType::kInt8}) {
-        for (const std::string which : arguments) {
-            Call c;
-            auto view = [&](const float *data, const std::vector<int64_t> &shape, const std::string &name) {
-                return name == which ? sepconv::TensorView(data, type, shape) : sepconv::TensorView(data, shape);
-            };
-            c.options.bias = view(c.bias.data(), {4}, "bias");
-            const sepconv::MutableTensorView out = which == "output"
-                                                       ? sepconv::MutableTensorView(c.out_data, type, c.out_shape)
-                                                       : sepconv::MutableTensorView(c.out_data, c.out_shape);
-            const sepconv::Status s = sepconv::separable_conv2d(
-                view(c.input_data, c.in_shape, "input"), view(c.dw_data, c.dw_shape, "depthwise_filter"),
-                view(c.pw_data, c.pw_shape, "pointwise_filter"), c.options, out);
-            EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << which;
-            const std::string expected = which + ": data type " + sepconv::to_string(type) + " is not implemented";
-            EXPECT_NE(s.message.find(expected), std::string::npos) << s.message;
-            for (float v : c.out) ASSERT_EQ(v, kSentinel) << which << ": the output was written";
-        }
-        Call c;
-        std::unique_ptr<sepconv::Layer> layer;
-        const sepconv::Status s = sepconv::Layer::create(sepconv::TensorView(c.dw_data, type, c.dw_shape),
-                                                         {c.pw_data, c.pw_shape}, c.options, &layer);
-        EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument);
-        EXPECT_NE(s.message.find("depthwise_filter: data type"), std::string::npos) << s.message;
-        EXPECT_EQ(layer, nullptr);
-    }
-}
-
-// One call has one type: a float16 tensor among float32 ones (and the reverse) is refused, naming
-// the argument that differs from the filters, and nothing is written.
-TEST(BadInput, MixedFloat16AndFloat32AreRefused) {
+// One call has one type: a float16 or int8 tensor among float32 ones (and the reverse) is refused,
+// naming the argument that differs from the filters, and nothing is written.
+TEST(BadInput, MixedTypesAreRefused) {
     const char *arguments[] = {"input", "pointwise_filter", "bias", "depthwise_bias", "output", "depthwise_filter"};
+    for (const sepconv::DataType type : {sepconv::DataType::kFloat16, sepconv::DataType::kInt8}) {
     for (const std::string which : arguments) {
+        SCOPED_TRACE(std::string(sepconv::to_string(type)) + " " + which);
         Call c;
         auto view = [&](const float *data, const std::vector<int64_t> &shape, const std::string &name) {
-            return name == which ? sepconv::TensorView(data, sepconv::DataType::kFloat16, shape)
-                                 : sepconv::TensorView(data, shape);
+            return name == which ? sepconv::TensorView(data, type, shape) : sepconv::TensorView(data, shape);
         };
         c.options.bias = view(c.bias.data(), {4}, "bias");
         c.options.depthwise_bias = view(c.depthwise_bias.data(), {6}, "depthwise_bias");
         const sepconv::MutableTensorView out =
-            which == "output" ? sepconv::MutableTensorView(c.out_data, sepconv::DataType::kFloat16, c.out_shape)
+            which == "output" ? sepconv::MutableTensorView(c.out_data, type, c.out_shape)
                               : sepconv::MutableTensorView(c.out_data, c.out_shape);
         const sepconv::Status s = sepconv::separable_conv2d(
             view(c.input_data, c.in_shape, "input"), view(c.dw_data, c.dw_shape, "depthwise_filter"),
             view(c.pw_data, c.pw_shape, "pointwise_filter"), c.options, out);
         EXPECT_EQ(s.code, sepconv::StatusCode::kInvalidArgument) << which;
         // The depthwise filter sets the call's type: with it float16, the pointwise filter differs.
-        const std::string named = which == "depthwise_filter" ? "pointwise_filter: data type float32" : which + ": data type float16";
+        const std::string named = which == "depthwise_filter" ? "pointwise_filter: data type float32"
+                                                              : which + ": data type " + sepconv::to_string(type);
         EXPECT_NE(s.message.find(named), std::string::npos) << s.message;
         EXPECT_NE(s.message.find("every tensor of a call has one type"), std::string::npos) << s.message;
         for (float v : c.out) ASSERT_EQ(v, kSentinel) << which << ": the output was written";
+    }
     }
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "npy.h"
+#include "support/int8_tester.h"
 #include "support/tester.h"
 
 namespace sepconv_test {
@@ -180,9 +181,9 @@ TEST_F(Cli, UnsupportedDtypeIsRefused) {
     bytes.replace(bytes.find("<f8"), 3, ">f4");
     write_bytes("b.npy", bytes);
     expect_refused(args, 1, "unsupported dtype '>f4'");
-    bytes.replace(bytes.find(">f4"), 3, "|i1");  // a type sepconv names but does not compute yet
+    bytes.replace(bytes.find(">f4"), 3, "<i4");
     write_bytes("b.npy", bytes);
-    expect_refused(args, 1, "unsupported dtype '|i1' (int8, not implemented yet)");
+    expect_refused(args, 1, "unsupported dtype '<i4'");
 }
 
 // float16 files ('<f2') in, a float16 file out, within the float16 tolerance of the reference on
@@ -240,6 +241,88 @@ TEST_F(Cli, RunComputesAMobileNetBlock) {
     write("db.npy", {k.c}, std::vector<float>(k.c, 1.f));
     expect_refused(args + " --depthwise-bias " + path("db.npy"), 1,
                    "depthwise_bias must have shape [in_channels * channel_multiplier] = [10], got [5]");
+}
+
+// int8 files and Q.json in, an int8 file out, equal to TFLite's arithmetic; each malformed part of
+// the quantization file is refused, naming it.
+TEST_F(Cli, RunComputesInt8WithAQuantizationFile) {
+    ConvCase k = good_case();
+    k.depthwise_bias = true, k.depthwise_activation = 2;
+    const Int8Tensors t = make_int8_tensors(k, 5);
+    ASSERT_TRUE(sepconv::npy::write(path("x.npy"), t.in_shape, sepconv::DataType::kInt8, t.input.data()).ok());
+    ASSERT_TRUE(sepconv::npy::write(path("dw.npy"), t.dw_shape, sepconv::DataType::kInt8, t.dwf.data()).ok());
+    ASSERT_TRUE(sepconv::npy::write(path("pw.npy"), t.pw_shape, sepconv::DataType::kInt8, t.pwf.data()).ok());
+    const tflite::Params &p = t.params;
+    auto floats = [](const std::vector<float> &v) {
+        std::ostringstream s;
+        s.precision(9);
+        for (size_t i = 0; i < v.size(); ++i) s << (i ? ", " : "") << v[i];
+        return "[" + s.str() + "]";
+    };
+    auto ints = [](const std::vector<int32_t> &v) {
+        std::string s;
+        for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+        return "[" + s + "]";
+    };
+    auto number = [](float f) {
+        std::ostringstream s;
+        s.precision(9);
+        s << f;
+        return s.str();
+    };
+    const std::string json =
+        "{\"input\": {\"scale\": " + number(p.input_scale) + ", \"zero_point\": " + std::to_string(p.input_zero_point) +
+        "}, \"depthwise\": {\"scales\": " + floats(p.depthwise_scales) + ", \"bias\": " + ints(p.depthwise_bias) +
+        ", \"activation\": \"relu6\"}, \"intermediate\": {\"scale\": " + number(p.intermediate_scale) +
+        ", \"zero_point\": " + std::to_string(p.intermediate_zero_point) + "}, \"pointwise\": {\"scales\": " +
+        floats(p.pointwise_scales) + ", \"bias\": " + ints(p.pointwise_bias) + "}, \"output\": {\"scale\": " +
+        number(p.output_scale) + ", \"zero_point\": " + std::to_string(p.output_zero_point) + "}}";
+    write_bytes("q.json", json);
+    const std::string args = "run --input " + path("x.npy") + " --depthwise-filter " + path("dw.npy") +
+                             " --pointwise-filter " + path("pw.npy") + " --activation relu6 --strides 1,2,2,1 --padding SAME";
+    Result r = cli(args + " --quantization " + path("q.json") + " --output " + path("y.npy"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    sepconv::npy::Array y;
+    ASSERT_TRUE(sepconv::npy::read(path("y.npy"), &y).ok());
+    ASSERT_EQ(y.type, sepconv::DataType::kInt8);
+    EXPECT_EQ(y.shape, t.out_shape);
+    EXPECT_TRUE(bit_equal(t.expected, y.i8));
+    fs::remove(path("y.npy"));
+
+    const std::string q = " --quantization " + path("q.json");
+    auto refused_json = [&](const std::string &text, const std::string &message) {
+        write_bytes("q.json", text);
+        expect_refused(args + q, 1, message);
+    };
+    refused_json(json.substr(0, json.size() - 3), "--quantization: " + path("q.json") + ": not valid JSON");
+    std::string broken = json;
+    broken.replace(broken.find("\"output\""), 8, "\"outputs\"");
+    refused_json(broken, "unknown key 'outputs'");
+    broken = json;
+    broken.replace(broken.find("\"zero_point\""), 12, "\"zero\"");
+    refused_json(broken, "unknown key 'input.zero'");
+    broken = json;
+    broken.replace(broken.find("\"scales\""), 8, "\"scale\"");
+    refused_json(broken, "unknown key 'depthwise.scale'");
+    broken = json;
+    broken.replace(broken.find("\"relu6\""), 7, "\"gelu\"");
+    refused_json(broken, "'depthwise.activation' must be \"none\", \"relu\" or \"relu6\", got \"gelu\"");
+    broken = json;
+    broken.replace(broken.find("\"bias\": [") + 9, 0, "3000000000, ");
+    refused_json(broken, "'depthwise.bias[0]' = 3000000000 is outside int32");
+    broken = json;
+    broken.replace(broken.find(std::to_string(p.output_zero_point) + "}}"), std::to_string(p.output_zero_point).size(), "200");
+    refused_json(broken, "quantization.output_zero_point must be in [-128, 127], got 200");
+    broken = json;
+    broken.replace(broken.find("\"scale\": ") + 9, number(p.input_scale).size(), "0");
+    refused_json(broken, "quantization.input_scale must be positive and finite, got 0");
+    refused_json("{\"input\": {\"scale\": 0.1, \"zero_point\": 0}}", "missing key 'depthwise'");
+    write_bytes("q.json", json);
+    expect_refused(args, 1, "--input is int8: an int8 call needs --quantization Q.json");
+    expect_refused(args + q + " --depthwise-activation relu", 2, "--depthwise-activation: with --quantization");
+    expect_refused(args + q + " --bias " + path("q.json"), 2, "an int8 call's biases are in Q.json");
+    write_good_files();  // float32 files
+    expect_refused(args + q, 1, "--quantization: --input is float32, and only int8 calls are quantized");
 }
 
 TEST_F(Cli, LibraryRefusalsAreReported) {
@@ -325,8 +408,8 @@ TEST_F(Cli, BenchSaysWhatRunsAndLayerListsCarryTheType) {
     EXPECT_NE(r.out.find("config     co_vectors:"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("path       full blocks, no activation"), std::string::npos) << r.out;
     r = cli("bench --layer q --layers " + path("layers.csv") + " --repeats 1");
-    EXPECT_EQ(r.exit_code, 1) << r.out;
-    EXPECT_NE(r.err.find("data type int8 is not implemented"), std::string::npos) << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("variant    qs8_sepconv_nhwc_k3x3_s1_d1_m1"), std::string::npos) << r.out;
 }
 
 TEST_F(Cli, VariantsListsEveryVariantAndTheDispatch) {

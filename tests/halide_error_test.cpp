@@ -12,6 +12,8 @@
 namespace sepconv_test {
 namespace {
 
+const sepconv::internal::Requantization kNoRequantization;  // float32 calls: no int8 tables
+
 // The runtime's own geometry for a legal case, as the public API would compute it.
 ::testing::AssertionResult resolve(const ConvCase &k, const TensorSet &t, sepconv::internal::ConvGeometry *g) {
     const sepconv::Options o = options_for(k);
@@ -42,7 +44,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     std::vector<float> out(t.expected.size() * 2, 7.f);
     sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(), depthwise_bias.data(),
                                      out.data(), sepconv::DataType::kFloat32, sepconv::DataType::kFloat32,
-                                     sepconv::Activation::kNone, /*depthwise_epilogue=*/0, /*num_threads=*/0};
+                                     sepconv::Activation::kNone, /*depthwise_epilogue=*/0, &kNoRequantization, /*num_threads=*/0};
     const sepconv::internal::VariantRow *specialized =
         sepconv::internal::select_variant(f, sepconv::DataType::kFloat32, nullptr, {}, "f32_sepconv_nhwc_k3x3_s1_d1_m1", &why);
     ASSERT_NE(specialized, nullptr) << why;
@@ -55,7 +57,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     std::vector<float> good(t.expected.size());
     const sepconv::internal::AlignedBuffer<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
     args = {t.input.data(), t.dwf.data(), packed.data(), bias.data(), depthwise_bias.data(), good.data(),
-            sepconv::DataType::kFloat32, sepconv::DataType::kFloat32, sepconv::Activation::kNone, 0, 0};
+            sepconv::DataType::kFloat32, sepconv::DataType::kFloat32, sepconv::Activation::kNone, 0, &kNoRequantization, 0};
     s = sepconv::internal::call_variant(*row, g, args);
     ASSERT_TRUE(s.ok()) << s.message;
     EXPECT_TRUE(all_close(t.expected, good));
@@ -81,7 +83,7 @@ TEST(HalideErrors, ACudaVariantWithoutAGpuReturnsAnError) {
     const sepconv::internal::AlignedBuffer<float> packed = sepconv::internal::pack_pointwise(t.pwf.data(), k.c, k.cout);
     sepconv::internal::CallArgs args{t.input.data(), t.dwf.data(), packed.data(), bias.data(), depthwise_bias.data(),
                                      out.data(), sepconv::DataType::kFloat32, sepconv::DataType::kFloat32,
-                                     sepconv::Activation::kNone, /*depthwise_epilogue=*/0, /*num_threads=*/0};
+                                     sepconv::Activation::kNone, /*depthwise_epilogue=*/0, &kNoRequantization, /*num_threads=*/0};
     sepconv::Status s = sepconv::internal::call_variant(*cuda_row, g, args);
     EXPECT_EQ(s.code, sepconv::StatusCode::kInternal);
     EXPECT_NE(s.message.find("failed (Halide error"), std::string::npos) << s.message;

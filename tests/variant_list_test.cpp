@@ -29,7 +29,7 @@ TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
     std::string error;
     ASSERT_TRUE(build("x86", true, tune::TunedDb{}, "", &x86, &error)) << error;
     ASSERT_TRUE(build("arm", false, tune::TunedDb{}, "", &arm, &error)) << error;
-    for (const std::string type : {"f32", "f16"}) {
+    for (const std::string type : {"f32", "f16", "qs8"}) {
         for (const std::string name : {"_sepconv_nhwc_k3x3_s1_d1_m1", "_sepconv_nhwc_k3x3_s2_d1_m1",
                                        "_sepconv_nhwc_generic", "_sepconv_nchw_generic"}) {
             EXPECT_NE(named(x86, type + name), nullptr) << type + name;
@@ -48,7 +48,9 @@ TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
         EXPECT_EQ(v->max_depthwise_channels, 2048) << "32 KiB of x_tile = 4 float32 pixels";
         EXPECT_EQ(v->generator_params("x86").back(), (std::pair<std::string, std::string>{"target_family", "gpu"}));
     }
-    EXPECT_EQ(arm.variants.size(), 8u) << "no GPU variants in an ARM build: 4 per type";
+    EXPECT_EQ(named(x86, "qs8_sepconv_nhwc_generic_cuda_sm86"), nullptr) << "int8 runs on the CPU only";
+    EXPECT_EQ(named(x86, "qs8_sepconv_nhwc_generic")->weights_type, DataType::kInt8);
+    EXPECT_EQ(arm.variants.size(), 12u) << "no GPU variants in an ARM build: 4 per type";
     EXPECT_FALSE(build("mips", false, tune::TunedDb{}, "", &arm, &error));
     EXPECT_NE(error.find("no CPU schedule family 'mips'"), std::string::npos) << error;
 }

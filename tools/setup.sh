@@ -12,6 +12,7 @@ apt_packages=(g++ make git ca-certificates python3 python3-venv python3-pip libg
               pocl-opencl-icd ocl-icd-libopencl1              # OpenCL on the CPU: the GPU schedule, run for real
               libdnnl-dev libxnnpack-dev libpthreadpool-dev   # the peers in bench/ (oneDNN 2.6.3, XNNPACK)
               ocl-icd-opencl-dev                              # OpenCL headers: Debian's oneDNN CMake package requires them
+              nlohmann-json3-dev                              # the CLI's int8 quantization file (JSON)
               g++-aarch64-linux-gnu qemu-user binutils-aarch64-linux-gnu)  # the aarch64 cross build
 missing=()
 for p in "${apt_packages[@]}"; do

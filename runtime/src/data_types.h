@@ -20,7 +20,7 @@ struct DataTypeRow {
 
 inline constexpr DataTypeRow kDataTypes[] = {
     {DataType::kFloat32, "f32", "float32", 4, true, "<f4", true},
-    {DataType::kInt8, "qs8", "int8", 1, false, "|i1", false},
+    {DataType::kInt8, "qs8", "int8", 1, false, "|i1", true},
     {DataType::kFloat16, "f16", "float16", 2, true, "<f2", true},
 };
 

@@ -46,13 +46,19 @@ void install_runtime_hooks() {
     });
 }
 
+halide_type_t halide_type_of(DataType type) {
+    const DataTypeRow &t = row_of(type);
+    return halide_type_t(t.is_float ? halide_type_float : halide_type_int, static_cast<uint8_t>(8 * t.bytes));
+}
+
 // A dense C-order tensor seen by Halide: dimension 0 is the innermost (last) TF dimension.
 class HalideTensor {
 public:
-    HalideTensor(const void *data, DataType type, std::vector<int64_t> shape) {
-        const DataTypeRow &t = row_of(type);
+    HalideTensor(const void *data, DataType type, std::vector<int64_t> shape)
+        : HalideTensor(data, halide_type_of(type), std::move(shape)) {}
+    HalideTensor(const void *data, halide_type_t type, std::vector<int64_t> shape) {
         buf_.host = static_cast<uint8_t *>(const_cast<void *>(data));
-        buf_.type = halide_type_t(t.is_float ? halide_type_float : halide_type_int, static_cast<uint8_t>(8 * t.bytes));
+        buf_.type = type;
         buf_.dimensions = static_cast<int32_t>(shape.size());
         buf_.dim = dims_;
         int64_t stride = 1;
@@ -133,20 +139,40 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     HalideTensor depthwise(args.depthwise_filter, args.weights_type, {f.kh, f.kw, f.channels, f.multiplier});
     HalideTensor pointwise(args.pointwise_filter, args.weights_type,
                            {packed_pointwise_blocks(f.out_channels), f.channels * f.multiplier, kPackedWeightsBlock});
-    HalideTensor bias(args.bias, args.weights_type, {f.out_channels});
-    HalideTensor depthwise_bias(args.depthwise_bias, args.weights_type, {f.channels * f.multiplier});
+    const int64_t cm = f.channels * f.multiplier;
+    const bool quantized = args.type == DataType::kInt8;
+    const halide_type_t int32 = halide_type_t(halide_type_int, 32);
+    const halide_type_t biases = quantized ? int32 : halide_type_of(args.weights_type);
+    HalideTensor bias(args.bias, biases, {f.out_channels});
+    HalideTensor depthwise_bias(args.depthwise_bias, biases, {cm});
+    // int8's requantization tables; other types' code never reads them (one channel of zeros).
+    static const int32_t kNoTable[2] = {0, 0};
+    const Requantization &q = *args.requant;
+    HalideTensor depthwise_requant(quantized ? q.depthwise.data() : kNoTable, int32, {2, quantized ? cm : 1});
+    HalideTensor pointwise_requant(quantized ? q.pointwise.data() : kNoTable, int32, {2, quantized ? f.out_channels : 1});
     HalideTensor output(args.output, args.type, g.output_shape());
 
     CallContext context;
     context.num_threads = args.num_threads;
-    const KernelScalars scalars{static_cast<int32_t>(f.stride_h),   static_cast<int32_t>(f.stride_w),
-                                static_cast<int32_t>(f.dilation_h), static_cast<int32_t>(f.dilation_w),
-                                static_cast<int32_t>(g.pad_top),    static_cast<int32_t>(g.pad_left),
-                                static_cast<int32_t>(args.activation), args.depthwise_epilogue};
-    auto run = [&] {
-        return call_kernel(variant.fn, &context, input.get(), depthwise.get(), pointwise.get(), bias.get(),
-                           depthwise_bias.get(), scalars, output.get());
-    };
+    const KernelScalars scalars{static_cast<int32_t>(f.stride_h),
+                                static_cast<int32_t>(f.stride_w),
+                                static_cast<int32_t>(f.dilation_h),
+                                static_cast<int32_t>(f.dilation_w),
+                                static_cast<int32_t>(g.pad_top),
+                                static_cast<int32_t>(g.pad_left),
+                                static_cast<int32_t>(args.activation),
+                                args.depthwise_epilogue,
+                                q.input_zero_point,
+                                q.intermediate_zero_point,
+                                q.output_zero_point,
+                                q.depthwise_min,
+                                q.depthwise_max,
+                                q.output_min,
+                                q.output_max};
+    const KernelBuffers<halide_buffer_t *> buffers{input.get(),          depthwise.get(),         pointwise.get(),
+                                                   bias.get(),           depthwise_bias.get(),    depthwise_requant.get(),
+                                                   pointwise_requant.get(), output.get()};
+    auto run = [&] { return call_kernel(variant.fn, &context, buffers, scalars); };
     int rc = 0;
     if (variant.spec.device == Device::kCpu) {
         rc = run();
@@ -168,8 +194,8 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     return Status::Ok();
 }
 
-int32_t depthwise_epilogue(const FilterGeometry &f, Activation depthwise_activation) {
-    if (!f.has_depthwise_bias && depthwise_activation == Activation::kNone) return 0;
+int32_t depthwise_epilogue(const FilterGeometry &f, DataType type, Activation depthwise_activation) {
+    if (type != DataType::kInt8 && !f.has_depthwise_bias && depthwise_activation == Activation::kNone) return 0;
     return 1 + static_cast<int32_t>(depthwise_activation);
 }
 

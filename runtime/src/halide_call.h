@@ -5,6 +5,7 @@
 
 #include "conv_geometry.h"
 #include "packed_pointwise.h"
+#include "quantization.h"
 #include "variant_table.h"
 
 namespace sepconv::internal {
@@ -13,13 +14,14 @@ struct CallArgs {
     const void *input;
     const void *depthwise_filter;  // TF layout [kh, kw, C, M]
     const void *pointwise_filter;  // packed (packed_pointwise.h), not TF's layout
-    const void *bias;              // Cout entries, never null (zeros when the caller has none)
-    const void *depthwise_bias;    // C*M entries, never null (zeros when the caller has none)
+    const void *bias;              // Cout entries, never null (zeros when the caller has none); int8: int32, folded
+    const void *depthwise_bias;    // C*M entries, likewise
     void *output;
     DataType type;                 // of the input and output
     DataType weights_type;         // of the filters and bias (VariantSpec::weights_type)
     Activation activation;
     int32_t depthwise_epilogue;    // KernelScalars::depthwise_epilogue (depthwise_epilogue() below)
+    const Requantization *requant;  // int8's tables and scalars; empty for other types
     int num_threads;
     MemorySpace input_memory = MemorySpace::kHost, output_memory = MemorySpace::kHost;
 };
@@ -27,7 +29,8 @@ struct CallArgs {
 Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args);
 
 // The kernels' code for a call's depthwise stage (KernelScalars::depthwise_epilogue): 0 for TF's
-// op (no depthwise bias, no depthwise activation), else 1 + the activation's code.
-int32_t depthwise_epilogue(const FilterGeometry &f, Activation depthwise_activation);
+// op (no depthwise bias, no depthwise activation), else 1 + the activation's code. int8 always has
+// the stage (its requantization).
+int32_t depthwise_epilogue(const FilterGeometry &f, DataType type, Activation depthwise_activation);
 
 }  // namespace sepconv::internal

@@ -29,20 +29,21 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 }
 
 // The memory the library allocates itself, checked against Options::memory_limit_bytes before
-// anything is allocated: `weight_elements` of weight copies (internal::Weights: a Layer's own, or
+// anything is allocated: `weight_bytes` of weight copies (internal::Weights: a Layer's own, or
 // the one-shot call's), and Halide's depthwise scratch: one output row of C*M channels per worker
 // thread, or the whole image for a variant whose threads split the output channels
-// (parallel_over=channels). `g` is null before the input is known (Layer::create). Elements are
-// counted at the variant's weights type, which is also its arithmetic's (the scratch).
+// (parallel_over=channels). `g` is null before the input is known (Layer::create). The scratch
+// holds the arithmetic's type: the variant's weights type, or int8's int32.
 Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
-                    const internal::VariantRow &variant, int64_t weight_elements) {
+                    const internal::VariantRow &variant, int64_t weight_bytes) {
     const int64_t cm = f.channels * f.multiplier;
-    int64_t elements = weight_elements;
+    int64_t bytes = weight_bytes;
     if (g != nullptr) {
         const int64_t workers = internal::call_threads(o.num_threads);
-        elements += cm * g->out_width * (variant.spec.whole_image_scratch ? g->out_height : workers);
+        const int64_t scratch = cm * g->out_width * (variant.spec.whole_image_scratch ? g->out_height : workers);
+        const int scratch_bytes = variant.spec.type == DataType::kInt8 ? 4 : internal::row_of(variant.spec.weights_type).bytes;
+        bytes += scratch * scratch_bytes;  // each term is < 2^31 elements
     }
-    const int64_t bytes = elements * internal::row_of(variant.spec.weights_type).bytes;  // each term is < 2^31 elements
     if (bytes > o.memory_limit_bytes) {
         return Status::InvalidArgument("this call needs about " + std::to_string(bytes) +
                                        " bytes of library memory (weights and scratch), over "
@@ -120,10 +121,11 @@ Status check_type(const char *what, DataType type, const char *reference, DataTy
                                    to_string(expected) + " (every tensor of a call has one type)");
 }
 
-// The caller's filters and biases, of one type.
+// The caller's filters and biases, of one type; for int8, the quantization prepared from them.
 struct CallerFilters {
     DataType type;
     internal::FilterData data;
+    internal::Requantization requant;
 };
 
 // Everything after the filters are known: resolve the input, check both buffers, pick, call. A
@@ -156,7 +158,7 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
     // variant that reads another (a device with another arithmetic) gets a copy per call.
     const bool reuse = prepared != nullptr && prepared->type() == variant->spec.weights_type;
     s = check_memory(f, options, &g, *variant,
-                     reuse ? 0 : internal::Weights::elements(f, caller.type, variant->spec.weights_type));
+                     reuse ? 0 : internal::Weights::bytes(f, caller.type, variant->spec.weights_type));
     if (!s.ok()) return s;
     internal::Weights scratch;
     if (!reuse) {
@@ -165,7 +167,8 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
                                                to_string(variant->spec.weights_type) + " weights, the layer holds " +
                                                to_string(prepared->type())};
         }
-        scratch = internal::Weights::prepare(f, caller.type, caller.data, variant->spec.weights_type);
+        scratch = internal::Weights::prepare(f, caller.type, caller.data, variant->spec.weights_type,
+                                             options.quantization, caller.requant);
         prepared = &scratch;
     }
     internal::CallArgs args{input.data,
@@ -177,7 +180,8 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
                             input.type,
                             prepared->type(),
                             options.activation,
-                            internal::depthwise_epilogue(f, options.depthwise_activation),
+                            internal::depthwise_epilogue(f, input.type, options.depthwise_activation),
+                            &prepared->requantization(),
                             options.num_threads,
                             input.memory,
                             output.memory};
@@ -200,8 +204,12 @@ Status check_filter_data(const TensorView &depthwise_filter, const TensorView &p
     return Status::Ok();
 }
 
-CallerFilters caller_filters(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const Options &o) {
-    return {depthwise_filter.type, {depthwise_filter.data, pointwise_filter.data, o.bias.data, o.depthwise_bias.data}};
+// The caller's filters, after check_filter_data; int8's quantization is checked and prepared here.
+Status caller_filters(const FilterGeometry &f, const TensorView &depthwise_filter, const TensorView &pointwise_filter,
+                      const Options &o, CallerFilters *caller) {
+    *caller = {depthwise_filter.type, {depthwise_filter.data, pointwise_filter.data, o.bias.data, o.depthwise_bias.data}, {}};
+    return depthwise_filter.type == DataType::kInt8 ? internal::prepare_quantization(f, o, &caller->requant)
+                                                    : Status::Ok();
 }
 
 }  // namespace
@@ -225,8 +233,10 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
     if (!s.ok()) return s;
     s = check_filter_data(depthwise_filter, pointwise_filter, options);
     if (!s.ok()) return s;
-    return run_with_filters(f, options, caller_filters(depthwise_filter, pointwise_filter, options),
-                            /*prepared=*/nullptr, input, output);
+    CallerFilters caller;
+    s = caller_filters(f, depthwise_filter, pointwise_filter, options, &caller);
+    if (!s.ok()) return s;
+    return run_with_filters(f, options, caller, /*prepared=*/nullptr, input, output);
 }
 
 struct Layer::Impl {
@@ -247,6 +257,9 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     if (!s.ok()) return s;
     s = check_filter_data(depthwise_filter, pointwise_filter, options);
     if (!s.ok()) return s;
+    CallerFilters caller;
+    s = caller_filters(impl->geometry, depthwise_filter, pointwise_filter, options, &caller);
+    if (!s.ok()) return s;
     // The variant depends only on the filters and options, so an impossible forced variant is an
     // error now rather than at the first run.
     const internal::VariantRow *row = nullptr;
@@ -255,10 +268,10 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     s = pick_variant(impl->geometry, type, nullptr, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
     const FilterGeometry &f = impl->geometry;
-    s = check_memory(f, options, /*g=*/nullptr, *row, internal::Weights::elements(f, type, row->spec.weights_type));
+    s = check_memory(f, options, /*g=*/nullptr, *row, internal::Weights::bytes(f, type, row->spec.weights_type));
     if (!s.ok()) return s;
-    const CallerFilters caller = caller_filters(depthwise_filter, pointwise_filter, options);
-    impl->weights = internal::Weights::prepare(f, type, caller.data, row->spec.weights_type);
+    impl->weights = internal::Weights::prepare(f, type, caller.data, row->spec.weights_type, options.quantization,
+                                               caller.requant);
     impl->type = type;
     impl->options = options;
     impl->options.bias = TensorView{};
@@ -275,7 +288,7 @@ Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<
 }
 
 Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
-    const CallerFilters none{impl_->type, {}};
+    const CallerFilters none{impl_->type, {}, {}};
     return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output);
 }
 
@@ -305,7 +318,7 @@ Status explain(const std::vector<int64_t> &input_shape, const std::vector<int64_
     std::string why;
     s = pick_variant(f, type, &g, options, MemorySpace::kHost, MemorySpace::kHost, &row, &why);
     if (!s.ok()) return s;
-    const bool depthwise_stage = internal::depthwise_epilogue(f, options.depthwise_activation) != 0;
+    const bool depthwise_stage = internal::depthwise_epilogue(f, type, options.depthwise_activation) != 0;
     const internal::RunningCode code = internal::running_code(*row, &g, options.activation, depthwise_stage);
     *explanation = {row->name, why, code.target, code.isa, code.configuration, code.specialization};
     return Status::Ok();

@@ -2,14 +2,17 @@
 
 #include <type_traits>
 
+#include "data_types.h"
 #include "packed_pointwise.h"
 
 namespace sepconv::internal {
 namespace {
 
-// The type a copy's element type T holds: float is float32, uint16_t float16 bits.
+// The type a copy's element type T holds: float is float32, uint16_t float16 bits, int8_t int8.
 template <typename T>
-constexpr DataType type_of = std::is_same_v<T, float> ? DataType::kFloat32 : DataType::kFloat16;
+constexpr DataType type_of = std::is_same_v<T, float>      ? DataType::kFloat32
+                             : std::is_same_v<T, uint16_t> ? DataType::kFloat16
+                                                           : DataType::kInt8;
 
 // Element i of a caller's tensor of type `from`, as T (float from float32 or float16; uint16_t
 // float16 bits from float16).
@@ -23,6 +26,10 @@ float element<float>(DataType from, const void *data, int64_t i) {
 template <>
 uint16_t element<uint16_t>(DataType, const void *data, int64_t i) {
     return static_cast<const uint16_t *>(data)[i];
+}
+template <>
+int8_t element<int8_t>(DataType, const void *data, int64_t i) {
+    return static_cast<const int8_t *>(data)[i];
 }
 
 template <typename T>
@@ -52,26 +59,42 @@ void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &dat
         tf = dense.data();
     }
     out->pointwise = pack_pointwise(tf, cm, f.out_channels);
-    out->bias = bias_as<T>(from, data.bias, f.out_channels);
-    out->depthwise_bias = bias_as<T>(from, data.depthwise_bias, cm);
+    if constexpr (!std::is_same_v<T, int8_t>) {  // int8's biases are folded (prepare)
+        out->bias = bias_as<T>(from, data.bias, f.out_channels);
+        out->depthwise_bias = bias_as<T>(from, data.depthwise_bias, cm);
+    }
 }
 
-Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to) {
+Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to,
+                         const Quantization &quantization, const Requantization &requant) {
     Weights w;
     w.type_ = to;
     if (to == DataType::kFloat16) {
         fill(f, from, data, &w.f16_);  // float16 bits (0 is +0.0)
+    } else if (to == DataType::kInt8) {
+        fill(f, from, data, &w.i8_);
+        auto copy = [](const std::vector<int32_t> &v) {
+            AlignedBuffer<int32_t> out(v.size());
+            std::copy(v.begin(), v.end(), out.begin());
+            return out;
+        };
+        w.i8_.bias = copy(folded_pointwise_bias(f, quantization, static_cast<const int8_t *>(data.pointwise)));
+        w.i8_.depthwise_bias = copy(folded_depthwise_bias(f, quantization, static_cast<const int8_t *>(data.depthwise)));
+        w.requant_ = requant;
     } else {
         fill(f, from, data, &w.f32_);
     }
     return w;
 }
 
-int64_t Weights::elements(const FilterGeometry &f, DataType from, DataType to) {
+int64_t Weights::bytes(const FilterGeometry &f, DataType from, DataType to) {
     const int64_t cm = f.channels * f.multiplier;
     // A converted dense pointwise filter lives only while packing; counted, as it is allocated.
     const int64_t dense = from == to ? 0 : cm * f.out_channels;
-    return f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels) + f.out_channels + cm;
+    const int64_t weights = f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels);
+    const int64_t biases = f.out_channels + cm;
+    if (to == DataType::kInt8) return weights + 4 * biases + 4 * 2 * biases;  // int32 biases, requant tables
+    return (weights + biases) * internal::row_of(to).bytes;
 }
 
 }  // namespace sepconv::internal

@@ -1,12 +1,15 @@
 // The filters and the biases as a variant reads them: in its weights type (VariantSpec::weights_type),
-// the pointwise filter packed (packed_pointwise.h), zeros for a missing bias. A Layer prepares them
-// once; a one-shot call prepares a scratch copy per call.
+// the pointwise filter packed (packed_pointwise.h), zeros for a missing bias; for int8, the biases
+// in int32 with the zero points folded in, and the requantization (quantization.h). A Layer
+// prepares them once; a one-shot call prepares a scratch copy per call.
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 #include "aligned_buffer.h"
 #include "conv_geometry.h"
+#include "quantization.h"
 #include "sepconv/sepconv.h"
 
 namespace sepconv::internal {
@@ -19,32 +22,45 @@ struct FilterData {
 class Weights {
 public:
     // `from` is the type of the caller's tensors (one type per call: the runtime refuses a mix).
-    // float16 widens to float32; every other pair must be equal.
-    static Weights prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to);
-    // Elements prepare() allocates (the memory check counts them before preparing).
-    static int64_t elements(const FilterGeometry &f, DataType from, DataType to);
+    // float16 widens to float32; every other pair must be equal. int8 takes its biases from
+    // `quantization` (checked by prepare_quantization) and `requant`.
+    static Weights prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to,
+                           const Quantization &quantization = {}, const Requantization &requant = {});
+    // Bytes prepare() allocates (the memory check counts them before preparing).
+    static int64_t bytes(const FilterGeometry &f, DataType from, DataType to);
 
     DataType type() const { return type_; }
-    const void *depthwise() const { return pick(f32_.depthwise, f16_.depthwise); }
-    const void *pointwise() const { return pick(f32_.pointwise, f16_.pointwise); }
-    const void *bias() const { return pick(f32_.bias, f16_.bias); }
-    const void *depthwise_bias() const { return pick(f32_.depthwise_bias, f16_.depthwise_bias); }
+    const void *depthwise() const { return pick(&Copies<float>::depthwise, &Copies<uint16_t>::depthwise, &Copies<int8_t>::depthwise); }
+    const void *pointwise() const { return pick(&Copies<float>::pointwise, &Copies<uint16_t>::pointwise, &Copies<int8_t>::pointwise); }
+    const void *bias() const { return pick(&Copies<float>::bias, &Copies<uint16_t>::bias, &Copies<int8_t>::bias); }
+    const void *depthwise_bias() const {
+        return pick(&Copies<float>::depthwise_bias, &Copies<uint16_t>::depthwise_bias, &Copies<int8_t>::depthwise_bias);
+    }
+    // int8 only (empty otherwise).
+    const Requantization &requantization() const { return requant_; }
 
 private:
+    // One type's copies; int8's biases are int32.
     template <typename T>
     struct Copies {
-        AlignedBuffer<T> depthwise, pointwise, bias, depthwise_bias;
+        using Bias = std::conditional_t<std::is_same_v<T, int8_t>, int32_t, T>;
+        AlignedBuffer<T> depthwise, pointwise;
+        AlignedBuffer<Bias> bias, depthwise_bias;
     };
     template <typename T>
     static void fill(const FilterGeometry &f, DataType from, const FilterData &data, Copies<T> *out);
-    template <typename A, typename B>
-    const void *pick(const AlignedBuffer<A> &f32, const AlignedBuffer<B> &f16) const {
-        return type_ == DataType::kFloat16 ? static_cast<const void *>(f16.data()) : static_cast<const void *>(f32.data());
+    template <typename F32, typename F16, typename I8>
+    const void *pick(F32 f32, F16 f16, I8 i8) const {
+        if (type_ == DataType::kFloat16) return (f16_.*f16).data();
+        if (type_ == DataType::kInt8) return (i8_.*i8).data();
+        return (f32_.*f32).data();
     }
 
     DataType type_ = DataType::kFloat32;
     Copies<float> f32_;
     Copies<uint16_t> f16_;  // IEEE binary16 bits
+    Copies<int8_t> i8_;
+    Requantization requant_;
 };
 
 }  // namespace sepconv::internal

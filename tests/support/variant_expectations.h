@@ -26,7 +26,8 @@ struct VariantExpectation {
     std::function<bool(const ConvCase &)> serves;
 };
 
-// The types with variants, and their prefixes, as the test states them.
+// The floating-point types with variants, and their prefixes, as the test states them: the float
+// tester's types (int8 has its own tester, int8_tester.h, and quantized_variants()).
 struct TypeUnderTest {
     sepconv::DataType type;
     const char *prefix;
@@ -95,18 +96,31 @@ inline const std::vector<TunedExpectation> &tuned_variants() {
     return v;
 }
 
+// Every type's untuned CPU variants, most specialized first.
+inline void add_untuned_variants(const TypeUnderTest &t, std::vector<VariantExpectation> *out) {
+    const std::string p = t.prefix;
+    out->push_back({p + "_sepconv_nhwc_k3x3_s1_d1_m1", t.type,
+                    [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 1 && k.sw == 1; }});
+    out->push_back({p + "_sepconv_nhwc_k3x3_s2_d1_m1", t.type,
+                    [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 2 && k.sw == 2; }});
+    out->push_back({p + "_sepconv_nhwc_generic", t.type, [](const ConvCase &k) { return !k.nchw; }});
+    out->push_back({p + "_sepconv_nchw_generic", t.type, [](const ConvCase &k) { return k.nchw; }});
+}
+
+// The int8 variants (untuned only: the tuned database has no int8 entries yet).
+inline const std::vector<VariantExpectation> &quantized_variants() {
+    static const std::vector<VariantExpectation> v = [] {
+        std::vector<VariantExpectation> out;
+        add_untuned_variants({sepconv::DataType::kInt8, "qs8"}, &out);
+        return out;
+    }();
+    return v;
+}
+
 inline const std::vector<VariantExpectation> &expected_variants() {
     static const std::vector<VariantExpectation> v = [] {
         std::vector<VariantExpectation> out;
-        for (const TypeUnderTest &t : types_under_test()) {
-            const std::string p = t.prefix;
-            out.push_back({p + "_sepconv_nhwc_k3x3_s1_d1_m1", t.type,
-                           [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 1 && k.sw == 1; }});
-            out.push_back({p + "_sepconv_nhwc_k3x3_s2_d1_m1", t.type,
-                           [](const ConvCase &k) { return is_3x3_d1_m1_nhwc(k) && k.sh == 2 && k.sw == 2; }});
-            out.push_back({p + "_sepconv_nhwc_generic", t.type, [](const ConvCase &k) { return !k.nchw; }});
-            out.push_back({p + "_sepconv_nchw_generic", t.type, [](const ConvCase &k) { return k.nchw; }});
-        }
+        for (const TypeUnderTest &t : types_under_test()) add_untuned_variants(t, &out);
         for (const TunedExpectation &t : tuned_variants()) {
             const ConvCase geometry = t.shapes.front();
             out.push_back({t.name, t.type, [geometry](const ConvCase &k) { return same_filter_geometry(k, geometry); }});

@@ -2,6 +2,7 @@
 // Every failure prints one line on stderr naming the argument, exits non-zero, and writes no output.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -13,6 +14,7 @@
 
 #include "layer_list.h"
 #include "npy.h"
+#include "quantization_file.h"
 #include "sepconv/sepconv.h"
 
 namespace {
@@ -28,7 +30,8 @@ const char kUsage[] =
     "              --strides 1,S,S,1 --padding SAME|VALID|EXPLICIT [--explicit-padding T,B,L,R]\n"
     "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
     "              [--activation none|relu|relu6] [--depthwise-bias DB.npy]\n"
-    "              [--depthwise-activation none|relu|relu6] [--threads N] [--variant NAME]\n"
+    "              [--depthwise-activation none|relu|relu6] [--quantization Q.json (int8 files)]\n"
+    "              [--threads N] [--variant NAME]\n"
     "              [--max-target TARGET] [--max-file-bytes N (default 1 GiB)] --output Y.npy\n"
     "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE [--kernel K]) [--layers FILE]\n"
     "              [--type float32|float16] [--batch N] [--threads N] [--repeats N] [--variant NAME]\n"
@@ -156,6 +159,10 @@ int cmd_run(const Args &a) {
         {"none", sepconv::Activation::kNone}, {"relu", sepconv::Activation::kRelu}, {"relu6", sepconv::Activation::kRelu6}};
     o.activation = choice(a, "activation", "none", activations);
     o.depthwise_activation = choice(a, "depthwise-activation", "none", activations);
+    if (a.has("quantization") && a.has("depthwise-activation")) {
+        throw UsageError{"--depthwise-activation: with --quantization the depthwise activation is Q.json's "
+                         "depthwise.activation"};
+    }
     parse_common(a, &o);
     const std::string output_path = a.required("output");
     const int64_t max_bytes = a.has("max-file-bytes") ? a.ints("max-file-bytes", 1, "")[0]
@@ -168,6 +175,20 @@ int cmd_run(const Args &a) {
                                      std::tuple{"--pointwise-filter", a.required("pointwise-filter"), &pw}}) {
         Status s = read_npy(what, path, max_bytes, array);
         if (!s.ok()) return fail(s.message);
+    }
+    // int8 files take everything else from the quantization file; float files must not have one.
+    const bool quantized = input.type == sepconv::DataType::kInt8;
+    if (quantized != a.has("quantization")) {
+        return fail(quantized ? "--input is int8: an int8 call needs --quantization Q.json"
+                              : std::string("--quantization: --input is ") + sepconv::to_string(input.type) +
+                                    ", and only int8 calls are quantized");
+    }
+    if (quantized) {
+        if (a.has("bias") || a.has("depthwise-bias")) {
+            throw UsageError{"--bias/--depthwise-bias: an int8 call's biases are in Q.json (int32)"};
+        }
+        Status s = sepconv::tools::read_quantization(a.get("quantization"), &o.quantization, &o.depthwise_activation);
+        if (!s.ok()) return fail("--quantization: " + s.message);
     }
     for (auto [key, array, view] : {std::tuple{"bias", &bias, &o.bias},
                                     std::tuple{"depthwise-bias", &depthwise_bias, &o.depthwise_bias}}) {
@@ -183,9 +204,9 @@ int cmd_run(const Args &a) {
     int64_t count = 1;
     for (int64_t d : out_shape) count *= d;
     // The output has the input's type (the library refuses a call that mixes types).
-    std::vector<float> out(static_cast<size_t>(count));
-    std::vector<uint16_t> out_half(input.type == sepconv::DataType::kFloat16 ? static_cast<size_t>(count) : 0);
-    void *out_data = input.type == sepconv::DataType::kFloat16 ? static_cast<void *>(out_half.data()) : out.data();
+    const int bytes = input.type == sepconv::DataType::kFloat32 ? 4 : input.type == sepconv::DataType::kFloat16 ? 2 : 1;
+    std::vector<uint8_t> out(static_cast<size_t>(count * bytes));
+    void *out_data = out.data();
     s = sepconv::separable_conv2d({input.bytes(), input.type, input.shape}, {dw.bytes(), dw.type, dw.shape},
                                   {pw.bytes(), pw.type, pw.shape}, o, {out_data, input.type, out_shape});
     if (!s.ok()) return fail(s.message);
@@ -225,6 +246,10 @@ int cmd_bench(const Args &a) {
     const std::vector<int64_t> in_shape{batch, layer.height, layer.width, layer.in_channels};
     const std::vector<int64_t> dw_shape{layer.kernel, layer.kernel, layer.in_channels, 1};
     const std::vector<int64_t> pw_shape{1, 1, layer.in_channels, layer.out_channels};
+    if (layer.type == sepconv::DataType::kInt8) {
+        o.quantization = sepconv::tools::typical_quantization(layer.kernel * layer.kernel, layer.in_channels,
+                                                              layer.out_channels);
+    }
 
     sepconv::Explanation why;
     std::vector<int64_t> out_shape;
@@ -234,18 +259,20 @@ int cmd_bench(const Args &a) {
 
     std::mt19937 rng(7);
     std::uniform_real_distribution<float> dist(-1.f, 1.f);
-    // Tensors of the layer's type: float32 values, or float16 bits (IEEE binary16) two to a float.
-    const bool half = layer.type == sepconv::DataType::kFloat16;
+    // Tensors of the layer's type, in 4-byte words: float32 values, float16 bits (IEEE binary16)
+    // or int8 values (the whole range).
     auto random = [&](const std::vector<int64_t> &shape) {
         int64_t n = 1;
         for (int64_t d : shape) n *= d;
-        std::vector<float> v(static_cast<size_t>(half ? (n + 1) / 2 : n));
-        auto *bits = reinterpret_cast<uint16_t *>(v.data());
+        std::vector<float> v(static_cast<size_t>(n));  // room for n of any type
         for (int64_t i = 0; i < n; ++i) {
-            if (half) {
-                bits[i] = sepconv::float_to_half(dist(rng));
+            const float x = dist(rng);
+            if (layer.type == sepconv::DataType::kFloat16) {
+                reinterpret_cast<uint16_t *>(v.data())[i] = sepconv::float_to_half(x);
+            } else if (layer.type == sepconv::DataType::kInt8) {
+                reinterpret_cast<int8_t *>(v.data())[i] = static_cast<int8_t>(std::lround(x * 127));
             } else {
-                v[static_cast<size_t>(i)] = dist(rng);
+                v[static_cast<size_t>(i)] = x;
             }
         }
         return v;
@@ -330,8 +357,8 @@ int main(int argc, char **argv) {
             return cmd_run(Args(argc, argv, 2,
                                 {"input", "depthwise-filter", "pointwise-filter", "strides", "padding",
                                  "explicit-padding", "data-format", "dilations", "bias", "activation", "depthwise-bias",
-                                 "depthwise-activation", "threads", "variant", "max-target", "max-file-bytes",
-                                 "output"}));
+                                 "depthwise-activation", "quantization", "threads", "variant", "max-target",
+                                 "max-file-bytes", "output"}));
         }
         if (cmd == "bench") {
             return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "type", "layers", "batch", "threads", "repeats", "variant", "max-target"}));

@@ -158,13 +158,12 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
         item = 8;
     } else if (descr == "<f2") {
         item = 2;
+    } else if (descr == "|i1") {
+        item = 1;
     } else {
-        std::string known;  // a data type sepconv names but does not compute yet
-        for (const internal::DataTypeRow &t : internal::kDataTypes) {
-            if (descr == t.npy_descr && !t.implemented) known = std::string(" (") + t.name + ", not implemented yet)";
-        }
-        return Status::InvalidArgument("unsupported dtype '" + descr + "'" + known +
-                                       ": expected little-endian float32 ('<f4'), float64 ('<f8') or float16 ('<f2')");
+        return Status::InvalidArgument("unsupported dtype '" + descr +
+                                       "': expected little-endian float32 ('<f4'), float64 ('<f8'), float16 ('<f2') "
+                                       "or int8 ('|i1')");
     }
 
     const size_t payload = size - preamble - header_len;
@@ -189,8 +188,13 @@ Status parse(const uint8_t *bytes, size_t size, Array *out, int64_t max_data_byt
 
     const uint8_t *data = bytes + preamble + header_len;
     out->shape = shape;
-    out->type = item == 2 ? DataType::kFloat16 : DataType::kFloat32;
+    out->type = item == 2 ? DataType::kFloat16 : item == 1 ? DataType::kInt8 : DataType::kFloat32;
     out->converted_from_float64 = item == 8;
+    if (item == 1) {
+        out->i8.resize(static_cast<size_t>(count));
+        if (payload > 0) std::memcpy(out->i8.data(), data, payload);
+        return Status::Ok();
+    }
     if (item == 2) {
         out->half.resize(static_cast<size_t>(count));
         if (payload > 0) std::memcpy(out->half.data(), data, payload);

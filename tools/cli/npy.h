@@ -1,4 +1,4 @@
-// NumPy .npy files: float32 (float64 is converted to it) and float16, C order, little-endian. The reader trusts
+// NumPy .npy files: float32 (float64 is converted to it), float16 and int8, C order, little-endian. The reader trusts
 // nothing in the file: every header field and every size is checked against the bytes present.
 #pragma once
 
@@ -16,9 +16,14 @@ struct Array {
     DataType type = DataType::kFloat32;
     std::vector<float> data;   // float32
     std::vector<uint16_t> half;  // float16 (IEEE binary16 bits)
+    std::vector<int8_t> i8;      // int8
     bool converted_from_float64 = false;
 
-    const void *bytes() const { return type == DataType::kFloat16 ? static_cast<const void *>(half.data()) : data.data(); }
+    const void *bytes() const {
+        if (type == DataType::kFloat16) return half.data();
+        if (type == DataType::kInt8) return i8.data();
+        return data.data();
+    }
 };
 
 // The largest array data read() accepts unless told otherwise: a header can claim any size, and

@@ -71,10 +71,20 @@ void set_estimates(Halide::Internal::AbstractGenerator &gen, const LayerData &d)
     estimate_buffer("pointwise_filter", d.packed_pointwise);
     estimate_buffer("bias", d.bias);
     estimate_buffer("depthwise_bias", d.depthwise_bias);
+    for (const char *table : {"depthwise_requant", "pointwise_requant"}) {
+        for (Halide::Parameter p : gen.input_parameter(table)) {
+            for (int i = 0; i < 2; ++i) {
+                p.set_min_constraint_estimate(i, 0);
+                p.set_extent_constraint_estimate(i, d.no_requant.dim(i).extent());
+            }
+        }
+    }
     const std::pair<const char *, int64_t> scalars[] = {
         {"stride_h_in", k.stride_h},   {"stride_w_in", k.stride_w}, {"dilation_h_in", k.dilation_h},
         {"dilation_w_in", k.dilation_w}, {"pad_top", d.pad_top},
-        {"pad_left", d.pad_left}, {"activation", 0}, {"depthwise_epilogue", 0}};
+        {"pad_left", d.pad_left}, {"activation", 0}, {"depthwise_epilogue", 0}, {"input_zero_point", 0},
+        {"intermediate_zero_point", 0}, {"output_zero_point", 0}, {"depthwise_min", 0}, {"depthwise_max", 0},
+        {"output_min", 0}, {"output_max", 0}};
     for (const auto &[name, value] : scalars) {
         for (Halide::Parameter p : gen.input_parameter(name)) p.set_estimate(Halide::Expr(static_cast<int32_t>(value)));
     }
@@ -121,6 +131,8 @@ bool LayerData::make(const internal::ShapeKey &key, uint32_t seed, LayerData *d,
     // Candidates are timed on TF's op: no depthwise stage (depthwise_epilogue 0), its bias unread.
     d->depthwise_bias = Halide::Buffer<float>(std::vector<int>{static_cast<int>(cm)});
     d->depthwise_bias.fill(0.0f);
+    d->no_requant = Halide::Buffer<int32_t>(1, 2);  // int8's tables: unread by the float variants
+    d->no_requant.fill(0);
     d->output = Halide::Buffer<float>(reversed(out_shape));
     d->reference = Halide::Buffer<float>(reversed(out_shape));
     d->flops = static_cast<double>(
@@ -200,14 +212,20 @@ bool Candidate::run(LayerData &d, int threads, std::string *error, bool copy_bac
     LoopContext context;
     context.handlers.custom_do_par_for = do_par_for_as_the_library;
     context.threads = threads;
-    const KernelScalars scalars{static_cast<int32_t>(k.stride_h),   static_cast<int32_t>(k.stride_w),
-                                static_cast<int32_t>(k.dilation_h), static_cast<int32_t>(k.dilation_w),
-                                static_cast<int32_t>(d.pad_top),    static_cast<int32_t>(d.pad_left),
-                                /*activation=*/0,                   /*depthwise_epilogue=*/0};
+    KernelScalars scalars{};
+    scalars.stride_h = static_cast<int32_t>(k.stride_h), scalars.stride_w = static_cast<int32_t>(k.stride_w);
+    scalars.dilation_h = static_cast<int32_t>(k.dilation_h), scalars.dilation_w = static_cast<int32_t>(k.dilation_w);
+    scalars.pad_top = d.pad_top, scalars.pad_left = d.pad_left;  // no activation, no depthwise stage
+    const KernelBuffers<halide_buffer_t *> buffers{d.input.raw_buffer(),
+                                                   d.depthwise_filter.raw_buffer(),
+                                                   d.packed_pointwise.raw_buffer(),
+                                                   d.bias.raw_buffer(),
+                                                   d.depthwise_bias.raw_buffer(),
+                                                   d.no_requant.raw_buffer(),
+                                                   d.no_requant.raw_buffer(),
+                                                   d.output.raw_buffer()};
     try {
-        const int result = call_kernel(callable_, static_cast<Halide::JITUserContext *>(&context), d.input,
-                                       d.depthwise_filter, d.packed_pointwise, d.bias, d.depthwise_bias, scalars,
-                                       d.output);
+        const int result = call_kernel(callable_, static_cast<Halide::JITUserContext *>(&context), buffers, scalars);
         if (result != 0) {
             *error = "the pipeline returned error " + std::to_string(result);
             return false;

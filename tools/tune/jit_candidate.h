@@ -30,6 +30,7 @@ struct LayerData {
     // pointwise_filter in TF's layout (for the reference); packed_pointwise as the variants read it.
     Halide::Buffer<float> input, depthwise_filter, pointwise_filter, packed_pointwise, bias, depthwise_bias, output,
         reference;
+    Halide::Buffer<int32_t> no_requant;
     double flops = 0;
 
     static bool make(const internal::ShapeKey &key, uint32_t seed, LayerData *data, std::string *error);

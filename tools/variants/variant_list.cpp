@@ -59,7 +59,8 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
             n.nchw = true;
             out->push_back(n);
         }
-        if (!gpu) continue;
+        // int8 runs on the CPU only (CUDA's dp4a is not written yet).
+        if (!gpu || type.type == DataType::kInt8) continue;
         for (int cc : kCudaCapabilities) {
             if (f16 && cc < kCudaFloat16Capability) continue;
             VariantSpec c = v;

@@ -38,9 +38,9 @@ struct Status {
 // its CUDA code in that device's primary context, the one cudaMalloc, PyTorch and TF use.
 enum class MemorySpace { kHost, kCudaDevice };
 
-// The element type of a tensor. float32 and float16 are implemented; int8 (TFLite's quantized
-// scheme) is declared so that the API, the variants and the tuned database carry it, and a call
-// with it is refused (kInvalidArgument, naming the argument and the type).
+// The element type of a tensor: float32, float16, or int8 (TFLite's quantized scheme, computed with
+// TFLite's integer arithmetic to the bit; its scales, zero points and int32 biases are in
+// Options::quantization).
 //
 // float16 is IEEE binary16, stored as its bit pattern in a uint16_t (C++17 has no half type; the
 // bits are what `_Float16`, `__fp16`, numpy's float16 and TF's tf.float16 hold). Every tensor of a
@@ -92,6 +92,24 @@ enum class DataFormat { kNHWC, kNCHW };
 enum class Padding { kSame, kValid, kExplicit };
 enum class Activation { kNone, kRelu, kRelu6 };
 
+// An int8 call's quantization, as TFLite stores it: real = scale * (q - zero_point), weights
+// symmetric (zero point 0) with one scale per channel, or one for all (a list of length 1). The
+// result is TFLite's reference kernels' to the bit: DEPTHWISE_CONV_2D (its bias and activation:
+// Options::depthwise_activation) requantized to the intermediate int8 tensor, then the 1x1
+// CONV_2D (Options::activation). Scales must be positive and finite, zero points in [-128, 127].
+struct Quantization {
+    float input_scale = 0;
+    int32_t input_zero_point = 0;
+    std::vector<float> depthwise_scales;   // C*M entries (channel c*M + m), or 1
+    std::vector<int32_t> depthwise_bias;   // C*M entries, or empty for none
+    float intermediate_scale = 0;          // the depthwise conv's int8 output
+    int32_t intermediate_zero_point = 0;
+    std::vector<float> pointwise_scales;   // Cout entries, or 1
+    std::vector<int32_t> pointwise_bias;   // Cout entries, or empty for none
+    float output_scale = 0;
+    int32_t output_zero_point = 0;
+};
+
 struct Options {
     // 4 entries in the data format's order; the batch and channel entries must be 1.
     std::vector<int64_t> strides{1, 1, 1, 1};
@@ -111,6 +129,10 @@ struct Options {
     // With neither (the default) the call is TF's separable_conv2d.
     TensorView depthwise_bias;  // empty for none, else shape {C * M}, the type of the filters
     Activation depthwise_activation = Activation::kNone;
+
+    // int8 calls: the scales, zero points and int32 biases (`bias` and `depthwise_bias` above stay
+    // empty); the activations are the two above. Ignored for other types.
+    Quantization quantization;
 
     // Threads for this call, the calling one among them: 1 runs it on the calling thread alone;
     // n > 1 on n threads of the library's worker pool; 0 on one thread per core. Idle workers spin
@@ -225,7 +247,8 @@ bool opencl_available(std::string *why);
 // throttling). Empty removes the cap. Process-wide; takes effect from the next call.
 Status set_max_target(const std::string &target);
 
-// FLOPs of one call, counting multiply and add: 2*N*Ho*Wo*C*M*(kh*kw + Cout).
+// FLOPs of one call, counting multiply and add: 2*N*Ho*Wo*C*M*(kh*kw + Cout) (for int8, integer
+// operations).
 int64_t flop_count(const std::vector<int64_t> &input_shape, const std::vector<int64_t> &depthwise_filter_shape,
                    const std::vector<int64_t> &pointwise_filter_shape, const Options &options);
 
