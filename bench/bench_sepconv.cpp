@@ -16,6 +16,7 @@
 #include "layer_list.h"
 #include "peak_fma.h"
 #include "peers/peer.h"
+#include "quantization_file.h"
 #include "sepconv/sepconv.h"
 #include "support/naive_reference.h"
 
@@ -30,6 +31,8 @@ struct LayerData {
     sepconv::internal::AlignedBuffer<float> depthwise_bias, bias;
     // The same values as float16 (IEEE binary16 bits), for sepconv's float16 variants.
     sepconv::internal::AlignedBuffer<uint16_t> input16, dwf16, pwf16;
+    // The same values as int8 (times 127), for sepconv's int8 variants.
+    sepconv::internal::AlignedBuffer<int8_t> input8, dwf8, pwf8;
     std::vector<float> expected;  // sepconv's own result, which every peer must reproduce
     sepconv::Options options;
     int64_t flops = 0;
@@ -66,6 +69,12 @@ LayerData make_layer(const sepconv::tools::ModelLayer &l) {
         return h;
     };
     d.input16 = to_half(d.input), d.dwf16 = to_half(d.dwf), d.pwf16 = to_half(d.pwf);
+    auto to_int8 = [](const sepconv::internal::AlignedBuffer<float> &v) {
+        sepconv::internal::AlignedBuffer<int8_t> q(v.size());
+        for (size_t i = 0; i < v.size(); ++i) q[i] = static_cast<int8_t>(std::lround(v[i] * 127));
+        return q;
+    };
+    d.input8 = to_int8(d.input), d.dwf8 = to_int8(d.dwf), d.pwf8 = to_int8(d.pwf);
     d.flops = sepconv::flop_count(d.in_shape, d.dw_shape, d.pw_shape, d.options);
     d.expected.resize(d.out.size());
     sepconv::separable_conv2d({d.input.data(), d.in_shape}, {d.dwf.data(), d.dw_shape}, {d.pwf.data(), d.pw_shape},
@@ -159,6 +168,35 @@ void bench_sepconv(benchmark::State &state, const LayerData *d, bool block) {
 
 // sepconv in float16 on the same layer: the default variant for float16, timed as bench_sepconv.
 // Its result must be sepconv's float32 one within float16's rounding (checked before timing).
+// sepconv in int8 on the same layer as a MobileNet block (int32 biases, ReLU6 after each conv: what
+// TFLite's int8 peer runs), with scales typical of a trained layer. Its arithmetic is tested
+// bit-exact elsewhere (int8_test, tflite_int8_parity); here it is timed.
+void bench_sepconv_int8(benchmark::State &state, const LayerData *d) {
+    using sepconv::DataType;
+    sepconv::Options o = d->options;
+    o.num_threads = static_cast<int>(state.range(0));
+    o.quantization = sepconv::tools::typical_quantization(d->dw_shape[0] * d->dw_shape[1], d->layer.in_channels,
+                                                          d->layer.out_channels);
+    o.activation = o.depthwise_activation = sepconv::Activation::kRelu6;
+    std::unique_ptr<sepconv::Layer> layer;
+    sepconv::Status s = sepconv::Layer::create({d->dwf8.data(), DataType::kInt8, d->dw_shape},
+                                               {d->pwf8.data(), DataType::kInt8, d->pw_shape}, o, &layer);
+    std::string variant;
+    if (s.ok()) s = layer->variant_for(d->in_shape, &variant);
+    if (!s.ok()) {
+        state.SkipWithError(s.message.c_str());
+        return;
+    }
+    sepconv::internal::AlignedBuffer<int8_t> out(d->out.size());
+    for (auto _ : state) {
+        s = layer->run({d->input8.data(), DataType::kInt8, d->in_shape}, {out.data(), DataType::kInt8, d->out_shape});
+        benchmark::DoNotOptimize(out.data());
+    }
+    if (!s.ok()) state.SkipWithError(s.message.c_str());
+    set_gflops(state, d->flops);
+    state.SetLabel(variant);
+}
+
 void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
     using sepconv::DataType;
     sepconv::Options o = d->options;
@@ -238,6 +276,7 @@ int main(int argc, char **argv) {
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false));
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true));
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_f16/" + d.layer.name).c_str(), bench_sepconv_f16, &d));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_int8/" + d.layer.name).c_str(), bench_sepconv_int8, &d));
         at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
                                                       &sepconv_bench::make_onednn_peer, onednn.c_str()));
         at_thread_counts(benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,

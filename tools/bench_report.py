@@ -37,7 +37,7 @@ def main():
     p.add_argument("--processes", type=int, default=3, help="bench processes, run one after the other")
     p.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
     p.add_argument("--out", default="build/release/bench/report.json")
-    p.add_argument("--filter", default="^(sepconv|sepconv_f16|sepconv_block|onednn|xnnpack|peak)/",
+    p.add_argument("--filter", default="^(sepconv|sepconv_f16|sepconv_block|sepconv_int8|onednn|xnnpack|peak)/",
                    help="benchmarks to run (regex)")
     p.add_argument("--layers", default="bench/layers.csv", help="the layer list, for the row order")
     p.add_argument("--no-tflite", action="store_true",
@@ -115,25 +115,30 @@ def main():
     print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.processes} processes x "
           f"{args.repetitions} interleaved runs below)")
     header = (f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'TFLite':>9}"
-              f" {'ratio':>6} {'TF':>7} {'XNN 2022':>9} {'f16':>9} {'f16/f32':>7} {'block':>9} {'blk/f32':>7}")
+              f" {'ratio':>6} {'TF':>7} {'XNN 2022':>9} {'f16':>9} {'f16/f32':>7} {'block':>9} {'blk/f32':>7}"
+              f" {'int8':>9} {'i8/f32':>6} {'TFLite i8':>9} {'ratio':>6}")
     print(header)
     print("-" * len(header))
-    ratios, percents, halves, tflite, blocks = ({1: [], 2: []} for _ in range(5))
+    ratios, percents, halves, tflite, blocks, int8s, lite8s = ({1: [], 2: []} for _ in range(7))
     for layer in layers:
         for threads in (1, 2):
-            ours, dnnl, xnn, f16, lite, tf, block = (median(layer, threads, impl) for impl in (
-                "sepconv", "onednn", "xnnpack", "sepconv_f16", "tflite_xnnpack", "tf", "sepconv_block"))
+            ours, dnnl, xnn, f16, lite, tf, block, i8, lite8 = (median(layer, threads, impl) for impl in (
+                "sepconv", "onednn", "xnnpack", "sepconv_f16", "tflite_xnnpack", "tf", "sepconv_block",
+                "sepconv_int8", "tflite_xnnpack_int8"))
             ratio = ours / dnnl if dnnl == dnnl and dnnl > 0 else math.nan
             lite_ratio = ours / lite if lite == lite and lite > 0 else math.nan
             percent = 100 * ours / peak[threads] if peak[threads] > 0 else math.nan
             half = f16 / ours if ours == ours and ours > 0 else math.nan
             block_ratio = block / ours if ours == ours and ours > 0 else math.nan
+            int8_ratio = i8 / ours if ours == ours and ours > 0 else math.nan
+            lite8_ratio = i8 / lite8 if lite8 == lite8 and lite8 > 0 else math.nan
             for values, v in ((ratios, ratio), (percents, percent), (halves, half), (tflite, lite_ratio),
-                              (blocks, block_ratio)):
+                              (blocks, block_ratio), (int8s, int8_ratio), (lite8s, lite8_ratio)):
                 if v == v:
                     values[threads].append(v)
             print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {lite:9.1f}"
-                  f" {lite_ratio:6.2f} {tf:7.1f} {xnn:9.1f} {f16:9.1f} {half:7.2f} {block:9.1f} {block_ratio:7.2f}")
+                  f" {lite_ratio:6.2f} {tf:7.1f} {xnn:9.1f} {f16:9.1f} {half:7.2f} {block:9.1f} {block_ratio:7.2f}"
+                  f" {i8:9.1f} {int8_ratio:6.2f} {lite8:9.1f} {lite8_ratio:6.2f}")
     geomean = lambda v: math.exp(statistics.mean(map(math.log, v)))  # noqa: E731
     for threads in (1, 2):
         if ratios[threads]:
@@ -144,6 +149,11 @@ def main():
         if halves[threads]:
             print(f"float16/float32, {threads} thread(s): geomean {geomean(halves[threads]):.2f}, "
                   f"lowest {min(halves[threads]):.2f}")
+        if int8s[threads]:
+            print(f"int8/float32 (GOP/s over GFLOP/s), {threads} thread(s): geomean {geomean(int8s[threads]):.2f}, "
+                  f"lowest {min(int8s[threads]):.2f}")
+        if lite8s[threads]:
+            print(f"sepconv int8/TFLite's XNNPACK int8, {threads} thread(s): geomean {geomean(lite8s[threads]):.2f}")
         if blocks[threads]:
             print(f"MobileNet block (both biases, relu6 twice)/TF's op, {threads} thread(s): "
                   f"geomean {geomean(blocks[threads]):.2f}, lowest {min(blocks[threads]):.2f}")

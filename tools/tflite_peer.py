@@ -5,6 +5,11 @@
                   tf.lite.Interpreter(num_threads=N) with its default XNNPACK delegate, which must
                   have taken the op (otherwise the layer is reported as not measured)
   tf              TF's own tf.nn.separable_conv2d in a tf.function, intra-op threads N
+  tflite_xnnpack_int8
+                  the same layer as an int8 MobileNet block (depthwise + bias + ReLU6, 1x1 + bias +
+                  ReLU6, full-integer quantization from a representative dataset), XNNPACK delegate;
+                  its output must be within 1 LSB of sepconv's int8 result on the weights and
+                  quantization read back from the model (tools/tflite_quantized.py)
 
 Each layer's TFLite output is first checked against sepconv's, computed by the CLI (`sepconv run`)
 on the same .npy tensors. Timing: warm-up, then `invoke()` in a loop without tensor copies (the
@@ -77,6 +82,9 @@ def main():
     import numpy as np
     import tensorflow as tf
 
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import tflite_quantized as tq
+
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
     rng = np.random.default_rng(7)
@@ -137,6 +145,35 @@ def main():
             continue
         record("tflite_xnnpack", name, samples(interpreter.invoke, args.repetitions, args.min_time), gflop,
                f"TFLite {tf.__version__} XNNPACK")
+
+        # TFLite int8: the MobileNet block, checked against sepconv's int8 result.
+        model = tq.to_int8(tq.keras_block(h, w, c, 1, cout, kernel, stride, 1, "same", "relu6", "relu6"), rng)
+        dwq, pwq, quant = tq.extract(model, "relu6")
+        interpreter = tq.interpreter_for(model, args.threads)
+        if not tq.delegate_took_all(interpreter):
+            errors.append(f"tflite_xnnpack_int8 {name}: XNNPACK did not take both ops")
+        else:
+            xq = rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)
+            got = tq.run(interpreter, xq).astype(np.int32)
+            with tempfile.TemporaryDirectory() as d:
+                for fname, a in (("x", xq), ("dw", dwq), ("pw", pwq)):
+                    np.save(os.path.join(d, fname + ".npy"), a)
+                with open(f"{d}/q.json", "w") as f:
+                    json.dump(quant, f)
+                cmd = [args.cli, "run", "--input", f"{d}/x.npy", "--depthwise-filter", f"{d}/dw.npy",
+                       "--pointwise-filter", f"{d}/pw.npy", "--strides", f"1,{stride},{stride},1", "--padding", "SAME",
+                       "--activation", "relu6", "--quantization", f"{d}/q.json", "--threads", str(args.threads),
+                       "--output", f"{d}/y.npy"]
+                proc = subprocess.run(cmd, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    sys.exit(f"tflite_peer: {' '.join(cmd)} failed: {proc.stderr}")
+                ours = np.load(f"{d}/y.npy").astype(np.int32)
+            lsb = int(np.abs(got - ours).max()) if got.shape == ours.shape else -1
+            if not 0 <= lsb <= 1:
+                errors.append(f"tflite_xnnpack_int8 {name}: output differs from sepconv's by {lsb} LSB")
+            else:
+                record("tflite_xnnpack_int8", name, samples(interpreter.invoke, args.repetitions, args.min_time), gflop,
+                       f"TFLite {tf.__version__} XNNPACK int8")
 
         # TF's own op.
         xt, dwt, pwt = tf.constant(x), tf.constant(dw), tf.constant(pw)
