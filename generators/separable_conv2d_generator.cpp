@@ -268,6 +268,26 @@ public:
         // the blocks add up in float32: a rounding error of float16 then weighs on at most 16 * M
         // products and the kernel's taps, not on all C*M (1024 in MobileNet's last layers).
         auto define_pointwise = [&](const std::vector<Var> &at, const std::function<Expr(Expr, Expr)> &depthwise_at) {
+            if (quantized) {
+                // Pairs of channels (SepconvPipeline::depthwise_k), the weights in pairs (packed_weights.h).
+                const int G = packed_row_group(true);
+                const Expr K = channels * mult;
+                std::vector<Var> k_at = at;
+                k_at[0] = p.k;
+                const Expr kk = min(p.k, K - 1);
+                p.quantized = true;
+                p.depthwise_k = Func("depthwise_k");
+                p.depthwise_k(k_at) = select(p.k < K, cast(operand, depthwise_at(kk % mult, kk / mult)), cast(operand, 0));
+                RDom r(0, G, 0, (K + G - 1) / G, "r_pair");
+                p.r_channel = r;
+                std::vector<Expr> pair_at(at.begin(), at.end());
+                pair_at[0] = r.y * G + r.x;
+                const Expr w = cast(operand, pointwise_filter((co_read % kPackedWeightsBlock) * G + r.x, r.y,
+                                                              min(co_read / kPackedWeightsBlock, last_block)));
+                p.pointwise(at) = cast(sum_type, 0);
+                p.pointwise(at) += multiply(p.depthwise_k(pair_at), w);
+                return;
+            }
             if (!half_arithmetic) {
                 p.pointwise(at) = cast(sum_type, 0);
                 // int8: the intermediate (int8 values, held in int32) read as int16.
@@ -346,10 +366,11 @@ private:
                             depthwise_filter.dim(2).extent() == kw && depthwise_filter.dim(3).extent() == kh,
                         "depthwise_filter extents do not match this variant");
         Expr out_channels = output.dim(out_c).extent();
-        add_requirement(pointwise_filter.dim(0).extent() == kPackedWeightsBlock,
+        const int G = packed_row_group(Type(elem_type) == Int(8));
+        add_requirement(pointwise_filter.dim(0).extent() == kPackedWeightsBlock * G,
                         "pointwise_filter must be packed in blocks of ", kPackedWeightsBlock, " output channels");
-        add_requirement(pointwise_filter.dim(1).extent() == channels * mult,
-                        "pointwise_filter rows must equal C * M");
+        add_requirement(pointwise_filter.dim(1).extent() == (channels * mult + G - 1) / G,
+                        "pointwise_filter rows must equal C * M (in groups of ", G, ")");
         add_requirement(pointwise_filter.dim(2).extent() == (out_channels + kPackedWeightsBlock - 1) / kPackedWeightsBlock,
                         "pointwise_filter must hold ceil(output channels / ", kPackedWeightsBlock, ") blocks");
         add_requirement(bias.dim(0).extent() == output.dim(out_c).extent(), "bias must have Cout entries");

@@ -50,7 +50,17 @@ struct SepconvPipeline {
     // output reads at pixel = y * output_width + x. Inlined there unless a schedule stores it (to
     // tile the pixels of several rows as one run: the output's own x and y loops cannot).
     Halide::Func flat_output;
-    Halide::RDom r_channel;  // r_channel.x = m, r_channel.y = c
+    Halide::RDom r_channel;  // r_channel.x = m, r_channel.y = c; int8: see depthwise_k
+
+    // int8: the pointwise sums run over pairs of consecutive depthwise channels k = c * M + m, so
+    // that one vpmaddwd adds a pair's two int16 products: r_channel.x = the channel in the pair,
+    // r_channel.y = the pair, read from depthwise_k(k, x, y, n) (or (k, pixel, n) with flat_pixels),
+    // the depthwise result narrowed to int16 and padded with a zero channel to an even count.
+    // A schedule stores depthwise_k beside the depthwise result and vectorizes the pair
+    // (atomic, with the output channels) so that Halide emits the pairwise multiply-add.
+    bool quantized = false;
+    Halide::Var k{"k"};
+    Halide::Func depthwise_k;
 
     // float16 arithmetic (a target with native float16 FMAs): the pointwise sums run in float16 over
     // blocks of kHalfSumChannels input channels, pointwise_partial(co, x, y, n, b) with r_channel

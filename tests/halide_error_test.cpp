@@ -40,7 +40,7 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     sepconv::internal::ConvGeometry lie = g;
     lie.f.multiplier = 2;  // the depthwise filter is described as [3, 3, 4, 2]: twice its real size
     std::vector<float> big_dw(t.dwf.size() * 2), bias(k.cout, 0.f), depthwise_bias(8, 0.f);
-    std::vector<float> big_pw(sepconv::internal::packed_pointwise_elements(8, k.cout));
+    std::vector<float> big_pw(sepconv::internal::packed_pointwise_elements(8, k.cout));  // float32: groups of 1
     std::vector<float> out(t.expected.size() * 2, 7.f);
     sepconv::internal::CallArgs args{t.input.data(), big_dw.data(), big_pw.data(), bias.data(), depthwise_bias.data(),
                                      out.data(), sepconv::DataType::kFloat32, sepconv::DataType::kFloat32,

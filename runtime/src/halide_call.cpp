@@ -137,8 +137,10 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     const FilterGeometry &f = g.f;
     HalideTensor input(args.input, args.type, input_shape(g));
     HalideTensor depthwise(args.depthwise_filter, args.weights_type, {f.kh, f.kw, f.channels, f.multiplier});
+    const int group = packed_row_group(args.type == DataType::kInt8);
     HalideTensor pointwise(args.pointwise_filter, args.weights_type,
-                           {packed_pointwise_blocks(f.out_channels), f.channels * f.multiplier, kPackedWeightsBlock});
+                           {packed_pointwise_blocks(f.out_channels), packed_pointwise_groups(f.channels * f.multiplier, group),
+                            kPackedWeightsBlock * group});
     const int64_t cm = f.channels * f.multiplier;
     const bool quantized = args.type == DataType::kInt8;
     const halide_type_t int32 = halide_type_t(halide_type_int, 32);

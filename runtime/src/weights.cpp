@@ -58,7 +58,7 @@ void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &dat
         dense = copy_as<T>(from, data.pointwise, cm * f.out_channels);
         tf = dense.data();
     }
-    out->pointwise = pack_pointwise(tf, cm, f.out_channels);
+    out->pointwise = pack_pointwise(tf, cm, f.out_channels, packed_row_group(std::is_same_v<T, int8_t>));
     if constexpr (!std::is_same_v<T, int8_t>) {  // int8's biases are folded (prepare)
         out->bias = bias_as<T>(from, data.bias, f.out_channels);
         out->depthwise_bias = bias_as<T>(from, data.depthwise_bias, cm);
@@ -91,7 +91,8 @@ int64_t Weights::bytes(const FilterGeometry &f, DataType from, DataType to) {
     const int64_t cm = f.channels * f.multiplier;
     // A converted dense pointwise filter lives only while packing; counted, as it is allocated.
     const int64_t dense = from == to ? 0 : cm * f.out_channels;
-    const int64_t weights = f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels);
+    const int64_t weights =
+        f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels, packed_row_group(to == DataType::kInt8));
     const int64_t biases = f.out_channels + cm;
     if (to == DataType::kInt8) return weights + 4 * biases + 4 * 2 * biases;  // int32 biases, requant tables
     return (weights + biases) * internal::row_of(to).bytes;

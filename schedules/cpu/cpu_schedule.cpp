@@ -162,9 +162,29 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         // (Pixels by a constant factor: in the general path the extent is a run-time value.)
         update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
     };
+    // int8: the pairs of channels (SepconvPipeline::depthwise_k) innermost, vectorized atomically
+    // with the output channels: each step is a vector of pairs of int16 products summed pairwise
+    // into int32 lanes (vpmaddwd, pmaddwd; VNNI's vpdpwssd where the target has it).
+    auto register_tile_pairs = [&](Func f) {
+        f.align_bounds(p.co, block).bound_storage(p.co, block);
+        f.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
+        Stage update = f.update();
+        const Halide::RVar pair = p.r_channel.x, pairs = p.r_channel.y;
+        Var coi("pw_coi");
+        update.split(p.co, p.co, coi, vec, TailStrategy::GuardWithIf);
+        std::vector<Halide::VarOrRVar> order{pair, coi, p.co, pixels};
+        if (t.co_vectors > t.tile_x) std::swap(order[2], order[3]);
+        order.push_back(pairs);
+        if (!flat) order.push_back(p.y);
+        order.push_back(p.n);
+        update.reorder(order).atomic().vectorize(pair).vectorize(coi).unroll(p.co).unroll(pixels, t.tile_x,
+                                                                                        TailStrategy::GuardWithIf);
+    };
     Func pw = p.pointwise;
     pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
-    if (p.pointwise_partial.defined()) {
+    if (p.quantized) {
+        register_tile_pairs(pw);
+    } else if (p.pointwise_partial.defined()) {
         // float16 arithmetic: the register tile is a block's float16 sums, added into float32 sums
         // (kept in memory by LLVM when they do not fit the registers: one load and store per block).
         register_tile(pw, {p.r_block.x});
@@ -195,6 +215,10 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             .reorder(p.c, p.m, p.pixel, p.n)
             .vectorize(p.c, vec, TailStrategy::GuardWithIf);
         if (over_channels) p.depthwise_flat.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
+    }
+    if (p.quantized) {
+        // The int16 pairs, next to the depthwise result they narrow (after its flat copy).
+        p.depthwise_k.compute_at(dw_at).vectorize(p.k, vec, TailStrategy::GuardWithIf);
     }
     if (over_channels) {
         p.depthwise.parallel(p.y);
@@ -251,6 +275,10 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
     // The depthwise bias and activation (see schedule_depthwise_over_channels).
     for (Stage s : {dw.update(1).specialize(p.depthwise_plain), dw.update(1)}) {
         s.reorder(p.x, p.m, p.c, p.y, p.n).vectorize(p.x, vec, TailStrategy::GuardWithIf);
+    }
+    if (p.quantized) {  // int8's int16 channels, columns innermost as the depthwise tile's
+        p.depthwise_k.compute_at(out, xo).reorder_storage(p.x, p.k, p.y, p.n).reorder(p.x, p.k, p.y, p.n)
+            .vectorize(p.x, vec, TailStrategy::GuardWithIf);
     }
 }
 
