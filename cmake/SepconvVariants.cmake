@@ -17,7 +17,10 @@ if (CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
     set(default_targets arm-64-linux-arm_dot_prod-arm_fp16 arm-64-linux)
     set(default_family arm)
 else ()
-    set(default_targets x86-64-linux-avx512_skylake x86-64-linux-avx2-fma x86-64-linux-sse41)
+    # avx512_zen4 (Zen 4 and 5, Sapphire Rapids) adds VNNI: int8's pairwise multiply-adds fuse
+    # their add (vpdpwssd). Named with avx512_skylake, whose ISA row and configurations it reads.
+    set(default_targets x86-64-linux-avx512_skylake-avx512_zen4 x86-64-linux-avx512_skylake x86-64-linux-avx2-fma
+                        x86-64-linux-sse41)
     set(default_family x86)
 endif ()
 set(SEPCONV_TARGETS ${default_targets}

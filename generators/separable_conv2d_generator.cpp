@@ -1,13 +1,15 @@
 // separable_conv2d: TensorFlow's tf.nn.separable_conv2d (plus Keras's optional bias + activation),
-// or a MobileNet block (a depthwise bias and activation between the two convs as well), stated once. Schedules live apart in schedules/: the `target_family` param names the family
+// or a MobileNet block (a depthwise bias and activation between the two convs as well), stated
+// once. Schedules live apart in schedules/: the `target_family` param names the family
 // (schedules/families.cpp), whose schedule and per-ISA configuration are chosen once per run.
 //
 // Shape contract (Halide dimension 0 is the innermost, i.e. the last TF dimension):
 //   input             NHWC: (C, W, H, N)          NCHW: (W, H, C, N)
 //   depthwise_filter  TF [kh, kw, C, M]  ->  (M, C, kw, kh)
 //   pointwise_filter  TF [1, 1, C*M, Cout], packed by the runtime in blocks of kPackedWeightsBlock
-//                     output channels (packed_weights.h): (b, k, j) = TF[0, 0, k, j*B + b], zero
-//                     past Cout; extents (B, C*M, ceil(Cout / B))
+//                     output channels and groups of G rows (packed_weights.h: G = 1, int8 2):
+//                     (b*G + k%G, k/G, j) = TF[0, 0, k, j*B + b], zero past Cout and C*M;
+//                     extents (B*G, ceil(C*M / G), ceil(Cout / B))
 //   bias              (Cout)                    zeros when the caller has no bias
 //   depthwise_bias    (C*M), channel c*M + m    zeros when the caller has none
 //   output            NHWC: (Cout, Wo, Ho, N)     NCHW: (Wo, Ho, Cout, N)
@@ -50,12 +52,12 @@ using namespace Halide;
 Expr multiply_by_quantized_multiplier(Expr x, Expr multiplier, Expr shift) {
     const Expr left = max(shift, 0), right = max(-shift, 0);
     const Expr a = x * (cast<int32_t>(1) << left);
-    // The doubled 64-bit product's high half, nudged by 2^30 and divided by 2^31 truncating toward
-    // zero (C++'s division; Halide's rounds down, hence the two sides). INT32_MIN squared saturates.
+    // TFLite nudges the 64-bit product by 2^30 (1 - 2^30 when negative) and divides by 2^31
+    // truncating toward zero; for a negative product that truncation is the floor of the product
+    // plus 2^30, as for a positive one. So: (a*b + 2^30) >> 31, saturated (only INT32_MIN squared
+    // reaches 2^31).
     const Expr ab = cast<int64_t>(a) * cast<int64_t>(multiplier);
-    const Expr nudged = ab + select(ab >= 0, cast<int64_t>(1 << 30), cast<int64_t>(1 - (1 << 30)));
-    Expr high = cast<int32_t>(select(nudged >= 0, nudged >> 31, -((-nudged) >> 31)));
-    high = select(a == Int(32).min() && multiplier == Int(32).min(), Int(32).max(), high);
+    const Expr high = saturating_cast<int32_t>((ab + cast<int64_t>(1 << 30)) >> 31);
     // Divide by 2^right, rounding half away from zero.
     const Expr mask = cast<int32_t>((cast<int64_t>(1) << right) - 1);
     const Expr threshold = (mask >> 1) + select(high < 0, 1, 0);

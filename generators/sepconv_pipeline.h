@@ -56,8 +56,8 @@ struct SepconvPipeline {
     // that one vpmaddwd adds a pair's two int16 products: r_channel.x = the channel in the pair,
     // r_channel.y = the pair, read from depthwise_k(k, x, y, n) (or (k, pixel, n) with flat_pixels),
     // the depthwise result narrowed to int16 and padded with a zero channel to an even count.
-    // A schedule stores depthwise_k beside the depthwise result and vectorizes the pair
-    // (atomic, with the output channels) so that Halide emits the pairwise multiply-add.
+    // A schedule stores depthwise_k beside the depthwise result and, where the ISA has a pairwise
+    // multiply-add (Isa::pairwise_int16), vectorizes the pair atomically with the output channels.
     bool quantized = false;
     Halide::Var k{"k"};
     Halide::Func depthwise_k;

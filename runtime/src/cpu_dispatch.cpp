@@ -31,6 +31,7 @@ constexpr NamedFeature kTargetFeatures[] = {
     {"avx2", halide_target_feature_avx2},     {"fma", halide_target_feature_fma},
     {"f16c", halide_target_feature_f16c},     {"avx512", halide_target_feature_avx512},
     {"avx512_skylake", halide_target_feature_avx512_skylake},
+    {"avx512_zen4", halide_target_feature_avx512_zen4},
     {"arm_dot_prod", halide_target_feature_arm_dot_prod},
     {"arm_fp16", halide_target_feature_arm_fp16},
 };
@@ -115,6 +116,7 @@ CpuInfo cpu_info() {
     SEPCONV_CPU_FEATURE("avx512bw")
     SEPCONV_CPU_FEATURE("avx512dq")
     SEPCONV_CPU_FEATURE("avx512vl")
+    SEPCONV_CPU_FEATURE("avx512vnni")
 #undef SEPCONV_CPU_FEATURE
 #endif
     for (const std::string &target : compiled_targets()) {

@@ -70,7 +70,7 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
 // output: one extra store and load per value, for blocks that waste no pixels. When a weight block
 // serves the whole run (co_outer, parallel_over=channels), the run is stored one channel block at a
 // time, small enough to be copied out of L1.
-void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
+void schedule_nhwc(SepconvPipeline &p, const Tunables &t, const Isa &isa, int vec) {
     Func out = p.output;
     const bool flat = p.flat_pixels;  // the generator asked flat_pixels(): tile_rows > 0
     // The Func whose loops hold the register blocks: (co, pixel, n) when flat, (co, x, y, n) otherwise.
@@ -164,7 +164,8 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     };
     // int8: the pairs of channels (SepconvPipeline::depthwise_k) innermost, vectorized atomically
     // with the output channels: each step is a vector of pairs of int16 products summed pairwise
-    // into int32 lanes (vpmaddwd, pmaddwd; VNNI's vpdpwssd where the target has it).
+    // into int32 lanes (vpmaddwd, pmaddwd; VNNI's vpdpwssd where the target has it). Without such
+    // an instruction (ARM), the pair is two unrolled steps of widening multiply-adds (smlal).
     auto register_tile_pairs = [&](Func f) {
         f.align_bounds(p.co, block).bound_storage(p.co, block);
         f.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
@@ -173,12 +174,18 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         Var coi("pw_coi");
         update.split(p.co, p.co, coi, vec, TailStrategy::GuardWithIf);
         std::vector<Halide::VarOrRVar> order{pair, coi, p.co, pixels};
+        if (!isa.pairwise_int16) std::swap(order[0], order[1]);
         if (t.co_vectors > t.tile_x) std::swap(order[2], order[3]);
         order.push_back(pairs);
         if (!flat) order.push_back(p.y);
         order.push_back(p.n);
-        update.reorder(order).atomic().vectorize(pair).vectorize(coi).unroll(p.co).unroll(pixels, t.tile_x,
-                                                                                        TailStrategy::GuardWithIf);
+        update.reorder(order);
+        if (isa.pairwise_int16) {
+            update.atomic().vectorize(pair);
+        } else {
+            update.unroll(pair);
+        }
+        update.vectorize(coi).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
     };
     Func pw = p.pointwise;
     pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
@@ -288,7 +295,7 @@ void apply_schedule(SepconvPipeline &p, const Tunables &t, const Isa &isa) {
     // float16 arithmetic (NHWC only) fills a register with twice as many lanes.
     const int vec = vector_lanes(t, isa) * (p.pointwise_partial.defined() ? 2 : 1);
     if (p.layout == Layout::NHWC) {
-        schedule_nhwc(p, t, vec);
+        schedule_nhwc(p, t, isa, vec);
     } else {
         schedule_nchw(p, t, vec);
     }
