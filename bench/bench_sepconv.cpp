@@ -137,6 +137,25 @@ void bench_peak(benchmark::State &state) {
     state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm256_fmadd_ps chains");
 }
 
+// Times a prepared layer on one input: GFLOP/s as the convolutions count them, the variant as the
+// label; a layer that failed to prepare (`s`) skips the benchmark with its message.
+void time_layer(benchmark::State &state, const LayerData &d, sepconv::Status s, const sepconv::Layer *layer,
+                const sepconv::TensorView &input, const sepconv::MutableTensorView &output) {
+    std::string variant;
+    if (s.ok()) s = layer->variant_for(d.in_shape, &variant);
+    if (!s.ok()) {
+        state.SkipWithError(s.message.c_str());
+        return;
+    }
+    for (auto _ : state) {
+        s = layer->run(input, output);
+        benchmark::DoNotOptimize(output.data);
+    }
+    if (!s.ok()) state.SkipWithError(s.message.c_str());
+    set_gflops(state, d.flops);
+    state.SetLabel(variant);
+}
+
 // TF's op (block = false), or the same layer as a MobileNet block: a depthwise bias and relu6, then
 // the pointwise conv with its bias and relu6, fused (the FLOPs counted are the convolutions' alone).
 void bench_sepconv(benchmark::State &state, const LayerData *d, bool block) {
@@ -150,24 +169,10 @@ void bench_sepconv(benchmark::State &state, const LayerData *d, bool block) {
     }
     std::unique_ptr<sepconv::Layer> layer;
     sepconv::Status s = sepconv::Layer::create({d->dwf.data(), d->dw_shape}, {d->pwf.data(), d->pw_shape}, o, &layer);
-    std::string variant;
-    if (s.ok()) s = layer->variant_for(d->in_shape, &variant);
-    if (!s.ok()) {
-        state.SkipWithError(s.message.c_str());
-        return;
-    }
     sepconv::internal::AlignedBuffer<float> out(d->out.size());
-    for (auto _ : state) {
-        s = layer->run({d->input.data(), d->in_shape}, {out.data(), d->out_shape});
-        benchmark::DoNotOptimize(out.data());
-    }
-    if (!s.ok()) state.SkipWithError(s.message.c_str());
-    set_gflops(state, d->flops);
-    state.SetLabel(variant);
+    time_layer(state, *d, s, layer.get(), {d->input.data(), d->in_shape}, {out.data(), d->out_shape});
 }
 
-// sepconv in float16 on the same layer: the default variant for float16, timed as bench_sepconv.
-// Its result must be sepconv's float32 one within float16's rounding (checked before timing).
 // sepconv in int8 on the same layer as a MobileNet block (int32 biases, ReLU6 after each conv: what
 // TFLite's int8 peer runs), with scales typical of a trained layer. Its arithmetic is tested
 // bit-exact elsewhere (int8_test, tflite_int8_parity); here it is timed.
@@ -181,22 +186,13 @@ void bench_sepconv_int8(benchmark::State &state, const LayerData *d) {
     std::unique_ptr<sepconv::Layer> layer;
     sepconv::Status s = sepconv::Layer::create({d->dwf8.data(), DataType::kInt8, d->dw_shape},
                                                {d->pwf8.data(), DataType::kInt8, d->pw_shape}, o, &layer);
-    std::string variant;
-    if (s.ok()) s = layer->variant_for(d->in_shape, &variant);
-    if (!s.ok()) {
-        state.SkipWithError(s.message.c_str());
-        return;
-    }
     sepconv::internal::AlignedBuffer<int8_t> out(d->out.size());
-    for (auto _ : state) {
-        s = layer->run({d->input8.data(), DataType::kInt8, d->in_shape}, {out.data(), DataType::kInt8, d->out_shape});
-        benchmark::DoNotOptimize(out.data());
-    }
-    if (!s.ok()) state.SkipWithError(s.message.c_str());
-    set_gflops(state, d->flops);
-    state.SetLabel(variant);
+    time_layer(state, *d, s, layer.get(), {d->input8.data(), DataType::kInt8, d->in_shape},
+               {out.data(), DataType::kInt8, d->out_shape});
 }
 
+// sepconv in float16 on the same layer: the default variant for float16, timed as bench_sepconv.
+// Its result must be sepconv's float32 one within float16's rounding (checked before timing).
 void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
     using sepconv::DataType;
     sepconv::Options o = d->options;
@@ -204,10 +200,10 @@ void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
     std::unique_ptr<sepconv::Layer> layer;
     sepconv::Status s = sepconv::Layer::create({d->dwf16.data(), DataType::kFloat16, d->dw_shape},
                                                {d->pwf16.data(), DataType::kFloat16, d->pw_shape}, o, &layer);
-    std::string variant;
-    if (s.ok()) s = layer->variant_for(d->in_shape, &variant);
+    const sepconv::TensorView input{d->input16.data(), DataType::kFloat16, d->in_shape};
     sepconv::internal::AlignedBuffer<uint16_t> out(d->out.size());
-    if (s.ok()) s = layer->run({d->input16.data(), DataType::kFloat16, d->in_shape}, {out.data(), DataType::kFloat16, d->out_shape});
+    const sepconv::MutableTensorView output{out.data(), DataType::kFloat16, d->out_shape};
+    if (s.ok()) s = layer->run(input, output);
     if (!s.ok()) {
         state.SkipWithError(s.message.c_str());
         return;
@@ -221,13 +217,7 @@ void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
         state.SkipWithError(("float16 result off by " + std::to_string(worst) + " of " + std::to_string(scale)).c_str());
         return;
     }
-    for (auto _ : state) {
-        s = layer->run({d->input16.data(), DataType::kFloat16, d->in_shape}, {out.data(), DataType::kFloat16, d->out_shape});
-        benchmark::DoNotOptimize(out.data());
-    }
-    if (!s.ok()) state.SkipWithError(s.message.c_str());
-    set_gflops(state, d->flops);
-    state.SetLabel(variant);
+    time_layer(state, *d, s, layer.get(), input, output);
 }
 
 void bench_naive(benchmark::State &state, const LayerData *d) {

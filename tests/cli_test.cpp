@@ -295,27 +295,25 @@ TEST_F(Cli, RunComputesInt8WithAQuantizationFile) {
         expect_refused(args + q, 1, message);
     };
     refused_json(json.substr(0, json.size() - 3), "--quantization: " + path("q.json") + ": not valid JSON");
-    std::string broken = json;
-    broken.replace(broken.find("\"output\""), 8, "\"outputs\"");
-    refused_json(broken, "unknown key 'outputs'");
-    broken = json;
-    broken.replace(broken.find("\"zero_point\""), 12, "\"zero\"");
-    refused_json(broken, "unknown key 'input.zero'");
-    broken = json;
-    broken.replace(broken.find("\"scales\""), 8, "\"scale\"");
-    refused_json(broken, "unknown key 'depthwise.scale'");
-    broken = json;
-    broken.replace(broken.find("\"relu6\""), 7, "\"gelu\"");
-    refused_json(broken, "'depthwise.activation' must be \"none\", \"relu\" or \"relu6\", got \"gelu\"");
-    broken = json;
-    broken.replace(broken.find("\"bias\": [") + 9, 0, "3000000000, ");
-    refused_json(broken, "'depthwise.bias[0]' = 3000000000 is outside int32");
-    broken = json;
-    broken.replace(broken.find(std::to_string(p.output_zero_point) + "}}"), std::to_string(p.output_zero_point).size(), "200");
-    refused_json(broken, "quantization.output_zero_point must be in [-128, 127], got 200");
-    broken = json;
-    broken.replace(broken.find("\"scale\": ") + 9, number(p.input_scale).size(), "0");
-    refused_json(broken, "quantization.input_scale must be positive and finite, got 0");
+    // The file with its first `from` replaced by `to`, and what the refusal must say.
+    const std::string zero_point = std::to_string(p.output_zero_point) + "}}";
+    const struct {
+        std::string from, to, message;
+    } breakages[] = {
+        {"\"output\"", "\"outputs\"", "unknown key 'outputs'"},
+        {"\"zero_point\"", "\"zero\"", "unknown key 'input.zero'"},
+        {"\"scales\"", "\"scale\"", "unknown key 'depthwise.scale'"},
+        {"\"relu6\"", "\"gelu\"", "'depthwise.activation' must be \"none\", \"relu\" or \"relu6\", got \"gelu\""},
+        {"\"bias\": [", "\"bias\": [3000000000, ", "'depthwise.bias[0]' = 3000000000 is outside int32"},
+        {zero_point, "200}}", "quantization.output_zero_point must be in [-128, 127], got 200"},
+        {"\"scale\": " + number(p.input_scale), "\"scale\": 0", "quantization.input_scale must be positive and finite, got 0"},
+    };
+    for (const auto &b : breakages) {
+        std::string broken = json;
+        ASSERT_NE(broken.find(b.from), std::string::npos) << b.from;
+        broken.replace(broken.find(b.from), b.from.size(), b.to);
+        refused_json(broken, b.message);
+    }
     refused_json("{\"input\": {\"scale\": 0.1, \"zero_point\": 0}}", "missing key 'depthwise'");
     write_bytes("q.json", json);
     expect_refused(args, 1, "--input is int8: an int8 call needs --quantization Q.json");

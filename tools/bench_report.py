@@ -146,17 +146,13 @@ def main():
                   f"{geomean(percents[threads]):.1f}% of peak")
         if tflite[threads]:
             print(f"geomean, {threads} thread(s): sepconv/TFLite's XNNPACK {geomean(tflite[threads]):.2f}")
-        if halves[threads]:
-            print(f"float16/float32, {threads} thread(s): geomean {geomean(halves[threads]):.2f}, "
-                  f"lowest {min(halves[threads]):.2f}")
-        if int8s[threads]:
-            print(f"int8/float32 (GOP/s over GFLOP/s), {threads} thread(s): geomean {geomean(int8s[threads]):.2f}, "
-                  f"lowest {min(int8s[threads]):.2f}")
-        if lite8s[threads]:
-            print(f"sepconv int8/TFLite's XNNPACK int8, {threads} thread(s): geomean {geomean(lite8s[threads]):.2f}")
-        if blocks[threads]:
-            print(f"MobileNet block (both biases, relu6 twice)/TF's op, {threads} thread(s): "
-                  f"geomean {geomean(blocks[threads]):.2f}, lowest {min(blocks[threads]):.2f}")
+        for what, values, lowest in (("float16/float32", halves, True),
+                                     ("int8/float32 (GOP/s over GFLOP/s)", int8s, True),
+                                     ("sepconv int8/TFLite's XNNPACK int8", lite8s, False),
+                                     ("MobileNet block (both biases, relu6 twice)/TF's op", blocks, True)):
+            if values[threads]:
+                print(f"{what}, {threads} thread(s): geomean {geomean(values[threads]):.2f}"
+                      + (f", lowest {min(values[threads]):.2f}" if lowest else ""))
     for message in report.get("peer_errors", []):
         print(f"not measured: {message}")
     for key, message in sorted(errors.items()):

@@ -16,8 +16,7 @@
 
 namespace sepconv_test {
 
-struct Int8Tensors {
-    std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
+struct Int8Tensors : CaseShapes {
     std::vector<int8_t> input, dwf, pwf, expected;
     tflite::Params params;
 };
@@ -52,12 +51,7 @@ inline Int8Tensors make_int8_tensors(const ConvCase &k, uint32_t seed, const Int
     auto real = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
     auto zero_point = [&] { return std::uniform_int_distribution<int>(-30, 30)(rng); };
     Int8Tensors t;
-    int64_t ho, wo, top, left;
-    reference_output_hw(k, &ho, &wo, &top, &left);
-    t.in_shape = k.nchw ? std::vector<int64_t>{k.n, k.c, k.h, k.w} : std::vector<int64_t>{k.n, k.h, k.w, k.c};
-    t.out_shape = k.nchw ? std::vector<int64_t>{k.n, k.cout, ho, wo} : std::vector<int64_t>{k.n, ho, wo, k.cout};
-    t.dw_shape = {k.kh, k.kw, k.c, k.m};
-    t.pw_shape = {1, 1, k.c * k.m, k.cout};
+    static_cast<CaseShapes &>(t) = case_shapes(k);
     const int64_t cm = k.c * k.m;
     t.dwf = ints(k.kh * k.kw * cm, -127, 127);  // symmetric weights: TFLite never uses -128
     t.pwf = ints(cm * k.cout, -127, 127);

@@ -55,6 +55,21 @@ inline void reference_output_hw(const ConvCase &k, int64_t *ho, int64_t *wo, int
     reference_dim(k.w, k.kw, k.sw, k.dw, k.pad, k.pad_left, k.pad_right, wo, left);
 }
 
+// A case's tensors' shapes in TF's layouts (the input and output in the case's data format).
+struct CaseShapes {
+    std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
+};
+inline CaseShapes case_shapes(const ConvCase &k) {
+    int64_t ho, wo, top, left;
+    reference_output_hw(k, &ho, &wo, &top, &left);
+    CaseShapes s;
+    s.in_shape = k.nchw ? std::vector<int64_t>{k.n, k.c, k.h, k.w} : std::vector<int64_t>{k.n, k.h, k.w, k.c};
+    s.out_shape = k.nchw ? std::vector<int64_t>{k.n, k.cout, ho, wo} : std::vector<int64_t>{k.n, ho, wo, k.cout};
+    s.dw_shape = {k.kh, k.kw, k.c, k.m};
+    s.pw_shape = {1, 1, k.c * k.m, k.cout};
+    return s;
+}
+
 // input: NHWC or NCHW per k.nchw; dwf: [kh, kw, C, M]; pwf: [1, 1, C*M, Cout]; bias: [Cout] or empty;
 // depthwise_bias: [C*M] or empty. Returns the output in the same data format as the input.
 inline std::vector<float> naive_separable_conv2d(const ConvCase &k, const std::vector<float> &input,

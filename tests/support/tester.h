@@ -57,8 +57,7 @@ struct CaseOnVariant {
 };
 inline void PrintTo(const CaseOnVariant &p, std::ostream *os) { *os << describe(p.k) << " variant=" << p.variant; }
 
-struct TensorSet {
-    std::vector<int64_t> in_shape, dw_shape, pw_shape, out_shape;
+struct TensorSet : CaseShapes {
     sepconv::DataType type = sepconv::DataType::kFloat32;
     std::vector<float> input, dwf, pwf, bias, depthwise_bias, expected;
     // float16: every tensor above holds float16 values (rounded from the random float32 ones), the
@@ -118,12 +117,7 @@ inline void compute_reference(const ConvCase &k, TensorSet *t) {
 inline TensorSet make_tensors(const ConvCase &k, uint32_t seed, sepconv::DataType type = sepconv::DataType::kFloat32) {
     std::mt19937 rng(seed);
     TensorSet t;
-    int64_t ho, wo, top, left;
-    reference_output_hw(k, &ho, &wo, &top, &left);
-    t.in_shape = k.nchw ? std::vector<int64_t>{k.n, k.c, k.h, k.w} : std::vector<int64_t>{k.n, k.h, k.w, k.c};
-    t.out_shape = k.nchw ? std::vector<int64_t>{k.n, k.cout, ho, wo} : std::vector<int64_t>{k.n, ho, wo, k.cout};
-    t.dw_shape = {k.kh, k.kw, k.c, k.m};
-    t.pw_shape = {1, 1, k.c * k.m, k.cout};
+    static_cast<CaseShapes &>(t) = case_shapes(k);
     // Filters first, so that one seed gives the same filters whatever the input size.
     t.dwf = random_tensor(k.kh * k.kw * k.c * k.m, rng);
     t.pwf = random_tensor(k.c * k.m * k.cout, rng);
