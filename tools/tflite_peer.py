@@ -112,20 +112,12 @@ def main():
         model = tf.keras.Model(inp, layer(inp))
         layer.set_weights([dw, pw])
         tflite = tf.lite.TFLiteConverter.from_keras_model(model).convert()
-        interpreter = tf.lite.Interpreter(model_content=tflite, num_threads=args.threads)
-        interpreter.allocate_tensors()
-        # The graph is a chain (input -> depthwise -> 1x1 -> output): one delegate node that reads the
-        # input and writes the output has taken both ops. (The node list keeps the replaced ops.)
-        x_index = interpreter.get_input_details()[0]["index"]
-        y_index = interpreter.get_output_details()[0]["index"]
-        nodes = interpreter._get_ops_details()
-        delegates = [n for n in nodes if n["op_name"] == "DELEGATE"]
-        if len(delegates) != 1 or x_index not in list(delegates[0]["inputs"]) or y_index not in list(delegates[0]["outputs"]):
-            errors.append(f"tflite_xnnpack {name}: XNNPACK did not take both ops (nodes: {[n['op_name'] for n in nodes]})")
+        interpreter = tq.interpreter_for(tflite, args.threads)
+        if not tq.delegate_took_all(interpreter):
+            nodes = [n["op_name"] for n in interpreter._get_ops_details()]
+            errors.append(f"tflite_xnnpack {name}: XNNPACK did not take both ops (nodes: {nodes})")
             continue
-        interpreter.set_tensor(x_index, x)
-        interpreter.invoke()
-        got = interpreter.get_tensor(y_index)
+        got = tq.run(interpreter, x)
 
         # sepconv's result on the same tensors, through the CLI.
         with tempfile.TemporaryDirectory() as d:

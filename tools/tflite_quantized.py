@@ -89,7 +89,9 @@ def interpreter_for(model, threads, reference=False):
 
 
 def delegate_took_all(interpreter):
-    """Whether one XNNPACK delegate node reads the input and writes the output (the graph is a chain)."""
+    """Whether one XNNPACK delegate node reads the input and writes the output: the graph is a chain
+    (input -> depthwise -> 1x1 -> output), so that node has taken both ops. (The node list keeps
+    the replaced ops.)"""
     x = interpreter.get_input_details()[0]["index"]
     y = interpreter.get_output_details()[0]["index"]
     nodes = [n for n in interpreter._get_ops_details() if n["op_name"] == "DELEGATE"]
