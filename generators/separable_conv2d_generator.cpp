@@ -20,8 +20,9 @@
 // with the zero points folded in by the runtime (bias - zero_point * sum of the weights it
 // multiplies: the input's for the depthwise bias, the intermediate's for the pointwise one), so
 // the sums multiply the stored values alone; the padding is input_zero_point, which the fold
-// cancels. depthwise_requant (C*M, 2) and pointwise_requant (Cout, 2) hold each channel's
-// multiplier (row 0) and shift (row 1) from TFLite's QuantizeMultiplier; each sum is requantized,
+// cancels. depthwise_requant (C*M, 2) and pointwise_requant (Cout, 3) hold each channel's
+// multiplier (row 0) and shift (row 1) from TFLite's QuantizeMultiplier, and pointwise_requant the
+// sum of the channel's weights (row 2: a target that offsets its operands reads it); each sum is requantized,
 // offset by its zero point and clamped to [depthwise_min, depthwise_max] (the intermediate) or
 // [output_min, output_max] (the output, then int8): the activations, in quantized units. Other
 // types ignore these inputs (the runtime passes empty ones).
@@ -271,30 +272,52 @@ public:
         // products and the kernel's taps, not on all C*M (1024 in MobileNet's last layers).
         auto define_pointwise = [&](const std::vector<Var> &at, const std::function<Expr(Expr, Expr)> &depthwise_at) {
             if (quantized) {
-                // Pairs of channels (SepconvPipeline::depthwise_k), the weights in pairs (packed_weights.h).
+                // Groups of G channels, in the form the target's dot product takes (SepconvPipeline::Int8Dot).
                 const int G = packed_row_group(true);
+                const Int8Dot form = schedule.int8_dot;
+                const int H = form == Int8Dot::kLanes ? G : form == Int8Dot::kPairs ? 2 : 1, per_step = G / H;
+                const bool offset = form == Int8Dot::kQuadsU8;  // +128: the unsigned operand
+                const Type k_type = offset ? UInt(8) : form == Int8Dot::kQuadsS8 ? Int(8) : Int(16);
+                const Type w_type = k_type.bits() == 8 ? Int(8) : Int(16);
                 const Expr K = channels * mult;
                 std::vector<Var> k_at = at;
                 k_at[0] = p.k;
-                const Expr kk = min(p.k, K - 1);
+                // Channels past K (the last group's padding) read the last one, and are replaced: the
+                // clamp is `likely` in range, so the loop's steady state reads a plain vector.
+                const Expr kk = min(likely(p.k), K - 1);
                 p.quantized = true;
+                p.int8_dot = form;
+                p.int8_lanes = H;
                 p.depthwise_k = Func("depthwise_k");
-                p.depthwise_k(k_at) = select(p.k < K, cast(operand, depthwise_at(kk % mult, kk / mult)), cast(operand, 0));
-                RDom r(0, G, 0, (K + G - 1) / G, "r_pair");
+                const Expr value = depthwise_at(kk % mult, kk / mult) + (offset ? 128 : 0);
+                p.depthwise_k(k_at) = cast(k_type, select(p.k < K, value, offset ? 128 : 0));
+                RDom r(0, per_step, 0, (K + G - 1) / G, "r_group");
                 p.r_channel = r;
-                std::vector<Expr> pair_at(at.begin(), at.end());
-                pair_at[0] = r.y * G + r.x;
-                const Expr w = cast(operand, pointwise_filter((co_read % kPackedWeightsBlock) * G + r.x, r.y,
-                                                              min(co_read / kPackedWeightsBlock, last_block)));
-                p.pointwise(at) = cast(sum_type, 0);
-                p.pointwise(at) += multiply(p.depthwise_k(pair_at), w);
+                const Expr in_group = p.h * per_step + r.x;
+                std::vector<Expr> k_of(at.begin(), at.end());
+                k_of[0] = r.y * G + in_group;
+                // (co % B) * G + in_group, written so that a vector over (in_group, co) is one ramp.
+                const Expr w = cast(w_type, pointwise_filter((co_read * G + in_group) % (kPackedWeightsBlock * G), r.y,
+                                                             min(co_read / kPackedWeightsBlock, last_block)));
+                std::vector<Var> h_at{p.h};
+                h_at.insert(h_at.end(), at.begin(), at.end());
+                p.pointwise_groups = Func("pointwise_groups");
+                p.pointwise_groups(h_at) = cast(acc, 0);
+                p.pointwise_groups(h_at) += multiply(p.depthwise_k(k_of), w);
+                Expr sum;
+                for (int lane = 0; lane < H; ++lane) {
+                    std::vector<Expr> at_lane{lane};
+                    at_lane.insert(at_lane.end(), at.begin(), at.end());
+                    sum = sum.defined() ? sum + p.pointwise_groups(at_lane) : p.pointwise_groups(at_lane);
+                }
+                // Row 2 of pointwise_requant: the channel's weight sum.
+                if (offset) sum -= 128 * pointwise_requant(co, 2);
+                p.pointwise(at) = sum;
                 return;
             }
             if (!half_arithmetic) {
                 p.pointwise(at) = cast(sum_type, 0);
-                // int8: the intermediate (int8 values, held in int32) read as int16.
-                Expr d = quantized ? cast(operand, depthwise_at(rm, rc)) : depthwise_at(rm, rc);
-                p.pointwise(at) += multiply(d, p.pointwise_weights(co, rc * mult + rm));
+                p.pointwise(at) += depthwise_at(rm, rc) * p.pointwise_weights(co, rc * mult + rm);
                 return;
             }
             const int B = SepconvPipeline::kHalfSumChannels;
@@ -359,8 +382,8 @@ private:
             add_requirement(depthwise_requant.dim(0).extent() == channels * mult && depthwise_requant.dim(1).extent() == 2,
                             "depthwise_requant must be (C * M, 2)");
             add_requirement(pointwise_requant.dim(0).extent() == output.dim(out_c).extent() &&
-                                pointwise_requant.dim(1).extent() == 2,
-                            "pointwise_requant must be (Cout, 2)");
+                                pointwise_requant.dim(1).extent() == 3,
+                            "pointwise_requant must be (Cout, 3)");
         }
         add_requirement(depthwise_filter.dim(1).extent() == channels,
                         "depthwise_filter channels must equal input channels");

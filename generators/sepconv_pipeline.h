@@ -12,6 +12,19 @@ namespace sepconv {
 
 enum class Layout { NHWC, NCHW };
 
+// How one step of int8's 1x1 sums multiplies a group of 4 depthwise channels into int32 lanes: a
+// plain function of the target (the family's schedule picks it, cpu_schedule.h). In NHWC a vector
+// holds output channels times the lanes of each channel's group (int8_lanes: 4, 2 or 1), which
+// the sum adds at the end.
+enum class Int8Dot {
+    kColumns,  // NCHW: vectors of columns, one channel a step (widening multiply-adds)
+    kLanes,    // a lane per channel of the group, widening multiply-adds (ARM's smlal)
+    kPairs,    // a lane per pair of the group: two int16 products summed per lane (x86's pmaddwd)
+    kQuadsU8,  // the whole group in a lane, four u8 x s8 products (VNNI's vpdpbusd): the depthwise
+               // result offset by +128, which the sum removes as 128 times the channel's weight sum
+    kQuadsS8,  // the whole group in a lane, four s8 x s8 products (ARM's sdot)
+};
+
 struct SepconvPipeline {
     Layout layout = Layout::NHWC;
 
@@ -52,15 +65,19 @@ struct SepconvPipeline {
     Halide::Func flat_output;
     Halide::RDom r_channel;  // r_channel.x = m, r_channel.y = c; int8: see depthwise_k
 
-    // int8: the pointwise sums run over pairs of consecutive depthwise channels k = c * M + m, so
-    // that one vpmaddwd adds a pair's two int16 products: r_channel.x = the channel in the pair,
-    // r_channel.y = the pair, read from depthwise_k(k, x, y, n) (or (k, pixel, n) with flat_pixels),
-    // the depthwise result narrowed to int16 and padded with a zero channel to an even count.
-    // A schedule stores depthwise_k beside the depthwise result and, where the ISA has a pairwise
-    // multiply-add (Isa::pairwise_int16), vectorizes the pair atomically with the output channels.
+    // int8: the pointwise sums run over groups of 4 consecutive depthwise channels k = c * M + m
+    // (the packed filter's row groups, packed_weights.h), read from depthwise_k(k, x, y, n) (or
+    // (k, pixel, n) with flat_pixels): the depthwise result, padded with zero channels to whole
+    // groups, in the type int8_dot multiplies. The sums are pointwise_groups(h, co, ...) over
+    // r_channel (r_channel.x = the channel within lane h's part of the group, r_channel.y = the
+    // group), h < int8_lanes; pointwise adds the lanes (and, for kQuadsU8, removes the offset). A
+    // schedule stores depthwise_k beside the depthwise result and holds the register tile in
+    // pointwise_groups.
     bool quantized = false;
-    Halide::Var k{"k"};
-    Halide::Func depthwise_k;
+    Int8Dot int8_dot = Int8Dot::kColumns;
+    int int8_lanes = 1;
+    Halide::Var k{"k"}, h{"h"};
+    Halide::Func depthwise_k, pointwise_groups;
 
     // float16 arithmetic (a target with native float16 FMAs): the pointwise sums run in float16 over
     // blocks of kHalfSumChannels input channels, pointwise_partial(co, x, y, n, b) with r_channel

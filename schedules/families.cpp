@@ -16,9 +16,9 @@ const std::vector<Family> &families() {
     const char *arm = "co_vectors:4,tile_x:5,depthwise_at:xtile";
     static const std::vector<Family> table = {
         {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
-         {{{"avx512", 16, 32, true}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row"},
-          {{"avx2", 8, 16, true}, {"avx2"}, x86_16_registers},
-          {{"sse41", 4, 16, true}, {}, x86_16_registers}}},
+         {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row"},
+          {{"avx2", 8, 16}, {"avx2"}, x86_16_registers},
+          {{"sse41", 4, 16}, {}, x86_16_registers}}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
          {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true}, {{"neon", 4, 32}, {}, arm}}},
         {"gpu", "", true, ScheduleKind::kGpuBlocks, false,

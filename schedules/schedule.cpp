@@ -38,6 +38,7 @@ bool choose_schedule(const std::string &family_name, Layout layout, const std::s
         if (!resolve_config(cpu::knobs(), *family, *isa, nchw, tunables, &t, error)) return false;
         choice->flat_pixels = cpu::flat_pixels(layout, t);
         choice->unrolled_taps = cpu::unrolled_taps(layout, t);
+        choice->int8_dot = cpu::int8_dot(target, layout);
         // The NHWC row-tile schedule has the blocked float16 sums; elsewhere float16 computes in float32.
         choice->f16_arithmetic = isa->f16_arithmetic && layout == Layout::NHWC && !choice->flat_pixels;
         choice->apply = [t, i = isa->isa](SepconvPipeline &p) { cpu::apply_schedule(p, t, i); };

@@ -20,6 +20,7 @@ struct ScheduleChoice {
     // whether this target computes in float16 (the pointwise sums then run in blocks, sepconv_pipeline.h).
     bool f16_weights = false;
     bool f16_arithmetic = false;
+    Int8Dot int8_dot = Int8Dot::kColumns;  // int8's dot product (sepconv_pipeline.h)
     std::function<void(SepconvPipeline &)> apply;
 };
 

@@ -7,8 +7,10 @@ vector arithmetic depends on the ISA in the file's name (Halide names each targe
 <variant>-<target>.s):
   avx512*  vfmadd...ps on zmm      avx2  vfmadd...ps on ymm      sse41  mulps/addps on xmm
   arm-64   fmla on .4s vectors
-int8 variants (qs8_...): the int32 sums' widening multiply-adds: vpmaddwd (or VNNI's vpdpwssd /
-vpdpbusd) on x86, pmaddwd on SSE4.1, smlal/sdot on ARM.
+int8 variants (qs8_...): the int32 sums' multiply-adds (the update of pointwise_groups): in NHWC
+VNNI's vpdpbusd on avx512_zen4 and sdot on ARM's dot-product target (four products a lane);
+elsewhere, and in NCHW, vpmaddwd (or VNNI's vpdpwssd) on AVX2/AVX-512, pmaddwd on SSE4.1,
+smlal on ARM.
 float16 variants (f16_...): on ARM with FP16 (arm_fp16 targets) the NHWC hot loop is fmla on .8h
 (float16 arithmetic, sums of 16 channels in float16: pointwise_partial); on x86 the arithmetic is
 float32, the hot loop the float32 one, and each AVX2 and AVX-512 file must convert with F16C
@@ -31,13 +33,15 @@ VECTOR_OP = [
 # A basic block starts at a label line; LLVM's comment names the IR block, e.g.
 #   .LBB0_178:    # %"12_for_pointwise$1.s1.r_channel$y"
 BLOCK = re.compile(r'^(?:\.?L\S+:|# %bb\.\d+:|\S+:)\s*(?://|#|;)?\s*%"?([^"\s]*)')
-HOT = re.compile(r"pointwise(_partial)?\$?\d*\.s1\.")
+HOT = re.compile(r"pointwise(_partial|_groups)?\$?\d*\.s1\.")
 HALF_FMA = re.compile(r"\bfmla\s+v\d+\.8h")
-INT8_OP = [
-    ("avx512", re.compile(r"\bvp(maddwd|dpwssd|dpbusd)\s[^#]*%zmm")),
-    ("avx2", re.compile(r"\bvp(maddwd|dpwssd)\s[^#]*%ymm")),
-    ("sse41", re.compile(r"\bpmaddwd\s+")),
-    ("arm-64", re.compile(r"\b(smlal2?|sdot)\s+v\d+\.4s")),
+INT8_OP = [  # (target feature, NHWC only, op): the first that applies
+    ("avx512_zen4", True, re.compile(r"\bvpdpbusd\s[^#]*%zmm")),
+    ("avx512", False, re.compile(r"\bvp(maddwd|dpwssd)\s[^#]*%zmm")),
+    ("avx2", False, re.compile(r"\bvp(maddwd|dpwssd)\s[^#]*%ymm")),
+    ("sse41", False, re.compile(r"\bpmaddwd\s+")),
+    ("arm_dot_prod", True, re.compile(r"\bsdot\s+v\d+\.4s")),
+    ("arm-64", False, re.compile(r"\bsmlal2?\s+v\d+\.4s")),
 ]
 F16C = re.compile(r"\bvcvtph2ps\b")
 MIN_OPS = 8  # a register tile issues at least 8 vector FMAs per reduction step (cpu_tunables.cpp: fits)
@@ -49,7 +53,7 @@ def check(path, variant):
     if op is None:
         return f"{path}: no known ISA in the file name"
     if variant.startswith("qs8_"):
-        op = next((rx for isa, rx in INT8_OP if isa in name), None)
+        op = next((rx for isa, nhwc_only, rx in INT8_OP if isa in name and (not nhwc_only or "_nhwc_" in variant)), None)
     half = variant.startswith("f16_")
     if half and "arm_fp16" in name and "_nhwc_" in variant:
         op = HALF_FMA

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "quantization.h"
+#include "support/cpu_runs.h"
 #include "support/int8_tester.h"
 #include "support/sweep_cases.h"
 #include "support/tester.h"
@@ -110,6 +111,31 @@ INSTANTIATE_TEST_SUITE_P(AllCasesAllVariants, Int8Sweep, ::testing::ValuesIn(int
                              return "case" + std::to_string(info.index / quantized_variants().size()) + "_" +
                                     info.param.variant;
                          });
+
+// Each compiled target's int8 code, which sums a group of channels in its own way (VNNI's u8 x s8
+// vpdpbusd on the depthwise result offset by 128, pmaddwd's pairs, ARM's sdot or smlal): the
+// dispatch capped at every target this CPU runs, the sweep's cases through automatic selection,
+// on random values and on the int8 range's ends.
+class Int8IsaSweep : public ::testing::TestWithParam<std::string> {
+protected:
+    void TearDown() override { sepconv::set_max_target(""); }
+};
+
+TEST_P(Int8IsaSweep, EveryCaseEqualsTflite) {
+    const std::string target = GetParam();
+    if (!cpu_runs(target)) GTEST_SKIP() << "this CPU cannot run " << target;
+    ASSERT_TRUE(sepconv::set_max_target(target).ok());
+    ASSERT_EQ(sepconv::cpu_info().dispatched_target, target);
+    Int8Draw extremes;
+    extremes.extremes = true;
+    for (const ConvCase &k : cases_both_layouts()) {
+        EXPECT_TRUE(run_and_compare_int8(k, "", 5)) << describe(k) << " on " << target;
+        EXPECT_TRUE(run_and_compare_int8(k, "", 6, extremes)) << describe(k) << ", the range's ends, on " << target;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(CompiledTargets, Int8IsaSweep, ::testing::ValuesIn(sepconv::compiled_targets()),
+                         [](const ::testing::TestParamInfo<std::string> &info) { return target_test_name(info.param); });
 
 // Random cases through automatic selection: shapes, strides, dilations, multipliers, padding,
 // batch, layout, per-tensor or per-channel scales, either bias, every activation, and now and

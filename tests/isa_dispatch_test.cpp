@@ -4,40 +4,14 @@
 // machine; sepconv::set_max_target caps the dispatch, and the whole sweep runs under each cap.
 #include <gtest/gtest.h>
 
-#if defined(__aarch64__)
-#include <asm/hwcap.h>
-#include <sys/auxv.h>
-#endif
-
 #include <sstream>
 
+#include "support/cpu_runs.h"
 #include "support/sweep_cases.h"
 #include "support/tester.h"
 
 namespace sepconv_test {
 namespace {
-
-// What the CPU must have to run each target, asked of the OS / compiler CPU probe, not the library.
-bool cpu_runs(const std::string &target) {
-#if defined(__aarch64__)
-    const unsigned long hwcap = getauxval(AT_HWCAP);
-    if (target.find("arm_dot_prod") != std::string::npos && !(hwcap & HWCAP_ASIMDDP)) return false;
-    if (target.find("arm_fp16") != std::string::npos && !(hwcap & HWCAP_ASIMDHP)) return false;
-    return target.rfind("arm-64-linux", 0) == 0;
-#else
-    __builtin_cpu_init();
-    if (target.find("avx512_skylake") != std::string::npos) {
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
-               __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-               __builtin_cpu_supports("avx512vl");
-    }
-    if (target.find("avx2") != std::string::npos) {
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    }
-    if (target.find("sse41") != std::string::npos) return __builtin_cpu_supports("sse4.1");
-    return false;
-#endif
-}
 
 class IsaSweep : public ::testing::TestWithParam<std::string> {
 protected:
@@ -95,11 +69,7 @@ TEST_P(IsaSweep, ExplainNamesTheIsaItsConfigurationAndThePath) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CompiledTargets, IsaSweep, ::testing::ValuesIn(sepconv::compiled_targets()),
-                         [](const ::testing::TestParamInfo<std::string> &info) {
-                             std::string name = info.param;
-                             for (char &c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                             return name;
-                         });
+                         [](const ::testing::TestParamInfo<std::string> &info) { return target_test_name(info.param); });
 
 TEST(IsaDispatch, CompilesSeveralTargetsEndingWithTheFamilyBaseline) {
     const std::vector<std::string> targets = sepconv::compiled_targets();

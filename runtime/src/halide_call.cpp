@@ -151,7 +151,7 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     static const int32_t kNoTable[2] = {0, 0};
     const Requantization &q = *args.requant;
     HalideTensor depthwise_requant(quantized ? q.depthwise.data() : kNoTable, int32, {2, quantized ? cm : 1});
-    HalideTensor pointwise_requant(quantized ? q.pointwise.data() : kNoTable, int32, {2, quantized ? f.out_channels : 1});
+    HalideTensor pointwise_requant(quantized ? q.pointwise.data() : kNoTable, int32, {quantized ? 3 : 2, quantized ? f.out_channels : 1});
     HalideTensor output(args.output, args.type, g.output_shape());
 
     CallContext context;

@@ -128,14 +128,21 @@ std::vector<int32_t> folded_depthwise_bias(const FilterGeometry &f, const Quanti
     return out;
 }
 
-std::vector<int32_t> folded_pointwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *pointwise) {
+std::vector<int32_t> pointwise_weight_sums(const FilterGeometry &f, const int8_t *pointwise) {
     const int64_t cm = f.channels * f.multiplier;
-    std::vector<int32_t> out(static_cast<size_t>(f.out_channels));
-    for (int64_t co = 0; co < f.out_channels; ++co) {
-        int64_t sum = 0;
-        for (int64_t k = 0; k < cm; ++k) sum += pointwise[k * f.out_channels + co];
-        const int64_t bias = q.pointwise_bias.empty() ? 0 : q.pointwise_bias[static_cast<size_t>(co)];
-        out[static_cast<size_t>(co)] = static_cast<int32_t>(bias - q.intermediate_zero_point * sum);
+    std::vector<int32_t> sums(static_cast<size_t>(f.out_channels), 0);
+    for (int64_t k = 0; k < cm; ++k) {
+        for (int64_t co = 0; co < f.out_channels; ++co) sums[static_cast<size_t>(co)] += pointwise[k * f.out_channels + co];
+    }
+    return sums;
+}
+
+std::vector<int32_t> folded_pointwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *pointwise) {
+    const std::vector<int32_t> sums = pointwise_weight_sums(f, pointwise);
+    std::vector<int32_t> out(sums.size());
+    for (size_t co = 0; co < sums.size(); ++co) {
+        const int64_t bias = q.pointwise_bias.empty() ? 0 : q.pointwise_bias[co];
+        out[co] = static_cast<int32_t>(bias - int64_t{q.intermediate_zero_point} * sums[co]);
     }
     return out;
 }

@@ -25,7 +25,9 @@ void activation_range(Activation a, float scale, int32_t zero_point, int32_t *mi
 
 // What an int8 variant reads besides the tensors.
 struct Requantization {
-    // (channels, 2) in Halide's order: every channel's multiplier, then every channel's shift.
+    // (channels, 2) in Halide's order: every channel's multiplier, then every channel's shift. The
+    // pointwise table has a third row, each output channel's weight sum (pointwise_weight_sums),
+    // which Weights::prepare appends: the weights are not known here.
     std::vector<int32_t> depthwise, pointwise;
     int32_t input_zero_point = 0, intermediate_zero_point = 0, output_zero_point = 0;
     int32_t depthwise_min = 0, depthwise_max = 0, output_min = 0, output_max = 0;
@@ -38,6 +40,8 @@ Status prepare_quantization(const FilterGeometry &f, const Options &o, Requantiz
 // The int32 biases an int8 variant reads: the caller's (zeros when absent) minus each zero point
 // times the weights it multiplies, so that the kernels' sums multiply the stored int8 values.
 // `depthwise` is TF's [kh, kw, C, M], `pointwise` its [C*M, Cout].
+// Each output channel's sum of its C*M weights (`pointwise` is TF's [C*M, Cout]).
+std::vector<int32_t> pointwise_weight_sums(const FilterGeometry &f, const int8_t *pointwise);
 std::vector<int32_t> folded_depthwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *depthwise);
 std::vector<int32_t> folded_pointwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *pointwise);
 

@@ -78,9 +78,12 @@ Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterDat
             std::copy(v.begin(), v.end(), out.begin());
             return out;
         };
-        w.i8_.bias = copy(folded_pointwise_bias(f, quantization, static_cast<const int8_t *>(data.pointwise)));
+        const auto *pointwise = static_cast<const int8_t *>(data.pointwise);
+        w.i8_.bias = copy(folded_pointwise_bias(f, quantization, pointwise));
         w.i8_.depthwise_bias = copy(folded_depthwise_bias(f, quantization, static_cast<const int8_t *>(data.depthwise)));
         w.requant_ = requant;
+        const std::vector<int32_t> sums = pointwise_weight_sums(f, pointwise);
+        w.requant_.pointwise.insert(w.requant_.pointwise.end(), sums.begin(), sums.end());
     } else {
         fill(f, from, data, &w.f32_);
     }
@@ -94,7 +97,8 @@ int64_t Weights::bytes(const FilterGeometry &f, DataType from, DataType to) {
     const int64_t weights =
         f.kh * f.kw * cm + dense + packed_pointwise_elements(cm, f.out_channels, packed_row_group(to == DataType::kInt8));
     const int64_t biases = f.out_channels + cm;
-    if (to == DataType::kInt8) return weights + 4 * biases + 4 * 2 * biases;  // int32 biases, requant tables
+    // int32 biases, requantization tables (2 rows for the depthwise channels, 3 for the outputs)
+    if (to == DataType::kInt8) return weights + 4 * biases + 4 * (2 * cm + 3 * f.out_channels);
     return (weights + biases) * internal::row_of(to).bytes;
 }
 

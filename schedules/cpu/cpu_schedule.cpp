@@ -77,7 +77,8 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, const Isa &isa, int ve
     Func blocks = flat ? p.flat_output : out;
     Var pixels = flat ? p.pixel : p.x;
     Var coo("coo"), coi("coi"), xo("xo"), xi("xi"), yo("yo"), yi("yi");
-    const int block = vec * t.co_vectors;
+    // Output channels a register tile holds (int8's groups may take several lanes a channel).
+    const int block = vec / p.int8_lanes * t.co_vectors;
     const bool over_channels = t.parallel_over == ParallelOver::Channels;
 
     // Pixel blocks inside each channel block: a weight block serves all the pixels of a row (of a
@@ -162,35 +163,38 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, const Isa &isa, int ve
         // (Pixels by a constant factor: in the general path the extent is a run-time value.)
         update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
     };
-    // int8: the pairs of channels (SepconvPipeline::depthwise_k) innermost, vectorized atomically
-    // with the output channels: each step is a vector of pairs of int16 products summed pairwise
-    // into int32 lanes (vpmaddwd, pmaddwd; VNNI's vpdpwssd where the target has it). Without such
-    // an instruction (ARM), the pair is two unrolled steps of widening multiply-adds (smlal).
-    auto register_tile_pairs = [&](Func f) {
-        f.align_bounds(p.co, block).bound_storage(p.co, block);
-        f.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
+    // int8: the register tile is pointwise_groups(h, co, ...) (SepconvPipeline::depthwise_k): each step
+    // a vector of output channels times their groups' lanes h. Where a lane sums several of the
+    // group's products (vpdpbusd, sdot, pmaddwd), they are vectorized atomically inside it.
+    auto register_tile_groups = [&](Func f) {
+        const int lanes = p.int8_lanes, channels = vec / lanes;  // output channels a vector holds
+        const bool reduce = p.int8_dot != Int8Dot::kLanes;       // a lane sums several products
+        f.bound(p.h, 0, lanes).align_bounds(p.co, block).bound_storage(p.co, block);
+        if (channels > 1) f.vectorize(p.co, channels, TailStrategy::GuardWithIf);
+        f.unroll(p.co);
+        if (lanes > 1) f.vectorize(p.h);
         Stage update = f.update();
-        const Halide::RVar pair = p.r_channel.x, pairs = p.r_channel.y;
+        const Halide::RVar step = p.r_channel.x, groups = p.r_channel.y;
         Var coi("pw_coi");
-        update.split(p.co, p.co, coi, vec, TailStrategy::GuardWithIf);
-        std::vector<Halide::VarOrRVar> order{pair, coi, p.co, pixels};
-        if (!isa.pairwise_int16) std::swap(order[0], order[1]);
-        if (t.co_vectors > t.tile_x) std::swap(order[2], order[3]);
-        order.push_back(pairs);
+        std::vector<Halide::VarOrRVar> order{step, p.h, p.co, pixels};
+        if (channels > 1) {
+            update.split(p.co, p.co, coi, channels, TailStrategy::GuardWithIf);
+            order.insert(order.begin() + 2, coi);
+        }
+        if (t.co_vectors > t.tile_x) std::swap(order[order.size() - 2], order[order.size() - 1]);
+        order.push_back(groups);
         if (!flat) order.push_back(p.y);
         order.push_back(p.n);
         update.reorder(order);
-        if (isa.pairwise_int16) {
-            update.atomic().vectorize(pair);
-        } else {
-            update.unroll(pair);
-        }
-        update.vectorize(coi).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
+        if (reduce) update.atomic().vectorize(step);
+        if (lanes > 1) update.vectorize(p.h);
+        if (channels > 1) update.vectorize(coi);
+        update.unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
     };
-    Func pw = p.pointwise;
+    Func pw = p.quantized ? p.pointwise_groups : p.pointwise;
     pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
     if (p.quantized) {
-        register_tile_pairs(pw);
+        register_tile_groups(pw);
     } else if (p.pointwise_partial.defined()) {
         // float16 arithmetic: the register tile is a block's float16 sums, added into float32 sums
         // (kept in memory by LLVM when they do not fit the registers: one load and store per block).
@@ -224,7 +228,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, const Isa &isa, int ve
         if (over_channels) p.depthwise_flat.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
     }
     if (p.quantized) {
-        // The int16 pairs, next to the depthwise result they narrow (after its flat copy).
+        // The groups' channels, next to the depthwise result they narrow (after its flat copy).
         p.depthwise_k.compute_at(dw_at).vectorize(p.k, vec, TailStrategy::GuardWithIf);
     }
     if (over_channels) {
@@ -260,7 +264,8 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
         tile_output(s, TailStrategy::GuardWithIf);
     });
 
-    Func pw = p.pointwise;
+    Func pw = p.quantized ? p.pointwise_groups : p.pointwise;  // int8: one lane a group, h = 0
+    if (p.quantized) pw.bound(p.h, 0, 1);
     pw.compute_at(out, coo);
     pw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
     pw.update()

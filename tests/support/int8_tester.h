@@ -26,6 +26,10 @@ struct Int8Draw {
     bool per_channel = true;  // one scale per channel, else one per tensor
     // Multiplies each requantization's real multiplier: near 1 and above it takes TFLite's left-shift path.
     double multiplier_scale = 1.0;
+    // Only the int8 range's ends (and weights of -128, which TFLite's quantizer never makes): the
+    // largest products, and intermediates clamped at -128 and 127 (the operands that widen, offset
+    // or pair differently in each target's dot product).
+    bool extremes = false;
 };
 
 inline sepconv::Quantization to_quantization(const tflite::Params &p) {
@@ -43,9 +47,10 @@ inline sepconv::Quantization to_quantization(const tflite::Params &p) {
 inline Int8Tensors make_int8_tensors(const ConvCase &k, uint32_t seed, const Int8Draw &draw = {}) {
     std::mt19937 rng(seed);
     auto ints = [&](int64_t n, int lo, int hi) {
-        std::uniform_int_distribution<int> d(lo, hi);
+        std::uniform_int_distribution<int> d(lo, hi), end(0, 2);
         std::vector<int8_t> v(static_cast<size_t>(n));
-        for (int8_t &x : v) x = static_cast<int8_t>(d(rng));
+        const int ends[3] = {-128, lo, hi};
+        for (int8_t &x : v) x = static_cast<int8_t>(draw.extremes ? ends[end(rng)] : d(rng));
         return v;
     };
     auto real = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
