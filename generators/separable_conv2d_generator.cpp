@@ -60,7 +60,8 @@ Expr multiply_by_quantized_multiplier(Expr x, Expr multiplier, Expr shift) {
     const Expr ab = cast<int64_t>(a) * cast<int64_t>(multiplier);
     const Expr high = saturating_cast<int32_t>((ab + cast<int64_t>(1 << 30)) >> 31);
     // Divide by 2^right, rounding half away from zero.
-    const Expr mask = cast<int32_t>((cast<int64_t>(1) << right) - 1);
+    // (right <= 31: 2^31 - 1 fits, computed in uint32 rather than in 64-bit vectors.)
+    const Expr mask = cast<int32_t>((cast<uint32_t>(1) << cast<uint32_t>(right)) - 1);
     const Expr threshold = (mask >> 1) + select(high < 0, 1, 0);
     return (high >> right) + select((high & mask) > threshold, 1, 0);
 }

@@ -14,13 +14,19 @@ const std::vector<Family> &families() {
     // them. SSE4.1 takes AVX2's choices. ARM (32 registers): 4 x 5 = 20 accumulators.
     const char *x86_16_registers = "co_vectors:4,tile_x:3,co_outer:1,depthwise_at:row";
     const char *arm = "co_vectors:4,tile_x:5,depthwise_at:xtile";
+    // int8's depthwise costs more per tap than its 1x1 per product (a requantization per value, int16
+    // operands): channels innermost hoists the taps' addressing out of the channel loop, and the
+    // int16 copy of the padded input drops the bounds select from every tap.
+    const char *int8 = "depthwise_inner:channels,pad_copy:1";
     static const std::vector<Family> table = {
         {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
          {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row"},
           {{"avx2", 8, 16}, {"avx2"}, x86_16_registers},
-          {{"sse41", 4, 16}, {}, x86_16_registers}}},
+          {{"sse41", 4, 16}, {}, x86_16_registers}},
+         int8},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
-         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true}, {{"neon", 4, 32}, {}, arm}}},
+         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true}, {{"neon", 4, 32}, {}, arm}},
+         int8},
         {"gpu", "", true, ScheduleKind::kGpuBlocks, false,
          {{{"cuda", 1, 0}, {"cuda"}, "", /*f16_arithmetic=*/true}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
     };

@@ -39,6 +39,8 @@ struct Family {
     ScheduleKind schedule = ScheduleKind::kCpuTiles;
     bool nchw = true;       // its schedule serves NCHW too
     std::vector<IsaRow> isas;  // best first: a target's ISA is the first whose features it has
+    // The untuned int8 NHWC variants' configuration on every ISA, over the ISA's defaults ("knob:value,...").
+    std::string int8_defaults;
 
     const IsaRow *isa_for(const std::string &halide_target) const;  // null when none matches
     // A float16 variant's filters and bias are float16 when some ISA computes in float16, else

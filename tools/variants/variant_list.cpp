@@ -43,6 +43,11 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         if (!type.implemented) continue;
         VariantSpec v;
         v.type = type.type;
+        if (type.type == DataType::kInt8) {  // the family's int8 configuration on each ISA (NHWC)
+            for (const IsaRow &isa : cpu.isas) {
+                v.tunables += (v.tunables.empty() ? "" : ",") + section_text(isa.isa.name, cpu.int8_defaults);
+            }
+        }
         // float16 on CUDA only: OpenCL's needs cl_khr_fp16, which not every device has.
         const bool f16 = type.type == DataType::kFloat16;
         // MobileNet's 3x3 depthwise layers at stride 1 and 2, then the general NHWC and NCHW ones.
@@ -57,6 +62,7 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         if (cpu.nchw) {
             VariantSpec n = v;
             n.nchw = true;
+            n.tunables.clear();
             out->push_back(n);
         }
         // int8 runs on the CPU only (CUDA's dp4a is not written yet).
