@@ -55,10 +55,15 @@ Expr multiply_by_quantized_multiplier(Expr x, Expr multiplier, Expr shift) {
     const Expr a = x * (cast<int32_t>(1) << left);
     // TFLite nudges the 64-bit product by 2^30 (1 - 2^30 when negative) and divides by 2^31
     // truncating toward zero; for a negative product that truncation is the floor of the product
-    // plus 2^30, as for a positive one. So: (a*b + 2^30) >> 31, saturated (only INT32_MIN squared
-    // reaches 2^31).
+    // plus 2^30, as for a positive one. So: (a*b + 2^30) >> 31. TFLite saturates the one case
+    // that overflows, INT32_MIN squared; QuantizeMultiplier's multipliers lie in [0, 2^31), where
+    // the result always fits int32, so the cast truncates nothing.
+    // The nudge is written as min(multiplier, 0) + 2^30 (= 2^30) so that Halide does not see a
+    // rounding shift: its lowering of that on 64-bit vectors is twice as long as the plain
+    // multiply (vpmuldq), add and shift.
     const Expr ab = cast<int64_t>(a) * cast<int64_t>(multiplier);
-    const Expr high = saturating_cast<int32_t>((ab + cast<int64_t>(1 << 30)) >> 31);
+    const Expr nudge = cast<int64_t>(min(multiplier, 0) + (1 << 30));
+    const Expr high = cast<int32_t>((ab + nudge) >> 31);
     // Divide by 2^right, rounding half away from zero.
     // (right <= 31: 2^31 - 1 fits, computed in uint32 rather than in 64-bit vectors.)
     const Expr mask = cast<int32_t>((cast<uint32_t>(1) << cast<uint32_t>(right)) - 1);
