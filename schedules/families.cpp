@@ -15,9 +15,10 @@ const std::vector<Family> &families() {
     const char *x86_16_registers = "co_vectors:4,tile_x:3,co_outer:1,depthwise_at:row";
     const char *arm = "co_vectors:4,tile_x:5,depthwise_at:xtile";
     // int8's depthwise costs more per tap than its 1x1 per product (a requantization per value, int16
-    // operands): channels innermost hoists the taps' addressing out of the channel loop, and the
-    // int16 copy of the padded input drops the bounds select from every tap.
-    const char *int8 = "depthwise_inner:channels,pad_copy:1";
+    // operands): the int16 copy of the padded input drops the bounds select and the row and column
+    // tests from every tap, and with pixels innermost (the default) the widened weights stay in
+    // registers.
+    const char *int8 = "pad_copy:1";
     static const std::vector<Family> table = {
         {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
          {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row"},
