@@ -17,17 +17,18 @@ const std::vector<Family> &families() {
     // int8's depthwise costs more per tap than its 1x1 per product (a requantization per value, int16
     // operands): the int16 copy of the padded input drops the bounds select and the row and column
     // tests from every tap, and with pixels innermost (the default) the widened weights stay in
-    // registers.
-    const char *int8 = "pad_copy:1";
+    // registers. With 16 registers, int8's 1x1 step needs one more than float32's (pmaddwd's
+    // product before its add): 4 x 2 accumulators, not 4 x 3, or two of them spill every step
+    // (and 3 x 3 would cut blocks that straddle the packed filter's blocks of 16).
+    const char *int8 = "pad_copy:1", *int8_16_registers = "pad_copy:1,tile_x:2";
     static const std::vector<Family> table = {
         {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
-         {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row"},
-          {{"avx2", 8, 16}, {"avx2"}, x86_16_registers},
-          {{"sse41", 4, 16}, {}, x86_16_registers}},
-         int8},
+         {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row", false, int8},
+          {{"avx2", 8, 16}, {"avx2"}, x86_16_registers, false, int8_16_registers},
+          {{"sse41", 4, 16}, {}, x86_16_registers, false, int8_16_registers}}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
-         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true}, {{"neon", 4, 32}, {}, arm}},
-         int8},
+         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8},
+          {{"neon", 4, 32}, {}, arm, false, int8}}},
         {"gpu", "", true, ScheduleKind::kGpuBlocks, false,
          {{{"cuda", 1, 0}, {"cuda"}, "", /*f16_arithmetic=*/true}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
     };

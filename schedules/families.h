@@ -30,6 +30,8 @@ struct IsaRow {
     // float16 arithmetic in float16 (ARMv8.2 FP16, CUDA's half2: twice the float32 rate). Otherwise a float16
     // variant loads and stores float16 and computes in float32.
     bool f16_arithmetic = false;
+    // The untuned int8 NHWC variants' configuration on this ISA, over `defaults` ("knob:value,...").
+    std::string int8_defaults;
 };
 
 struct Family {
@@ -39,8 +41,6 @@ struct Family {
     ScheduleKind schedule = ScheduleKind::kCpuTiles;
     bool nchw = true;       // its schedule serves NCHW too
     std::vector<IsaRow> isas;  // best first: a target's ISA is the first whose features it has
-    // The untuned int8 NHWC variants' configuration on every ISA, over the ISA's defaults ("knob:value,...").
-    std::string int8_defaults;
 
     const IsaRow *isa_for(const std::string &halide_target) const;  // null when none matches
     // A float16 variant's filters and bias are float16 when some ISA computes in float16, else

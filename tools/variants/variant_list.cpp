@@ -43,9 +43,10 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         if (!type.implemented) continue;
         VariantSpec v;
         v.type = type.type;
-        if (type.type == DataType::kInt8) {  // the family's int8 configuration on each ISA (NHWC)
+        if (type.type == DataType::kInt8) {  // each ISA's int8 configuration (NHWC)
             for (const IsaRow &isa : cpu.isas) {
-                v.tunables += (v.tunables.empty() ? "" : ",") + section_text(isa.isa.name, cpu.int8_defaults);
+                if (isa.int8_defaults.empty()) continue;
+                v.tunables += (v.tunables.empty() ? "" : ",") + section_text(isa.isa.name, isa.int8_defaults);
             }
         }
         // float16 on CUDA only: OpenCL's needs cl_khr_fp16, which not every device has.
