@@ -22,10 +22,10 @@
 // the sums multiply the stored values alone; the padding is input_zero_point, which the fold
 // cancels. depthwise_requant (C*M, 2) and pointwise_requant (Cout, 3) hold each channel's
 // multiplier (row 0) and shift (row 1) from TFLite's QuantizeMultiplier, and pointwise_requant the
-// sum of the channel's weights (row 2: a target that offsets its operands reads it); each sum is requantized,
-// offset by its zero point and clamped to [depthwise_min, depthwise_max] (the intermediate) or
-// [output_min, output_max] (the output, then int8): the activations, in quantized units. Other
-// types ignore these inputs (the runtime passes empty ones).
+// sum of the channel's weights (row 2, read where the 1x1 offsets its operand: Int8Dot::kQuadsU8);
+// each sum is requantized, offset by its zero point and clamped to [depthwise_min, depthwise_max]
+// (the intermediate) or [output_min, output_max] (the output, then int8): the activations, in
+// quantized units. Other types ignore these inputs (the runtime passes empty ones).
 // Scalars: stride_h/w >= 1, dilation_h/w >= 1, pad_top/pad_left >= 0 (the bottom/right padding is
 // implied by the output extent), activation 0 = none, 1 = relu, 2 = relu6, depthwise_epilogue
 // 0 = none (TF's op), 1 = depthwise bias, 2 = bias then relu, 3 = bias then relu6 (kernel_args.h;

@@ -137,6 +137,20 @@ TEST_P(Int8IsaSweep, EveryCaseEqualsTflite) {
 INSTANTIATE_TEST_SUITE_P(CompiledTargets, Int8IsaSweep, ::testing::ValuesIn(sepconv::compiled_targets()),
                          [](const ::testing::TestParamInfo<std::string> &info) { return target_test_name(info.param); });
 
+// The untuned int8 NHWC variants read the int16 copy of the padded input (families.cpp's int8
+// configuration), on whichever ISA runs here; NCHW's schedule has no such knob.
+TEST(Int8Selection, NhwcVariantsCopyThePaddedInput) {
+    sepconv::Options o;
+    sepconv::Explanation e;
+    ASSERT_TRUE(sepconv::explain({1, 56, 56, 32}, {3, 3, 32, 1}, {1, 1, 32, 64}, o, &e, DataType::kInt8).ok());
+    EXPECT_EQ(e.variant, "qs8_sepconv_nhwc_k3x3_s1_d1_m1");
+    EXPECT_NE(e.configuration.find("pad_copy:1"), std::string::npos) << e.configuration;
+    o.data_format = sepconv::DataFormat::kNCHW;
+    ASSERT_TRUE(sepconv::explain({1, 32, 56, 56}, {3, 3, 32, 1}, {1, 1, 32, 64}, o, &e, DataType::kInt8).ok());
+    EXPECT_EQ(e.variant, "qs8_sepconv_nchw_generic");
+    EXPECT_EQ(e.configuration.find("pad_copy"), std::string::npos) << e.configuration;
+}
+
 // Random cases through automatic selection: shapes, strides, dilations, multipliers, padding,
 // batch, layout, per-tensor or per-channel scales, either bias, every activation, and now and
 // then a requantization multiplier near or above 1 (TFLite's left-shift path).

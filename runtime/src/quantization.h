@@ -37,11 +37,12 @@ struct Requantization {
 // field), and that the float-only bias fields are empty; then computes the requantization.
 Status prepare_quantization(const FilterGeometry &f, const Options &o, Requantization *r);
 
+// Each output channel's sum of its C*M weights (`pointwise` is TF's [C*M, Cout]).
+std::vector<int32_t> pointwise_weight_sums(const FilterGeometry &f, const int8_t *pointwise);
+
 // The int32 biases an int8 variant reads: the caller's (zeros when absent) minus each zero point
 // times the weights it multiplies, so that the kernels' sums multiply the stored int8 values.
 // `depthwise` is TF's [kh, kw, C, M], `pointwise` its [C*M, Cout].
-// Each output channel's sum of its C*M weights (`pointwise` is TF's [C*M, Cout]).
-std::vector<int32_t> pointwise_weight_sums(const FilterGeometry &f, const int8_t *pointwise);
 std::vector<int32_t> folded_depthwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *depthwise);
 std::vector<int32_t> folded_pointwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *pointwise);
 

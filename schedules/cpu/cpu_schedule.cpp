@@ -70,7 +70,7 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
 // output: one extra store and load per value, for blocks that waste no pixels. When a weight block
 // serves the whole run (co_outer, parallel_over=channels), the run is stored one channel block at a
 // time, small enough to be copied out of L1.
-void schedule_nhwc(SepconvPipeline &p, const Tunables &t, const Isa &isa, int vec) {
+void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     Func out = p.output;
     const bool flat = p.flat_pixels;  // the generator asked flat_pixels(): tile_rows > 0
     // The Func whose loops hold the register blocks: (co, pixel, n) when flat, (co, x, y, n) otherwise.
@@ -300,7 +300,7 @@ void apply_schedule(SepconvPipeline &p, const Tunables &t, const Isa &isa) {
     // float16 arithmetic (NHWC only) fills a register with twice as many lanes.
     const int vec = vector_lanes(t, isa) * (p.pointwise_partial.defined() ? 2 : 1);
     if (p.layout == Layout::NHWC) {
-        schedule_nhwc(p, t, isa, vec);
+        schedule_nhwc(p, t, vec);
     } else {
         schedule_nchw(p, t, vec);
     }
