@@ -149,6 +149,9 @@ public:
         // The filter is dense (the runtime passes TF's [kh, kw, C, M] as is): with M known, one
         // channel's taps are then a plain vector load instead of a gather with a run-time stride.
         if (multiplier > 0) depthwise_filter.dim(1).set_stride(multiplier);
+        if (multiplier == 0) {
+            p.single_multiplier = depthwise_filter.dim(0).extent() == 1 && depthwise_filter.dim(1).stride() == 1;
+        }
         // Every buffer starts at 0 (the runtime wraps dense tensors): output-channel blocks then start
         // at multiples of the block size, which is what keeps a vector of channels inside one packed
         // block of the pointwise filter (a dense load, not a gather).

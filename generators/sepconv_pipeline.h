@@ -44,6 +44,10 @@ struct SepconvPipeline {
     // True when the call has no depthwise stage (TF's op): the stage is then the identity, and a
     // schedule specializes the definition that holds it on this.
     Halide::Expr depthwise_plain;
+    // Variants with a run-time multiplier M only (undefined otherwise): M == 1 at run time, where
+    // one channel's taps are adjacent in the filter (TF's [kh, kw, C, M]: a vector load rather than
+    // a gather) and depthwise channel k is input channel k. A schedule specializes on it.
+    Halide::Expr single_multiplier;
     bool unrolled_taps = false;
     Halide::RDom r_kernel;  // r_kernel.x = kernel column, r_kernel.y = kernel row
 

@@ -50,10 +50,12 @@ void schedule_depthwise_over_channels(SepconvPipeline &p, const Tunables &t, int
         return;
     }
     dw.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
-    dw.update(0)
-        .split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf)
-        .reorder(order({p.r_kernel.x, p.r_kernel.y}))
-        .vectorize(ci);
+    // A run-time multiplier gathers each channel's taps from the filter, except where it is 1.
+    std::vector<Stage> taps{dw.update(0)};
+    if (p.single_multiplier.defined()) taps.insert(taps.begin(), dw.update(0).specialize(p.single_multiplier));
+    for (Stage s : taps) {
+        s.split(p.c, p.c, ci, vec, TailStrategy::GuardWithIf).reorder(order({p.r_kernel.x, p.r_kernel.y})).vectorize(ci);
+    }
     for (Stage s : {dw.update(1).specialize(p.depthwise_plain), dw.update(1)}) {
         s.reorder(p.c, p.m, p.x, p.y, p.n).vectorize(p.c, vec, TailStrategy::GuardWithIf);
     }
@@ -228,8 +230,13 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         if (over_channels) p.depthwise_flat.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
     }
     if (p.quantized) {
-        // The groups' channels, next to the depthwise result they narrow (after its flat copy).
-        p.depthwise_k.compute_at(dw_at).vectorize(p.k, vec, TailStrategy::GuardWithIf);
+        // The groups' channels, next to the depthwise result they narrow (after its flat copy);
+        // channel k = c * M + m is read at (k % M, k / M), a gather unless M is known to be 1.
+        p.depthwise_k.compute_at(dw_at);
+        if (p.single_multiplier.defined()) {
+            p.depthwise_k.specialize(p.single_multiplier).vectorize(p.k, vec, TailStrategy::GuardWithIf);
+        }
+        p.depthwise_k.vectorize(p.k, vec, TailStrategy::GuardWithIf);
     }
     if (over_channels) {
         p.depthwise.parallel(p.y);
