@@ -116,16 +116,10 @@ INSTANTIATE_TEST_SUITE_P(AllCasesAllVariants, Int8Sweep, ::testing::ValuesIn(int
 // vpdpbusd on the depthwise result offset by 128, pmaddwd's pairs, ARM's sdot or smlal): the
 // dispatch capped at every target this CPU runs, the sweep's cases through automatic selection,
 // on random values and on the int8 range's ends.
-class Int8IsaSweep : public ::testing::TestWithParam<std::string> {
-protected:
-    void TearDown() override { sepconv::set_max_target(""); }
-};
+class Int8IsaSweep : public CappedDispatchTest {};
 
 TEST_P(Int8IsaSweep, EveryCaseEqualsTflite) {
     const std::string target = GetParam();
-    if (!cpu_runs(target)) GTEST_SKIP() << "this CPU cannot run " << target;
-    ASSERT_TRUE(sepconv::set_max_target(target).ok());
-    ASSERT_EQ(sepconv::cpu_info().dispatched_target, target);
     Int8Draw extremes;
     extremes.extremes = true;
     for (const ConvCase &k : cases_both_layouts()) {

@@ -13,16 +13,10 @@
 namespace sepconv_test {
 namespace {
 
-class IsaSweep : public ::testing::TestWithParam<std::string> {
-protected:
-    void TearDown() override { sepconv::set_max_target(""); }
-};
+class IsaSweep : public CappedDispatchTest {};
 
 TEST_P(IsaSweep, EveryCaseMatchesTheReference) {
     const std::string target = GetParam();
-    if (!cpu_runs(target)) GTEST_SKIP() << "this CPU cannot run " << target;
-    ASSERT_TRUE(sepconv::set_max_target(target).ok());
-    ASSERT_EQ(sepconv::cpu_info().dispatched_target, target);
     for (const ConvCase &k : cases_both_layouts()) {
         EXPECT_TRUE(run_and_compare(k, "", 4)) << describe(k) << " on " << target;
     }
@@ -41,8 +35,6 @@ std::string isa_of(const std::string &target) {
 // the configuration (a tuned variant's own section for the ISA), and the compiled path the call takes.
 TEST_P(IsaSweep, ExplainNamesTheIsaItsConfigurationAndThePath) {
     const std::string target = GetParam();
-    if (!cpu_runs(target)) GTEST_SKIP() << "this CPU cannot run " << target;
-    ASSERT_TRUE(sepconv::set_max_target(target).ok());
     sepconv::Options o;
     sepconv::Explanation e;
     const std::vector<int64_t> dw{3, 3, 32, 1}, pw{1, 1, 32, 64};

@@ -1,10 +1,14 @@
 // Whether this CPU can run a compiled target (one of sepconv::compiled_targets()), asked of the OS
-// and the compiler's CPU probe, never of the library: the ISA sweeps cap the dispatch at each
-// target this says runs, and check that the library then dispatches exactly there.
+// and the compiler's CPU probe, never of the library; and the fixture of the suites that run once
+// per compiled target, with the dispatch capped there.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cctype>
 #include <string>
+
+#include "sepconv/sepconv.h"
 
 #if defined(__aarch64__)
 #include <asm/hwcap.h>
@@ -39,6 +43,18 @@ inline bool cpu_runs(const std::string &target) {
     return false;
 #endif
 }
+
+// A test per compiled target (the parameter): the dispatch capped at it, and checked to run exactly
+// there, for the test's duration; skipped where this CPU cannot run it.
+class CappedDispatchTest : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        if (!cpu_runs(GetParam())) GTEST_SKIP() << "this CPU cannot run " << GetParam();
+        ASSERT_TRUE(sepconv::set_max_target(GetParam()).ok());
+        ASSERT_EQ(sepconv::cpu_info().dispatched_target, GetParam());
+    }
+    void TearDown() override { sepconv::set_max_target(""); }
+};
 
 // A target as a GoogleTest parameter name.
 inline std::string target_test_name(const std::string &target) {
