@@ -137,8 +137,7 @@ std::vector<int32_t> pointwise_weight_sums(const FilterGeometry &f, const int8_t
     return sums;
 }
 
-std::vector<int32_t> folded_pointwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *pointwise) {
-    const std::vector<int32_t> sums = pointwise_weight_sums(f, pointwise);
+std::vector<int32_t> folded_pointwise_bias(const Quantization &q, const std::vector<int32_t> &sums) {
     std::vector<int32_t> out(sums.size());
     for (size_t co = 0; co < sums.size(); ++co) {
         const int64_t bias = q.pointwise_bias.empty() ? 0 : q.pointwise_bias[co];

@@ -42,8 +42,8 @@ std::vector<int32_t> pointwise_weight_sums(const FilterGeometry &f, const int8_t
 
 // The int32 biases an int8 variant reads: the caller's (zeros when absent) minus each zero point
 // times the weights it multiplies, so that the kernels' sums multiply the stored int8 values.
-// `depthwise` is TF's [kh, kw, C, M], `pointwise` its [C*M, Cout].
+// `depthwise` is TF's [kh, kw, C, M]; the 1x1's weights come as their pointwise_weight_sums.
 std::vector<int32_t> folded_depthwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *depthwise);
-std::vector<int32_t> folded_pointwise_bias(const FilterGeometry &f, const Quantization &q, const int8_t *pointwise);
+std::vector<int32_t> folded_pointwise_bias(const Quantization &q, const std::vector<int32_t> &weight_sums);
 
 }  // namespace sepconv::internal

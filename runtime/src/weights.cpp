@@ -78,11 +78,10 @@ Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterDat
             std::copy(v.begin(), v.end(), out.begin());
             return out;
         };
-        const auto *pointwise = static_cast<const int8_t *>(data.pointwise);
-        w.i8_.bias = copy(folded_pointwise_bias(f, quantization, pointwise));
+        const std::vector<int32_t> sums = pointwise_weight_sums(f, static_cast<const int8_t *>(data.pointwise));
+        w.i8_.bias = copy(folded_pointwise_bias(quantization, sums));
         w.i8_.depthwise_bias = copy(folded_depthwise_bias(f, quantization, static_cast<const int8_t *>(data.depthwise)));
         w.requant_ = requant;
-        const std::vector<int32_t> sums = pointwise_weight_sums(f, pointwise);
         w.requant_.pointwise.insert(w.requant_.pointwise.end(), sums.begin(), sums.end());
     } else {
         fill(f, from, data, &w.f32_);
