@@ -25,6 +25,21 @@ struct KernelScalars {
     int32_t depthwise_min = 0, depthwise_max = 0, output_min = 0, output_max = 0;
 };
 
+// The scalars' names as the generator's Inputs are called (its `constants` parameter names them),
+// in KernelScalars' order, and their values in that order.
+constexpr const char *kKernelScalarNames[] = {
+    "stride_h_in",      "stride_w_in",      "dilation_h_in",     "dilation_w_in",
+    "pad_top",          "pad_left",         "activation",        "depthwise_epilogue",
+    "input_zero_point", "intermediate_zero_point", "output_zero_point", "depthwise_min",
+    "depthwise_max",    "output_min",       "output_max"};
+inline void kernel_scalar_values(const KernelScalars &s, int32_t out[15]) {
+    const int32_t v[15] = {s.stride_h,         s.stride_w,         s.dilation_h,   s.dilation_w,
+                           s.pad_top,          s.pad_left,         s.activation,   s.depthwise_epilogue,
+                           s.input_zero_point, s.intermediate_zero_point, s.output_zero_point,
+                           s.depthwise_min,    s.depthwise_max,    s.output_min,   s.output_max};
+    for (int i = 0; i < 15; ++i) out[i] = v[i];
+}
+
 // A call's buffers, in the generator's order; `depthwise_requant` and `pointwise_requant` are
 // int8's per-channel (multiplier, shift) tables.
 template <typename Buffer>

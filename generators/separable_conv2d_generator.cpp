@@ -32,10 +32,14 @@
 // int8 reads its activations from the clamp bounds instead).
 // Every variant has this same signature; a specialized variant requires (and exploits) fixed
 // values for some scalars and filter extents. The runtime checks all of this before calling.
+#include <climits>
+#include <cstdlib>
 #include <functional>
 #include <limits>
+#include <map>
 
 #include "Halide.h"
+#include "kernel_args.h"
 #include "packed_weights.h"
 #include "families.h"
 #include "schedule.h"
@@ -83,6 +87,9 @@ public:
     GeneratorParam<std::string> target_family{"target_family", "x86"};
     // One configuration per ISA, "isa.knob:value,..." (schedules/families.h); "" = the defaults.
     GeneratorParam<std::string> tunables{"tunables", ""};
+    // Scalar inputs fixed at compile time, "name:value,..." by the Inputs' names (the JIT tier's
+    // kernels, specialized to one call); each still is an argument, required to equal its value.
+    GeneratorParam<std::string> constants{"constants", ""};
 
     Input<Buffer<void, 4>> input{"input"};
     Input<Buffer<void, 4>> depthwise_filter{"depthwise_filter"};
@@ -126,6 +133,14 @@ public:
         std::string error;
         if (!choose_schedule(target_family, p.layout, tunables, get_target(), &schedule, &error)) fail(error);
         const bool nchw = p.layout == Layout::NCHW;
+        if (!parse_constants(&error)) fail(error);
+        const Expr pad_top = scalar(this->pad_top), pad_left = scalar(this->pad_left);
+        const Expr activation = scalar(this->activation), depthwise_epilogue = scalar(this->depthwise_epilogue);
+        const Expr input_zero_point = scalar(this->input_zero_point);
+        const Expr intermediate_zero_point = scalar(this->intermediate_zero_point);
+        const Expr output_zero_point = scalar(this->output_zero_point);
+        const Expr depthwise_min = scalar(this->depthwise_min), depthwise_max = scalar(this->depthwise_max);
+        const Expr output_min = scalar(this->output_min), output_max = scalar(this->output_max);
         // The arithmetic's type: float16 is computed in float32 unless the target has float16 FMAs.
         const bool half_arithmetic = elem_type == Float(16) && schedule.f16_arithmetic;
         const Type arith = elem_type == Float(16) && !half_arithmetic ? Float(32) : Type(elem_type);
@@ -139,8 +154,8 @@ public:
 
         // Fixed values replace the run-time scalars, so the specialized variants get constant
         // strides, taps and loop extents.
-        Expr sh = fixed_or(stride_h_fixed, stride_h), sw = fixed_or(stride_w_fixed, stride_w);
-        Expr dh = fixed_or(dilation_h_fixed, dilation_h), dw = fixed_or(dilation_w_fixed, dilation_w);
+        Expr sh = fixed_or(stride_h_fixed, scalar(stride_h)), sw = fixed_or(stride_w_fixed, scalar(stride_w));
+        Expr dh = fixed_or(dilation_h_fixed, scalar(dilation_h)), dw = fixed_or(dilation_w_fixed, scalar(dilation_w));
         Expr kh = fixed_or(kernel_h, depthwise_filter.dim(3).extent());
         Expr kw = fixed_or(kernel_w, depthwise_filter.dim(2).extent());
         Expr mult = fixed_or(multiplier, depthwise_filter.dim(0).extent());
@@ -376,6 +391,39 @@ private:
     [[noreturn]] static void fail(const std::string &message) { throw CompileError(message); }
     static Expr fixed_or(int fixed, Expr runtime) { return fixed > 0 ? Expr(fixed) : runtime; }
 
+    std::map<std::string, int32_t> constant_values;
+    bool parse_constants(std::string *error) {
+        KnobItems items;
+        if (!parse_knob_items(constants, &items, error)) return false;
+        for (const auto &[name, value] : items) {
+            bool known = false;
+            for (const char *n : kKernelScalarNames) known = known || name == n;
+            char *end = nullptr;
+            const long v = std::strtol(value.c_str(), &end, 10);
+            if (!known || value.empty() || *end != '\0' || v < INT32_MIN || v > INT32_MAX) {
+                *error = "constants: '" + name + ":" + value + "' is not a scalar input and an int32 value";
+                return false;
+            }
+            constant_values[name] = static_cast<int32_t>(v);
+        }
+        return true;
+    }
+    // In kKernelScalarNames' order (kernel_args.h).
+    std::vector<const Input<int32_t> *> scalar_inputs() const {
+        return {&stride_h, &stride_w, &dilation_h, &dilation_w, &pad_top, &pad_left, &activation,
+                &depthwise_epilogue, &input_zero_point, &intermediate_zero_point, &output_zero_point,
+                &depthwise_min, &depthwise_max, &output_min, &output_max};
+    }
+    // A scalar input's value in the algorithm: its constant when one is given.
+    Expr scalar(const Input<int32_t> &in) const {
+        const std::vector<const Input<int32_t> *> inputs = scalar_inputs();
+        for (size_t i = 0; i < inputs.size(); ++i) {
+            auto it = constant_values.find(kKernelScalarNames[i]);
+            if (inputs[i] == &in && it != constant_values.end()) return Expr(it->second);
+        }
+        return Expr(in);
+    }
+
     // The runtime validates every argument before calling; these requirements restate the contract
     // so that a caller who bypasses the runtime gets an error status instead of a wild read.
     void add_requirements(Expr channels, Expr mult, Expr kh, Expr kw, bool nchw) {
@@ -408,6 +456,13 @@ private:
         add_requirement(pointwise_filter.dim(2).extent() == (out_channels + kPackedWeightsBlock - 1) / kPackedWeightsBlock,
                         "pointwise_filter must hold ceil(output channels / ", kPackedWeightsBlock, ") blocks");
         add_requirement(bias.dim(0).extent() == output.dim(out_c).extent(), "bias must have Cout entries");
+        const std::vector<const Input<int32_t> *> inputs = scalar_inputs();
+        for (size_t i = 0; i < inputs.size(); ++i) {
+            auto it = constant_values.find(kKernelScalarNames[i]);
+            if (it != constant_values.end()) {
+                add_requirement(*inputs[i] == it->second, "this kernel requires ", it->first, " = ", it->second);
+            }
+        }
         for (auto [fixed, runtime] : {std::pair<int, Expr>{stride_h_fixed, stride_h},
                                       {stride_w_fixed, stride_w},
                                       {dilation_h_fixed, dilation_h},

@@ -14,13 +14,6 @@
 namespace sepconv::internal {
 namespace {
 
-// One call's context, which the variants (compiled with the user_context feature) hand to every
-// runtime hook: the sink for Halide's errors, and the thread count its parallel loops run on.
-struct CallContext {
-    std::string error;
-    int num_threads = 0;  // Options::num_threads
-};
-
 void capture_halide_error(void *user_context, const char *message) {
     if (user_context != nullptr) {
         static_cast<CallContext *>(user_context)->error += message;
@@ -39,12 +32,22 @@ int do_par_for_on_worker_pool(void *user_context, halide_task_t task, int min, i
 void install_runtime_hooks() {
     static std::once_flag once;
     std::call_once(once, [] {
-        halide_set_error_handler(capture_halide_error);
-        halide_set_custom_do_par_for(do_par_for_on_worker_pool);
-        halide_set_custom_malloc(scratch_malloc);
-        halide_set_custom_free(scratch_free);
+        const RuntimeHooks &h = runtime_hooks();
+        halide_set_error_handler(h.error);
+        halide_set_custom_do_par_for(h.do_par_for);
+        halide_set_custom_malloc(h.malloc);
+        halide_set_custom_free(h.free);
     });
 }
+
+}  // namespace
+
+const RuntimeHooks &runtime_hooks() {
+    static const RuntimeHooks hooks{capture_halide_error, do_par_for_on_worker_pool, scratch_malloc, scratch_free};
+    return hooks;
+}
+
+namespace {
 
 halide_type_t halide_type_of(DataType type) {
     const DataTypeRow &t = row_of(type);
@@ -131,53 +134,36 @@ private:
     int wrap_status_ = 0;
 };
 
-Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args) {
+Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args,
+                    const SpecializedKernel *kernel) {
     install_runtime_hooks();
 
-    const FilterGeometry &f = g.f;
-    HalideTensor input(args.input, args.type, input_shape(g));
-    HalideTensor depthwise(args.depthwise_filter, args.weights_type, {f.kh, f.kw, f.channels, f.multiplier});
-    const int group = packed_row_group(args.type == DataType::kInt8);
-    HalideTensor pointwise(args.pointwise_filter, args.weights_type,
-                           {packed_pointwise_blocks(f.out_channels), packed_pointwise_groups(f.channels * f.multiplier, group),
-                            kPackedWeightsBlock * group});
-    const int64_t cm = f.channels * f.multiplier;
+    const KernelBuffers<std::vector<int64_t>> shapes = kernel_buffer_shapes(g, args.type);
     const bool quantized = args.type == DataType::kInt8;
     const halide_type_t int32 = halide_type_t(halide_type_int, 32);
     const halide_type_t biases = quantized ? int32 : halide_type_of(args.weights_type);
-    HalideTensor bias(args.bias, biases, {f.out_channels});
-    HalideTensor depthwise_bias(args.depthwise_bias, biases, {cm});
     // int8's requantization tables; other types' code never reads them (one channel of zeros).
-    static const int32_t kNoTable[2] = {0, 0};
+    static const int32_t kNoTable[3] = {0, 0, 0};
     const Requantization &q = *args.requant;
-    HalideTensor depthwise_requant(quantized ? q.depthwise.data() : kNoTable, int32, {2, quantized ? cm : 1});
-    HalideTensor pointwise_requant(quantized ? q.pointwise.data() : kNoTable, int32, {quantized ? 3 : 2, quantized ? f.out_channels : 1});
-    HalideTensor output(args.output, args.type, g.output_shape());
+    HalideTensor input(args.input, args.type, shapes.input);
+    HalideTensor depthwise(args.depthwise_filter, args.weights_type, shapes.depthwise_filter);
+    HalideTensor pointwise(args.pointwise_filter, args.weights_type, shapes.pointwise_filter);
+    HalideTensor bias(args.bias, biases, shapes.bias);
+    HalideTensor depthwise_bias(args.depthwise_bias, biases, shapes.depthwise_bias);
+    HalideTensor depthwise_requant(quantized ? q.depthwise.data() : kNoTable, int32, shapes.depthwise_requant);
+    HalideTensor pointwise_requant(quantized ? q.pointwise.data() : kNoTable, int32, shapes.pointwise_requant);
+    HalideTensor output(args.output, args.type, shapes.output);
 
     CallContext context;
     context.num_threads = args.num_threads;
-    const KernelScalars scalars{static_cast<int32_t>(f.stride_h),
-                                static_cast<int32_t>(f.stride_w),
-                                static_cast<int32_t>(f.dilation_h),
-                                static_cast<int32_t>(f.dilation_w),
-                                static_cast<int32_t>(g.pad_top),
-                                static_cast<int32_t>(g.pad_left),
-                                static_cast<int32_t>(args.activation),
-                                args.depthwise_epilogue,
-                                q.input_zero_point,
-                                q.intermediate_zero_point,
-                                q.output_zero_point,
-                                q.depthwise_min,
-                                q.depthwise_max,
-                                q.output_min,
-                                q.output_max};
+    const KernelScalars scalars = kernel_scalars(g, args.activation, args.depthwise_epilogue, q);
     const KernelBuffers<halide_buffer_t *> buffers{input.get(),          depthwise.get(),         pointwise.get(),
                                                    bias.get(),           depthwise_bias.get(),    depthwise_requant.get(),
                                                    pointwise_requant.get(), output.get()};
     auto run = [&] { return call_kernel(variant.fn, &context, buffers, scalars); };
     int rc = 0;
     if (variant.spec.device == Device::kCpu) {
-        rc = run();
+        rc = kernel ? kernel->run(&context, buffers, scalars) : run();
     } else {
         GpuBuffers gpu(&context, {{&input, args.input_memory},
                                   {&depthwise, MemorySpace::kHost},
@@ -190,10 +176,36 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
         if (rc == 0) rc = gpu.copy_to_host(&output, args.output_memory);
     }
     if (rc != 0) {
-        return Status::Internal(std::string("variant ") + variant.name + " failed (Halide error " +
+        const std::string what = kernel ? "JIT kernel " + kernel->name() : std::string("variant ") + variant.name;
+        return Status::Internal(what + " failed (Halide error " +
                                 std::to_string(rc) + "): " + (context.error.empty() ? "no message" : context.error));
     }
     return Status::Ok();
+}
+
+KernelBuffers<std::vector<int64_t>> kernel_buffer_shapes(const ConvGeometry &g, DataType type) {
+    const FilterGeometry &f = g.f;
+    const bool quantized = type == DataType::kInt8;
+    const int64_t cm = f.channels * f.multiplier;
+    const int group = packed_row_group(quantized);
+    return {input_shape(g),
+            {f.kh, f.kw, f.channels, f.multiplier},
+            {packed_pointwise_blocks(f.out_channels), packed_pointwise_groups(cm, group), kPackedWeightsBlock * group},
+            {f.out_channels},
+            {cm},
+            {2, quantized ? cm : 1},
+            {quantized ? 3 : 2, quantized ? f.out_channels : 1},
+            g.output_shape()};
+}
+
+KernelScalars kernel_scalars(const ConvGeometry &g, Activation activation, int32_t depthwise_epilogue,
+                             const Requantization &q) {
+    const FilterGeometry &f = g.f;
+    return {static_cast<int32_t>(f.stride_h),   static_cast<int32_t>(f.stride_w), static_cast<int32_t>(f.dilation_h),
+            static_cast<int32_t>(f.dilation_w), static_cast<int32_t>(g.pad_top),  static_cast<int32_t>(g.pad_left),
+            static_cast<int32_t>(activation),   depthwise_epilogue,               q.input_zero_point,
+            q.intermediate_zero_point,          q.output_zero_point,              q.depthwise_min,
+            q.depthwise_max,                    q.output_min,                     q.output_max};
 }
 
 int32_t depthwise_epilogue(const FilterGeometry &f, DataType type, Activation depthwise_activation) {

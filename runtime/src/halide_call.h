@@ -4,6 +4,7 @@
 #pragma once
 
 #include "conv_geometry.h"
+#include "jit_hook.h"
 #include "packed_pointwise.h"
 #include "quantization.h"
 #include "variant_table.h"
@@ -26,7 +27,10 @@ struct CallArgs {
     MemorySpace input_memory = MemorySpace::kHost, output_memory = MemorySpace::kHost;
 };
 
-Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args);
+// `kernel`, when given, runs in place of the CPU variant's own code (the JIT tier's kernel for
+// this exact call: the same signature and weights).
+Status call_variant(const VariantRow &variant, const ConvGeometry &g, const CallArgs &args,
+                    const SpecializedKernel *kernel = nullptr);
 
 // The kernels' code for a call's depthwise stage (KernelScalars::depthwise_epilogue): 0 for TF's
 // op (no depthwise bias, no depthwise activation), else 1 + the activation's code. int8 always has

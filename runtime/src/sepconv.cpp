@@ -2,10 +2,14 @@
 // the prepared Layer.
 #include "sepconv/sepconv.h"
 
+#include <atomic>
+#include <memory>
+
 #include "conv_geometry.h"
 #include "data_types.h"
 #include "gpu_probe.h"
 #include "halide_call.h"
+#include "jit_hook.h"
 #include "variant_table.h"
 #include "weights.h"
 #include "worker_pool.h"
@@ -128,11 +132,19 @@ struct CallerFilters {
     internal::Requantization requant;
 };
 
+// Where a Layer's CPU calls may run other code than the AOT variant's: a given kernel (the JIT
+// tier measuring a candidate), else the JIT tier's kernel for the call, if it has one ready.
+struct KernelSource {
+    const internal::SpecializedKernel *kernel = nullptr;
+    internal::JitHook *jit = nullptr;
+};
+
 // Everything after the filters are known: resolve the input, check both buffers, pick, call. A
 // Layer passes its `prepared` weights; a one-shot call passes null and its `caller` filters,
 // prepared here into a scratch copy once every check has passed.
 Status run_with_filters(const FilterGeometry &f, const Options &options, const CallerFilters &caller,
-                        const internal::Weights *prepared, const TensorView &input, const MutableTensorView &output) {
+                        const internal::Weights *prepared, const TensorView &input, const MutableTensorView &output,
+                        KernelSource source = {}) {
     ConvGeometry g;
     Status s = internal::resolve_geometry(input.shape, f, options, &g);
     if (!s.ok()) return s;
@@ -185,7 +197,13 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
                             options.num_threads,
                             input.memory,
                             output.memory};
-    return internal::call_variant(*variant, g, args);
+    // A kernel of the JIT tier reads the Layer's weights as the variant picked at create does.
+    std::shared_ptr<const internal::SpecializedKernel> jit_kernel;
+    if (reuse && variant->spec.device == Device::kCpu && source.kernel == nullptr && source.jit != nullptr) {
+        jit_kernel = source.jit->kernel_for(g);
+        source.kernel = jit_kernel.get();
+    }
+    return internal::call_variant(*variant, g, args, reuse ? source.kernel : nullptr);
 }
 
 // The filters' (and the biases') data and data types: one implemented type, the depthwise filter's.
@@ -244,10 +262,15 @@ struct Layer::Impl {
     DataType type = DataType::kFloat32;
     Options options;  // biases cleared: the layer owns its copies below
     internal::Weights weights;  // for the variant picked at create (its weights type)
+    std::string variant, tunables;  // the variant picked at create, and its configurations
+    // The JIT tier's hook, if enabled (jit_hook.h): read and replaced with std::atomic_load/store.
+    std::shared_ptr<internal::JitHook> jit;
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Layer::~Layer() = default;
+Layer::~Layer() {
+    if (std::shared_ptr<internal::JitHook> jit = std::atomic_load(&impl_->jit)) jit->detach();
+}
 
 Status Layer::create(const TensorView &depthwise_filter, const TensorView &pointwise_filter, const Options &options,
                      std::unique_ptr<Layer> *layer) {
@@ -273,6 +296,8 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     impl->weights = internal::Weights::prepare(f, type, caller.data, row->spec.weights_type, options.quantization,
                                                caller.requant);
     impl->type = type;
+    impl->variant = row->name;
+    impl->tunables = row->spec.tunables;
     impl->options = options;
     impl->options.bias = TensorView{};
     impl->options.depthwise_bias = TensorView{};
@@ -289,8 +314,32 @@ Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<
 
 Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
     const CallerFilters none{impl_->type, {}, {}};
-    return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output);
+    const std::shared_ptr<internal::JitHook> jit = std::atomic_load(&impl_->jit);
+    return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output,
+                            KernelSource{nullptr, jit.get()});
 }
+
+namespace internal {
+
+LayerFacts layer_facts(const Layer &layer) {
+    const Layer::Impl &impl = *layer.impl_;
+    return {impl.geometry, impl.type, &impl.options, impl.variant, impl.tunables, &impl.weights.requantization()};
+}
+
+std::shared_ptr<JitHook> layer_jit(const Layer &layer) { return std::atomic_load(&layer.impl_->jit); }
+
+void set_layer_jit(const Layer &layer, std::shared_ptr<JitHook> hook) { std::atomic_store(&layer.impl_->jit, std::move(hook)); }
+
+Status run_layer_with(const Layer &layer, const SpecializedKernel *kernel, const TensorView &input,
+                      const MutableTensorView &output, int num_threads) {
+    const Layer::Impl &impl = *layer.impl_;
+    Options options = impl.options;
+    options.num_threads = num_threads;
+    const CallerFilters none{impl.type, {}, {}};
+    return run_with_filters(impl.geometry, options, none, &impl.weights, input, output, KernelSource{kernel, nullptr});
+}
+
+}  // namespace internal
 
 Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *variant) const {
     ConvGeometry g;

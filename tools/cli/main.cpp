@@ -16,6 +16,9 @@
 #include "npy.h"
 #include "quantization_file.h"
 #include "sepconv/sepconv.h"
+#ifdef SEPCONV_HAS_JIT
+#include "sepconv/jit.h"
+#endif
 
 namespace {
 
@@ -31,11 +34,14 @@ const char kUsage[] =
     "              [--data-format NHWC|NCHW] [--dilations 1,1] [--bias B.npy]\n"
     "              [--activation none|relu|relu6] [--depthwise-bias DB.npy]\n"
     "              [--depthwise-activation none|relu|relu6] [--quantization Q.json (int8 files)]\n"
-    "              [--threads N] [--variant NAME]\n"
+    "              [--threads N] [--variant NAME] [JIT options]\n"
     "              [--max-target TARGET] [--max-file-bytes N (default 1 GiB)] --output Y.npy\n"
     "  sepconv bench (--layer NAME | --shape H,W,CIN,COUT,STRIDE [--kernel K]) [--layers FILE]\n"
-    "              [--type float32|float16] [--batch N] [--threads N] [--repeats N] [--variant NAME]\n"
-    "              [--max-target TARGET]\n"
+    "              [--type float32|float16|int8] [--batch N] [--threads N] [--repeats N] [--variant NAME]\n"
+    "              [--max-target TARGET] [JIT options]\n"
+    "      JIT options: --jit off|specialize|autotune [--jit-budget SECONDS (autotune, default 30)]\n"
+    "              [--cache-dir DIR (default $SEPCONV_CACHE_DIR, else the XDG cache)]\n"
+    "  sepconv cache list|clear [--cache-dir DIR]   the JIT tier's disk cache\n"
     "  sepconv layers [--layers FILE]     list the model layers known to bench\n"
     "  sepconv variants                   list the compiled variants and the CPU dispatch\n";
 
@@ -122,6 +128,28 @@ void parse_common(const Args &a, sepconv::Options *o) {
     }
 }
 
+// The JIT options of `run` and `bench` (--jit, --jit-budget, --cache-dir): whether to use it.
+#ifdef SEPCONV_HAS_JIT
+bool parse_jit(const Args &a, sepconv::jit::Options *j) {
+    j->mode = choice<sepconv::jit::Mode>(a, "jit", "off",
+                                         {{"off", sepconv::jit::Mode::kOff},
+                                          {"specialize", sepconv::jit::Mode::kSpecialize},
+                                          {"autotune", sepconv::jit::Mode::kAutotune}});
+    if (a.has("jit-budget")) j->autotune_seconds = a.integer("jit-budget", 30, 0, 3600);
+    j->cache_dir = a.get("cache-dir");
+    // The command waits for the kernel: it runs once, or times the kernel itself.
+    j->synchronous = true;
+    j->diagnostics = [](const std::string &line) { std::cerr << "sepconv: jit: " << line << "\n"; };
+    return j->mode != sepconv::jit::Mode::kOff;
+}
+#else
+struct NoJit {};
+bool parse_jit(const Args &a, NoJit *) {
+    if (a.has("jit") && a.get("jit") != "off") throw UsageError{"--jit: this build has no JIT tier (SEPCONV_JIT=OFF)"};
+    return false;
+}
+#endif
+
 std::string shape_text(const std::vector<int64_t> &s) {
     std::string out = "[";
     for (size_t i = 0; i < s.size(); ++i) out += (i ? "," : "") + std::to_string(s[i]);
@@ -207,8 +235,22 @@ int cmd_run(const Args &a) {
     const int bytes = input.type == sepconv::DataType::kFloat32 ? 4 : input.type == sepconv::DataType::kFloat16 ? 2 : 1;
     std::vector<uint8_t> out(static_cast<size_t>(count * bytes));
     void *out_data = out.data();
-    s = sepconv::separable_conv2d({input.bytes(), input.type, input.shape}, {dw.bytes(), dw.type, dw.shape},
-                                  {pw.bytes(), pw.type, pw.shape}, o, {out_data, input.type, out_shape});
+#ifdef SEPCONV_HAS_JIT
+    sepconv::jit::Options jit;
+#else
+    NoJit jit;
+#endif
+    if (parse_jit(a, &jit)) {
+#ifdef SEPCONV_HAS_JIT
+        std::unique_ptr<sepconv::Layer> layer;
+        s = sepconv::Layer::create({dw.bytes(), dw.type, dw.shape}, {pw.bytes(), pw.type, pw.shape}, o, &layer);
+        if (s.ok()) s = sepconv::jit::enable(*layer, jit);
+        if (s.ok()) s = layer->run({input.bytes(), input.type, input.shape}, {out_data, input.type, out_shape});
+#endif
+    } else {
+        s = sepconv::separable_conv2d({input.bytes(), input.type, input.shape}, {dw.bytes(), dw.type, dw.shape},
+                                      {pw.bytes(), pw.type, pw.shape}, o, {out_data, input.type, out_shape});
+    }
     if (!s.ok()) return fail(s.message);
     s = sepconv::npy::write(output_path, out_shape, input.type, out_data);
     if (!s.ok()) return fail("--output: " + s.message);
@@ -289,18 +331,52 @@ int cmd_bench(const Args &a) {
         if (!st.ok()) throw st;
         return std::chrono::duration<double>(clock::now() - t0).count();
     };
-    std::vector<double> times;
-    try {
-        run_once();  // warm-up: thread pool start, page faults
-        // Without --repeats, run for about half a second.
+    // The median time of a run: warm-up first (thread pool start, page faults); without --repeats,
+    // about half a second of runs.
+    auto median_time = [&](size_t *runs) {
+        std::vector<double> times;
+        run_once();
         const int n = repeats > 0 ? repeats : std::clamp(static_cast<int>(0.5 / std::max(run_once(), 1e-6)), 5, 10000);
         for (int i = 0; i < n; ++i) times.push_back(run_once());
+        std::sort(times.begin(), times.end());
+        *runs = times.size();
+        return times[times.size() / 2];
+    };
+    const int64_t flops = sepconv::flop_count(in_shape, dw_shape, pw_shape, o);
+    double median = 0;
+    size_t runs = 0;
+#ifdef SEPCONV_HAS_JIT
+    sepconv::jit::Options jit;
+#else
+    NoJit jit;
+#endif
+    try {
+        if (parse_jit(a, &jit)) {
+#ifdef SEPCONV_HAS_JIT
+            // The AOT variant first, then the first call with the JIT tier on (it waits for the
+            // kernel: a load from the cache, or a compile), then the JIT kernel's runs.
+            size_t aot_runs = 0;
+            const double aot = median_time(&aot_runs);
+            s = sepconv::jit::enable(*prepared, jit);
+            if (!s.ok()) return fail(s.message);
+            const double first_call = run_once();
+            const sepconv::jit::Stats st = sepconv::jit::stats(*prepared);
+            std::string kernel;
+            sepconv::jit::kernel_for(*prepared, in_shape, &kernel);
+            median = median_time(&runs);
+            std::printf("jit        %s\n", kernel.c_str());
+            std::printf("first call %.1f ms with the JIT tier on (%lld compiles, %lld cache hits; load %.1f ms)\n",
+                        first_call * 1e3, static_cast<long long>(st.compiles), static_cast<long long>(st.cache_hits),
+                        st.last_load_seconds * 1e3);
+            std::printf("aot        %.4f ms, %.2f GFLOP/s (%s); JIT/AOT speed %.3f\n", aot * 1e3, flops / aot * 1e-9,
+                        why.variant.c_str(), aot / median);
+#endif
+        } else {
+            median = median_time(&runs);
+        }
     } catch (const Status &st) {
         return fail(st.message);
     }
-    std::sort(times.begin(), times.end());
-    const double median = times[times.size() / 2];
-    const int64_t flops = sepconv::flop_count(in_shape, dw_shape, pw_shape, o);
 
     std::printf("layer      %s: input %s NHWC, %lldx%lld depthwise stride %lld SAME, %lld output channels\n",
                 layer.name.c_str(), shape_text(in_shape).c_str(), static_cast<long long>(layer.kernel),
@@ -311,9 +387,38 @@ int cmd_bench(const Args &a) {
     std::printf("config     %s\n", why.configuration.c_str());
     std::printf("path       %s\n", why.specialization.c_str());
     std::printf("threads    %s\n", o.num_threads ? std::to_string(o.num_threads).c_str() : "default (one per core)");
-    std::printf("time       %.4f ms (median of %zu runs)\n", median * 1e3, times.size());
+    std::printf("time       %.4f ms (median of %zu runs)\n", median * 1e3, runs);
     std::printf("GFLOP/s    %.2f (%.1f MFLOP per run)\n", flops / median * 1e-9, flops * 1e-6);
     return 0;
+}
+
+int cmd_cache(const std::string &action, const Args &a) {
+#ifdef SEPCONV_HAS_JIT
+    const std::string dir = a.has("cache-dir") ? a.get("cache-dir") : sepconv::jit::default_cache_dir();
+    if (action == "list") {
+        std::vector<sepconv::jit::CacheEntry> entries;
+        Status s = sepconv::jit::cache_list(dir, &entries);
+        if (!s.ok()) return fail(s.message);
+        int64_t total = 0;
+        for (const auto &e : entries) {
+            std::printf("%s %9lld bytes  %s\n", e.name.c_str(), static_cast<long long>(e.bytes), e.kernel.c_str());
+            total += e.bytes;
+        }
+        std::printf("%zu entries, %lld bytes in %s\n", entries.size(), static_cast<long long>(total), dir.c_str());
+        return 0;
+    }
+    if (action == "clear") {
+        int64_t removed = 0;
+        Status s = sepconv::jit::cache_clear(dir, &removed);
+        if (!s.ok()) return fail(s.message);
+        std::printf("removed %lld files from %s\n", static_cast<long long>(removed), dir.c_str());
+        return 0;
+    }
+    throw UsageError{"cache: the action must be list or clear, got '" + action + "'"};
+#else
+    (void)action, (void)a;
+    return fail("cache: this build has no JIT tier (SEPCONV_JIT=OFF)");
+#endif
 }
 
 int cmd_layers(const Args &a) {
@@ -358,10 +463,16 @@ int main(int argc, char **argv) {
                                 {"input", "depthwise-filter", "pointwise-filter", "strides", "padding",
                                  "explicit-padding", "data-format", "dilations", "bias", "activation", "depthwise-bias",
                                  "depthwise-activation", "quantization", "threads", "variant", "max-target",
+                                 "jit", "jit-budget", "cache-dir",
                                  "max-file-bytes", "output"}));
         }
         if (cmd == "bench") {
-            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "type", "layers", "batch", "threads", "repeats", "variant", "max-target"}));
+            return cmd_bench(Args(argc, argv, 2, {"layer", "shape", "kernel", "type", "layers", "batch", "threads", "repeats", "variant", "max-target",
+                                                 "jit", "jit-budget", "cache-dir"}));
+        }
+        if (cmd == "cache") {
+            if (argc < 3) throw UsageError{"cache needs an action: list or clear"};
+            return cmd_cache(argv[2], Args(argc, argv, 3, {"cache-dir"}));
         }
         if (cmd == "layers") return cmd_layers(Args(argc, argv, 2, {"layers"}));
         if (cmd == "variants") return (Args(argc, argv, 2, {}), cmd_variants());

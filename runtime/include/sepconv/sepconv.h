@@ -164,6 +164,18 @@ Status separable_conv2d(const TensorView &input, const TensorView &depthwise_fil
 // A prepared layer: owns copies of the filters and bias (the pointwise filter packed in blocks of
 // 16 output channels, the layout every kernel reads), so the caller's buffers may be freed after
 // create(). run() is const and safe to call from several threads at once.
+class Layer;
+namespace internal {
+struct LayerFacts;
+class JitHook;
+class SpecializedKernel;
+LayerFacts layer_facts(const Layer &layer);
+void set_layer_jit(const Layer &layer, std::shared_ptr<JitHook> hook);
+std::shared_ptr<JitHook> layer_jit(const Layer &layer);
+Status run_layer_with(const Layer &layer, const SpecializedKernel *kernel, const TensorView &input,
+                      const MutableTensorView &output, int num_threads);
+}  // namespace internal
+
 class Layer {
 public:
     static Status create(const TensorView &depthwise_filter, const TensorView &pointwise_filter,
@@ -178,6 +190,12 @@ public:
     struct Impl;
 
 private:
+    // The JIT tier's seam (runtime/src/jit_hook.h).
+    friend internal::LayerFacts internal::layer_facts(const Layer &);
+    friend void internal::set_layer_jit(const Layer &, std::shared_ptr<internal::JitHook>);
+    friend std::shared_ptr<internal::JitHook> internal::layer_jit(const Layer &);
+    friend Status internal::run_layer_with(const Layer &, const internal::SpecializedKernel *, const TensorView &,
+                                          const MutableTensorView &, int);
     explicit Layer(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
