@@ -19,6 +19,12 @@
 #include "quantization_file.h"
 #include "sepconv/sepconv.h"
 #include "support/naive_reference.h"
+#ifdef SEPCONV_HAS_JIT
+#include <chrono>
+#include <map>
+
+#include "sepconv/jit.h"
+#endif
 
 namespace {
 
@@ -220,6 +226,70 @@ void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
     time_layer(state, *d, s, layer.get(), input, output);
 }
 
+#ifdef SEPCONV_HAS_JIT
+// sepconv with the JIT tier in autotune mode at its default budget, tuned at the benchmark's
+// thread count. The layer's first call waits for its kernel (synchronous mode): a search on this
+// machine, or a load from the disk cache ($SEPCONV_CACHE_DIR) when an earlier run tuned it. Then a
+// second Layer of the same shape starts from the disk cache as another process would. Counters:
+// first_call_s (the first layer's first call), hit_first_call_ms and load_ms (the second's first
+// call, and the cache load within it), hit_compiles (what the second compiled: 0 on a hit).
+void bench_sepconv_jit(benchmark::State &state, const LayerData *d) {
+    struct Prepared {
+        std::unique_ptr<sepconv::Layer> layer;
+        sepconv::Status status;
+        double first_call_s = 0, hit_first_call_ms = 0, load_ms = 0;
+        int64_t hit_compiles = 0;
+    };
+    static std::map<std::pair<const LayerData *, int64_t>, Prepared> prepared;  // once per layer and thread count
+    const int threads = static_cast<int>(state.range(0));
+    sepconv::internal::AlignedBuffer<float> out(d->out.size());
+    const sepconv::TensorView input{d->input.data(), d->in_shape};
+    const sepconv::MutableTensorView output{out.data(), d->out_shape};
+    Prepared &p = prepared[{d, threads}];
+    if (!p.layer) {
+        sepconv::Options o = d->options;
+        o.num_threads = threads;
+        sepconv::jit::Options j;
+        j.mode = sepconv::jit::Mode::kAutotune;
+        j.synchronous = true;
+        j.autotune_threads = threads;
+        auto timed_first_call = [&](std::unique_ptr<sepconv::Layer> *layer, double *seconds) {
+            sepconv::Status s = sepconv::Layer::create({d->dwf.data(), d->dw_shape}, {d->pwf.data(), d->pw_shape}, o, layer);
+            if (s.ok()) s = sepconv::jit::enable(**layer, j);
+            const auto t0 = std::chrono::steady_clock::now();
+            if (s.ok()) s = (*layer)->run(input, output);
+            *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            return s;
+        };
+        p.status = timed_first_call(&p.layer, &p.first_call_s);
+        std::unique_ptr<sepconv::Layer> second;
+        double hit = 0;
+        if (p.status.ok()) p.status = timed_first_call(&second, &hit);
+        if (p.status.ok()) {
+            const sepconv::jit::Stats st = sepconv::jit::stats(*second);
+            p.hit_first_call_ms = hit * 1e3, p.load_ms = st.last_load_seconds * 1e3, p.hit_compiles = st.compiles;
+        }
+        double worst = 0;
+        for (size_t i = 0; p.status.ok() && i < out.size(); ++i) {
+            worst = std::max(worst, std::fabs(double(out[i]) - d->expected[i]) / (1 + std::fabs(d->expected[i])));
+        }
+        if (worst > 1e-4) p.status = sepconv::Status::Internal("the JIT kernel's result differs from the AOT variant's");
+    }
+    if (!p.status.ok()) {
+        state.SkipWithError(p.status.message.c_str());
+        return;
+    }
+    std::string kernel;
+    sepconv::jit::kernel_for(*p.layer, d->in_shape, &kernel);
+    time_layer(state, *d, p.status, p.layer.get(), input, output);
+    state.counters["first_call_s"] = p.first_call_s;
+    state.counters["hit_first_call_ms"] = p.hit_first_call_ms;
+    state.counters["load_ms"] = p.load_ms;
+    state.counters["hit_compiles"] = static_cast<double>(p.hit_compiles);
+    state.SetLabel(kernel);
+}
+#endif
+
 void bench_naive(benchmark::State &state, const LayerData *d) {
     sepconv_test::ConvCase k;
     k.h = d->layer.height, k.w = d->layer.width, k.c = d->layer.in_channels, k.cout = d->layer.out_channels;
@@ -247,8 +317,10 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
+    // SEPCONV_BENCH_LAYERS names another layer list (e.g. bench/layers_heldout.csv).
     std::vector<sepconv::tools::ModelLayer> layers;
-    sepconv::Status s = sepconv::tools::load_layer_list("", &layers);
+    const char *list = std::getenv("SEPCONV_BENCH_LAYERS");
+    sepconv::Status s = sepconv::tools::load_layer_list(list ? list : "", &layers);
     if (!s.ok()) {
         std::fprintf(stderr, "bench_sepconv: %s\n", s.message.c_str());
         return 1;
@@ -265,6 +337,9 @@ int main(int argc, char **argv) {
     for (const LayerData &d : data) {
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false));
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true));
+#ifdef SEPCONV_HAS_JIT
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_jit/" + d.layer.name).c_str(), bench_sepconv_jit, &d));
+#endif
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_f16/" + d.layer.name).c_str(), bench_sepconv_f16, &d));
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_int8/" + d.layer.name).c_str(), bench_sepconv_int8, &d));
         at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
