@@ -23,6 +23,11 @@ if [ "$runtimes" != 1 ]; then
     echo "check_install: libsepconv.a holds $runtimes Halide runtimes, expected exactly 1" >&2
     exit 1
 fi
+# The JIT tier stays out of libsepconv.a: no symbol of it, and nothing that needs libHalide.
+if "$nm_tool" -C "$prefix/lib/libsepconv.a" 2>/dev/null | grep -qE "sepconv::jit::|Halide::Internal::|llvm::"; then
+    echo "check_install: libsepconv.a holds JIT tier or libHalide symbols" >&2
+    exit 1
+fi
 for f in include/sepconv/sepconv.h lib/cmake/sepconv/sepconvConfig.cmake lib/cmake/sepconv/sepconvConfigVersion.cmake \
          lib/pkgconfig/sepconv.pc; do
     test -f "$prefix/$f" || { echo "check_install: $f is missing from the install tree" >&2; exit 1; }
@@ -32,4 +37,16 @@ cmake -S examples/consumer -B "build/consumer-$preset" -G Ninja -DCMAKE_BUILD_TY
       -DCMAKE_PREFIX_PATH="$prefix" "${toolchain[@]}" >/dev/null
 cmake --build "build/consumer-$preset" >/dev/null
 "${run[@]}" "build/consumer-$preset/consumer"
+# The JIT tier, where the build has it: its installed package finds Halide's, and a consumer of
+# it compiles and loads a kernel.
+if [ -f "$prefix/lib/libsepconv_jit.a" ]; then
+    halide_root=$(python -c 'import halide; print(halide.install_dir())')
+    rm -rf "build/jit_consumer-$preset"
+    cmake -S examples/jit_consumer -B "build/jit_consumer-$preset" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+          -DCMAKE_PREFIX_PATH="$prefix;$halide_root" >/dev/null
+    cmake --build "build/jit_consumer-$preset" >/dev/null
+    cache=$(mktemp -d)
+    "build/jit_consumer-$preset/jit_consumer" "$cache" | tail -1
+    rm -rf "$cache"
+fi
 echo "check_install: $preset install tree OK ($(du -h "$prefix/lib/libsepconv.a" | cut -f1) libsepconv.a)"
