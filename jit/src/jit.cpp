@@ -4,6 +4,7 @@
 #include "sepconv/jit.h"
 
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -114,6 +115,24 @@ bool link_shared_object(const std::string &object, const std::string &shared, st
     const int rc = pclose(p);
     if (rc != 0) {
         *error = "linking failed (" + command + "): " + (output.empty() ? "no linker?" : output);
+        return false;
+    }
+    return true;
+}
+
+// Whether `dir` has room for an object file. LLVM aborts the process when a write fails (a full
+// disk, a file size limit), so the object is compiled only with ample room (a kernel is a few
+// hundred KiB): otherwise in memory.
+bool room_to_write(const std::string &dir, std::string *why) {
+    constexpr uint64_t kRoom = uint64_t(64) << 20;
+    struct statvfs fs {};
+    if (statvfs(dir.c_str(), &fs) != 0 || static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < kRoom) {
+        *why = dir + " has less than 64 MiB free";
+        return false;
+    }
+    struct rlimit limit {};
+    if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < kRoom) {
+        *why = "the file size limit (ulimit -f) is under 64 MiB";
         return false;
     }
     return true;
@@ -275,9 +294,19 @@ private:
         cv_.notify_all();
     }
 
+    // A job never throws into the worker thread (that would terminate the user's process).
     void work(const Shape &shape, const internal::ConvGeometry &g) {
         std::lock_guard<std::mutex> use(use_);
         if (layer_ == nullptr || cancelled()) return finish(shape, true);
+        try {
+            work_on_layer(shape, g);
+        } catch (const std::exception &e) {
+            log(std::string("no JIT kernel for ") + shape_text(shape) + ", the AOT variant serves it: " + e.what());
+            finish(shape, true);
+        }
+    }
+
+    void work_on_layer(const Shape &shape, const internal::ConvGeometry &g) {
         std::string error;
         KernelRecipe recipe;
         std::shared_ptr<const internal::SpecializedKernel> kernel;
@@ -363,8 +392,9 @@ private:
         const bool cache = cache_usable();
         const std::string dir = cache ? cache_.dir() : private_directory();
         std::shared_ptr<const internal::SpecializedKernel> kernel;
-        std::string how;
-        if (!dir.empty()) {
+        std::string how, room;
+        if (!dir.empty() && !room_to_write(dir, &room)) log("no object file: " + room + "; compiling in memory");
+        if (!dir.empty() && room.empty()) {
             const DiskCache scratch(dir, 0, "");
             const std::string object = scratch.temporary_path(".o"), shared = scratch.temporary_path(".so");
             std::string why;

@@ -7,15 +7,10 @@
 #include "common/config_text.h"
 #include "data_types.h"
 #include "families.h"
+#include "generator_pipeline.h"
 #include "halide_call.h"
 #include "shape_key.h"
 #include "worker_pool.h"
-
-// The generator's factory (HALIDE_REGISTER_GENERATOR in separable_conv2d_generator.cpp), called
-// directly: that also keeps its object file in a static link.
-namespace halide_register_generator::separable_conv2d_ns {
-std::unique_ptr<Halide::Internal::AbstractGenerator> factory(const Halide::GeneratorContext &context);
-}
 
 namespace sepconv::jit {
 namespace {
@@ -29,12 +24,6 @@ std::string join(const std::vector<int64_t> &v, const char *sep) {
 // The generator's pipeline for a recipe, its scalars fixed (the `constants` parameter) and every
 // buffer constrained to its exact extents, starting at 0 and dense, so that Halide substitutes
 // them as constants (tile edges and bounds checks fold away).
-struct BuiltPipeline {
-    std::unique_ptr<Halide::Internal::AbstractGenerator> generator;
-    Halide::Pipeline pipeline;
-    std::vector<Halide::Argument> arguments;
-};
-
 void constrain(Halide::Parameter p, const std::vector<int64_t> &shape) {
     int64_t stride = 1;
     for (int i = 0; i < static_cast<int>(shape.size()); ++i) {
@@ -46,39 +35,28 @@ void constrain(Halide::Parameter p, const std::vector<int64_t> &shape) {
     }
 }
 
-bool build(const KernelRecipe &r, BuiltPipeline *out, std::string *error) {
-    Halide::GeneratorContext context(r.target);
-    out->generator = halide_register_generator::separable_conv2d_ns::factory(context);
-    Halide::Internal::AbstractGenerator &gen = *out->generator;
+GeneratorPipeline build(const KernelRecipe &r) {
     VariantSpec spec = r.spec;
     spec.tunables = section_text(r.isa, r.configuration);
-    for (const auto &[name, value] : spec.generator_params(r.family)) gen.set_generatorparam_value(name, value);
-    gen.set_generatorparam_value("constants", r.constants);
-    out->pipeline = gen.build_pipeline();
+    std::vector<std::pair<std::string, std::string>> params = spec.generator_params(r.family);
+    params.emplace_back("constants", r.constants);
+    GeneratorPipeline b = build_generator_pipeline(Halide::GeneratorContext(r.target), params);
     const KernelBuffers<std::vector<int64_t>> &s = r.shapes;
     const std::pair<const char *, const std::vector<int64_t> *> buffers[] = {
         {"input", &s.input},   {"depthwise_filter", &s.depthwise_filter}, {"pointwise_filter", &s.pointwise_filter},
         {"bias", &s.bias},     {"depthwise_bias", &s.depthwise_bias},     {"depthwise_requant", &s.depthwise_requant},
         {"pointwise_requant", &s.pointwise_requant}};
     for (const auto &[name, shape] : buffers) {
-        for (const Halide::Parameter &p : gen.input_parameter(name)) constrain(p, *shape);
+        for (const Halide::Parameter &p : b.generator->input_parameter(name)) constrain(p, *shape);
     }
-    Halide::OutputImageParam output = out->pipeline.outputs()[0].output_buffer();
+    Halide::OutputImageParam output = b.pipeline.outputs()[0].output_buffer();
     int64_t stride = 1;
     for (int i = 0; i < static_cast<int>(s.output.size()); ++i) {
         const int64_t extent = s.output[s.output.size() - 1 - i];
         output.dim(i).set_bounds(0, static_cast<int32_t>(extent)).set_stride(static_cast<int32_t>(stride));
         stride *= extent;
     }
-    for (const auto &info : gen.arginfos()) {
-        if (info.dir != Halide::Internal::ArgInfoDirection::Input) continue;
-        for (const Halide::Parameter &p : gen.input_parameter(info.name)) {
-            out->arguments.emplace_back(p.name(), p.is_buffer() ? Halide::Argument::InputBuffer
-                                                                : Halide::Argument::InputScalar,
-                                        p.type(), p.dimensions(), Halide::ArgumentEstimates{});
-        }
-    }
-    return true;
+    return b;
 }
 
 // A kernel in a loaded shared object: an AOT variant's entry point, its runtime's handlers the
@@ -209,8 +187,7 @@ bool make_recipe(const internal::LayerFacts &layer, const internal::ConvGeometry
 
 bool compile_object(const KernelRecipe &recipe, const std::string &path, std::string *error) {
     try {
-        BuiltPipeline b;
-        if (!build(recipe, &b, error)) return false;
+        GeneratorPipeline b = build(recipe);
         b.pipeline.compile_to_object(path, b.arguments, kEntryName, recipe.target);
         return true;
     } catch (const Halide::Error &e) {
@@ -221,8 +198,7 @@ bool compile_object(const KernelRecipe &recipe, const std::string &path, std::st
 
 std::shared_ptr<const internal::SpecializedKernel> compile_in_memory(const KernelRecipe &recipe, std::string *error) {
     try {
-        BuiltPipeline b;
-        if (!build(recipe, &b, error)) return nullptr;
+        GeneratorPipeline b = build(recipe);
         const Halide::Target jit_target = recipe.target.without_feature(Halide::Target::UserContext);
         Halide::Callable callable = b.pipeline.compile_to_callable(b.arguments, jit_target);
         return std::make_shared<InMemoryKernel>(std::move(callable), "in-memory " + recipe.label());

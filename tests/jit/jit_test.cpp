@@ -234,9 +234,10 @@ struct ProbeResult {
     std::string output;
 };
 
-ProbeResult probe(const std::string &dir) {
+// `shell` runs before the probe in the same shell (environment, limits).
+ProbeResult probe(const std::string &dir, const std::string &shell = "") {
     ProbeResult r;
-    FILE *p = popen((std::string(SEPCONV_JIT_PROBE) + " '" + dir + "' 2>/dev/null").c_str(), "r");
+    FILE *p = popen((shell + " " + SEPCONV_JIT_PROBE + " '" + dir + "' 2>/dev/null").c_str(), "r");
     if (!p) return r;
     char buf[512];
     while (fgets(buf, sizeof buf, p)) r.output += buf;
@@ -335,6 +336,21 @@ TEST(JitCache, AnUnusableDirectoryMeansNoCacheNeverAFailure) {
     std::vector<sepconv::jit::CacheEntry> entries;
     ASSERT_TRUE(sepconv::jit::cache_list(dir.path(), &entries).ok());
     EXPECT_TRUE(entries.empty());
+}
+
+// No linker (or one that fails), and a full disk (a file size limit: every write past 64 KiB
+// fails, the object file's and the cache entry's): the kernel is compiled in memory, never a
+// failure, and nothing half-written is left as an entry.
+TEST(JitCache, NoLinkerOrAFullDiskMeansCompilingInMemory) {
+    for (const std::string shell : {"CC=/bin/false", "trap '' XFSZ; ulimit -f 64;"}) {
+        TempDir dir;
+        const ProbeResult r = probe(dir.path(), shell);
+        EXPECT_EQ(r.exit_code, 0) << shell << ": " << r.output;
+        EXPECT_EQ(r.output, "compiles=1 cache_hits=0 kernel=jit:\n") << shell;
+        std::vector<sepconv::jit::CacheEntry> entries;
+        ASSERT_TRUE(sepconv::jit::cache_list(dir.path(), &entries).ok());
+        EXPECT_TRUE(entries.empty()) << shell;
+    }
 }
 
 // The cache's own rules, on dummy objects: keys of another build never match; past the bound the

@@ -8,6 +8,7 @@
 
 #include "common/config_text.h"
 #include "families.h"
+#include "generator_pipeline.h"
 #include "kernel_args.h"
 #include "packed_pointwise.h"
 #include "variant_spec.h"
@@ -166,11 +167,6 @@ std::unique_ptr<Candidate> Candidate::compile(const LayerData &d, const Halide::
                 : Halide::GeneratorContext(
                       target, Halide::AutoschedulerParams(schedule.autoscheduler,
                                                           {{"parallelism", std::to_string(std::max(threads, 1))}}));
-        auto gen = Halide::Internal::GeneratorRegistry::create("separable_conv2d", context);
-        if (!gen) {
-            *error = "the separable_conv2d generator is not linked into the tuner";
-            return nullptr;
-        }
         // The generator parameters a tuned AOT variant is built with (generators/variant_spec.h),
         // the configuration given as the target's ISA section.
         const Family *f = find_family(family);
@@ -181,20 +177,12 @@ std::unique_ptr<Candidate> Candidate::compile(const LayerData &d, const Halide::
         }
         VariantSpec spec = VariantSpec::for_layer(k);
         spec.tunables = section_text(isa->isa.name, schedule.tunables);
-        for (const auto &[name, value] : spec.generator_params(family)) gen->set_generatorparam_value(name, value);
-
-        Halide::Pipeline pipeline = gen->build_pipeline();
-        std::vector<Halide::Argument> arguments;
-        for (const auto &info : gen->arginfos()) {
-            if (info.dir != Halide::Internal::ArgInfoDirection::Input) continue;
-            for (const Halide::Parameter &p : gen->input_parameter(info.name)) {
-                arguments.emplace_back(p.name(), p.is_buffer() ? Halide::Argument::InputBuffer
-                                                               : Halide::Argument::InputScalar,
-                                       p.type(), p.dimensions(), Halide::ArgumentEstimates{});
-            }
-        }
+        GeneratorPipeline built = build_generator_pipeline(context, spec.generator_params(family));
+        Halide::Internal::AbstractGenerator &gen = *built.generator;
+        Halide::Pipeline &pipeline = built.pipeline;
+        const std::vector<Halide::Argument> &arguments = built.arguments;
         if (!schedule.autoscheduler.empty()) {
-            set_estimates(*gen, d);
+            set_estimates(gen, d);
             pipeline.apply_autoscheduler(target, context.autoscheduler_params());
         }
         auto c = std::unique_ptr<Candidate>(new Candidate);

@@ -38,7 +38,7 @@ struct Options {
     bool synchronous = false;
     // kAutotune: the search's budget per input shape (its first compile included).
     double autotune_seconds = 30;
-    int autotune_candidates = 40;
+    int autotune_candidates = 80;
     int autotune_threads = 1;  // the thread count candidates are timed at (0 = one per core)
     // The disk cache: "" = $SEPCONV_CACHE_DIR, else $XDG_CACHE_HOME/sepconv, else
     // $HOME/.cache/sepconv. Without it (or where it cannot be written), kernels are compiled and
