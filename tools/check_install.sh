@@ -40,16 +40,22 @@ cmake -S examples/consumer -B "build/consumer-$preset" -G Ninja -DCMAKE_BUILD_TY
       -DCMAKE_PREFIX_PATH="$prefix" "${toolchain[@]}" >/dev/null
 cmake --build "build/consumer-$preset" >/dev/null
 "${run[@]}" "build/consumer-$preset/consumer"
-# The JIT tier, where the build has it: its installed package finds Halide's, and a consumer of
-# it compiles and loads a kernel.
+# The JIT tier, where the build has it: a consumer of the installed package (which links no
+# libHalide) compiles a kernel with the installed compiler module, then loads it from the cache.
 if [ -f "$prefix/lib/libsepconv_jit.a" ]; then
-    halide_root=$(python -c 'import halide; print(halide.install_dir())')
     rm -rf "build/jit_consumer-$preset"
     cmake -S examples/jit_consumer -B "build/jit_consumer-$preset" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-          -DCMAKE_PREFIX_PATH="$prefix;$halide_root" >/dev/null
+          -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     cmake --build "build/jit_consumer-$preset" >/dev/null
+    if ldd "build/jit_consumer-$preset/jit_consumer" | grep -q libHalide; then
+        echo "check_install: a program linking sepconv::jit links libHalide" >&2
+        exit 1
+    fi
     cache=$(mktemp -d)
+    export SEPCONV_JIT_COMPILER="$prefix/lib/sepconv/libsepconv_jit_compiler.so"  # the installed one
     "build/jit_consumer-$preset/jit_consumer" "$cache" | tail -1
+    "build/jit_consumer-$preset/jit_consumer" "$cache" | grep -q "cache hit" ||
+        { echo "check_install: the second run did not load the kernel from the cache" >&2; exit 1; }
     rm -rf "$cache"
 fi
 echo "check_install: $preset install tree OK ($(du -h "$prefix/lib/libsepconv.a" | cut -f1) libsepconv.a)"

@@ -26,7 +26,7 @@
 #include "common/config_text.h"
 #include "disk_cache.h"
 #include "families.h"
-#include "kernel_build.h"
+#include "kernel_loader.h"
 #include "search.h"
 
 namespace sepconv::jit {
@@ -43,8 +43,7 @@ constexpr size_t kLogLines = 64;
 // generator's and schedules' sources (hashed by CMake), sepconv's and Halide's versions.
 std::string build_identity() {
     return std::string("sepconv ") + SEPCONV_VERSION + " sources " + SEPCONV_JIT_SOURCE_HASH + " halide " +
-           std::to_string(HALIDE_VERSION_MAJOR) + "." + std::to_string(HALIDE_VERSION_MINOR) + "." +
-           std::to_string(HALIDE_VERSION_PATCH);
+           SEPCONV_JIT_HALIDE_VERSION;
 }
 
 // The one background thread: jobs in order, at low priority, so that compiles yield the cores to
@@ -393,12 +392,17 @@ private:
         const std::string dir = cache ? cache_.dir() : private_directory();
         std::shared_ptr<const internal::SpecializedKernel> kernel;
         std::string how, room;
+        const CompilerApi *api = compiler(error);
+        if (api == nullptr) {
+            log(*error + "; the AOT variant serves");
+            return nullptr;
+        }
         if (!dir.empty() && !room_to_write(dir, &room)) log("no object file: " + room + "; compiling in memory");
         if (!dir.empty() && room.empty()) {
             const DiskCache scratch(dir, 0, "");
             const std::string object = scratch.temporary_path(".o"), shared = scratch.temporary_path(".so");
             std::string why;
-            if (compile_object(recipe, object, error) && link_shared_object(object, shared, &why)) {
+            if (api->compile_object(recipe, object, error) && link_shared_object(object, shared, &why)) {
                 CachedEntry entry;
                 if (cache && cache_.store(key, recipe.label(), shared, &entry, &why)) {
                     kernel = load_shared_object(entry.object, entry.label, error);
@@ -417,7 +421,7 @@ private:
         }
         if (!kernel) {
             if (!error->empty()) log(*error);
-            kernel = compile_in_memory(recipe, error);
+            kernel = api->compile_in_memory(recipe, "in-memory " + recipe.label(), error);
             how = "in memory";
         }
         if (!kernel) return nullptr;
@@ -437,6 +441,11 @@ private:
     void autotune(const Shape &shape, const internal::ConvGeometry &g, const KernelRecipe &recipe,
                   std::shared_ptr<const internal::SpecializedKernel> specialized, const std::string &tuned_key) {
         const auto start = Clock::now();
+        std::string no_compiler;
+        if (compiler(&no_compiler) == nullptr) {
+            log("autotune: " + no_compiler);
+            return;
+        }
         const Family *family = find_family(recipe.family);
         const IsaRow *isa = family ? family->isa(recipe.isa) : nullptr;
         TuningSpace space;
@@ -493,7 +502,8 @@ private:
             r.configuration = text;
             if (text == recipe.configuration) return baseline;
             std::string why;
-            auto k = compile_in_memory(r, &why);
+            const CompilerApi *api = compiler(&why);
+            auto k = api ? api->compile_in_memory(r, "in-memory " + r.label(), &why) : nullptr;
             {
                 std::lock_guard<std::mutex> lock(mu_);
                 ++stats_.compiles;

@@ -1,9 +1,13 @@
 // One process of the JIT cache tests (jit_test.cpp): a fixed float32 layer with the JIT tier on
 // (specialize, synchronous) over the cache directory argv[1]; it checks the JIT kernel's output
-// against the AOT variant's and prints what the tier did: "compiles=N cache_hits=M kernel=jit:...".
+// against the AOT variant's and prints what the tier did: "compiles=N cache_hits=M kernel=jit:",
+// then whether libHalide is mapped into the process ("libHalide loaded: yes|no").
 // Exit 0 when the kernel ran and matched, 1 otherwise.
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -46,5 +50,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < aot.size(); ++i) same = same && std::fabs(aot[i] - jit[i]) <= 1e-4f + 1e-4f * std::fabs(aot[i]);
     std::printf("compiles=%lld cache_hits=%lld kernel=%s\n", static_cast<long long>(st.compiles),
                 static_cast<long long>(st.cache_hits), kernel.substr(0, 4).c_str());
+    std::ifstream maps("/proc/self/maps");
+    const std::string mapped((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+    std::printf("libHalide loaded: %s\n", mapped.find("libHalide") != std::string::npos ? "yes" : "no");
     return same && kernel.rfind("jit:", 0) == 0 ? 0 : 1;
 }

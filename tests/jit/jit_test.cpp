@@ -231,7 +231,8 @@ TEST(JitAsync, DestroyingTheLayerMidCompileIsSafe) {
 
 struct ProbeResult {
     int exit_code = -1;
-    std::string output;
+    std::string output;      // the first line: what the tier did
+    std::string libhalide;   // the second: whether libHalide was loaded
 };
 
 // `shell` runs before the probe in the same shell (environment, limits).
@@ -240,19 +241,26 @@ ProbeResult probe(const std::string &dir, const std::string &shell = "") {
     FILE *p = popen((shell + " " + SEPCONV_JIT_PROBE + " '" + dir + "' 2>/dev/null").c_str(), "r");
     if (!p) return r;
     char buf[512];
-    while (fgets(buf, sizeof buf, p)) r.output += buf;
+    for (std::string *line : {&r.output, &r.libhalide}) {
+        if (fgets(buf, sizeof buf, p)) *line = buf;
+    }
+    while (fgets(buf, sizeof buf, p)) {
+    }
     const int status = pclose(p);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
 }
 
+// ... and does not even load libHalide: the compiler module is loaded on the first compile only.
 TEST(JitCache, ASecondProcessCompilesNothing) {
     TempDir dir;
     const ProbeResult first = probe(dir.path()), second = probe(dir.path());
     EXPECT_EQ(first.exit_code, 0) << first.output;
     EXPECT_EQ(first.output, "compiles=1 cache_hits=0 kernel=jit:\n");
+    EXPECT_EQ(first.libhalide, "libHalide loaded: yes\n");
     EXPECT_EQ(second.exit_code, 0) << second.output;
     EXPECT_EQ(second.output, "compiles=0 cache_hits=1 kernel=jit:\n");
+    EXPECT_EQ(second.libhalide, "libHalide loaded: no\n");
     std::vector<sepconv::jit::CacheEntry> entries;
     ASSERT_TRUE(sepconv::jit::cache_list(dir.path(), &entries).ok());
     EXPECT_EQ(entries.size(), 1u);
@@ -336,6 +344,14 @@ TEST(JitCache, AnUnusableDirectoryMeansNoCacheNeverAFailure) {
     std::vector<sepconv::jit::CacheEntry> entries;
     ASSERT_TRUE(sepconv::jit::cache_list(dir.path(), &entries).ok());
     EXPECT_TRUE(entries.empty());
+}
+
+// No compiler module (a deployment without libHalide): the AOT variant serves, never a failure.
+TEST(JitCache, NoCompilerModuleMeansTheAotVariant) {
+    TempDir dir;
+    const ProbeResult r = probe(dir.path(), "SEPCONV_JIT_COMPILER=/nonexistent/libsepconv_jit_compiler.so");
+    EXPECT_EQ(r.exit_code, 1);  // ran, but on the AOT variant
+    EXPECT_EQ(r.output, "compiles=0 cache_hits=0 kernel=f32_\n");
 }
 
 // No linker (or one that fails), and a full disk (a file size limit: every write past 64 KiB
