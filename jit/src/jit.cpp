@@ -46,18 +46,20 @@ std::string build_identity() {
            SEPCONV_JIT_HALIDE_VERSION;
 }
 
-// The one background thread: jobs in order, at low priority, so that compiles yield the cores to
-// the calls they serve.
+// The one background thread, at low priority so that compiles yield the cores to the calls they
+// serve. Two queues: loads and first compiles go before autotune searches, so that every layer of
+// a model gets its specialized kernel before any layer's search (tens of seconds) runs.
 class Worker {
 public:
+    enum class Queue { kUrgent, kSearch };
     static Worker &get() {
         static Worker worker;
         return worker;
     }
-    void post(std::function<void()> job) {
+    void post(Queue queue, std::function<void()> job) {
         {
             std::lock_guard<std::mutex> lock(mu_);
-            jobs_.push_back(std::move(job));
+            (queue == Queue::kUrgent ? urgent_ : search_).push_back(std::move(job));
         }
         cv_.notify_one();
     }
@@ -76,17 +78,18 @@ private:
             std::function<void()> job;
             {
                 std::unique_lock<std::mutex> lock(mu_);
-                cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+                cv_.wait(lock, [&] { return stop_ || !urgent_.empty() || !search_.empty(); });
                 if (stop_) return;
-                job = std::move(jobs_.front());
-                jobs_.pop_front();
+                std::deque<std::function<void()>> &q = urgent_.empty() ? search_ : urgent_;
+                job = std::move(q.front());
+                q.pop_front();
             }
             job();
         }
     }
     std::mutex mu_;
     std::condition_variable cv_;
-    std::deque<std::function<void()>> jobs_;
+    std::deque<std::function<void()>> urgent_, search_;
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };
@@ -206,13 +209,22 @@ public:
         const Shape shape{g.batch, g.height, g.width};
         if (auto k = ready(shape)) return k;
         std::unique_lock<std::mutex> lock(mu_);
+        if (requests_.count(shape) == 0 && static_cast<int>(requests_.size()) >= options_.max_shapes) {
+            if (!over_limit_logged_) {
+                over_limit_logged_ = true;
+                lock.unlock();
+                log("more than " + std::to_string(options_.max_shapes) + " input shapes: the AOT variant serves " +
+                    shape_text(shape) + " and any further shape");
+            }
+            return nullptr;
+        }
         auto [it, first] = requests_.emplace(shape, Request{});
         if (first) {
             ++stats_.shapes_requested;
             ++stats_.pending;
             it->second.asked = Clock::now();
             std::weak_ptr<LayerJit> self = shared_from_this();
-            Worker::get().post([self, shape, g] {
+            Worker::get().post(Worker::Queue::kUrgent, [self, shape, g] {
                 if (auto jit = self.lock()) jit->work(shape, g);
             });
         }
@@ -305,6 +317,21 @@ private:
         }
     }
 
+    // kAutotune's search, queued behind every load and first compile; the specialized kernel
+    // serves meanwhile. The request is pending until the search ends.
+    void search(const Shape &shape, const internal::ConvGeometry &g, const KernelRecipe &recipe,
+                const std::shared_ptr<const internal::SpecializedKernel> &specialized, const std::string &tuned_key) {
+        std::lock_guard<std::mutex> use(use_);
+        if (layer_ != nullptr && !cancelled()) {
+            try {
+                autotune(shape, g, recipe, specialized, tuned_key);
+            } catch (const std::exception &e) {
+                log("autotune " + shape_text(shape) + " stopped: " + e.what());
+            }
+        }
+        finish(shape, false);
+    }
+
     void work_on_layer(const Shape &shape, const internal::ConvGeometry &g) {
         std::string error;
         KernelRecipe recipe;
@@ -317,7 +344,13 @@ private:
             }
             kernel = obtain(recipe, recipe.key_text(), &error);
             if (kernel) publish(shape, kernel);
-            if (kernel && options_.mode == Mode::kAutotune) autotune(shape, g, recipe, kernel, tuned_key);
+            if (kernel && options_.mode == Mode::kAutotune) {
+                std::weak_ptr<LayerJit> self = shared_from_this();
+                Worker::get().post(Worker::Queue::kSearch, [self, shape, g, recipe, kernel, tuned_key] {
+                    if (auto jit = self.lock()) jit->search(shape, g, recipe, kernel, tuned_key);
+                });
+                return;  // finished by the search
+            }
         }
         if (!kernel) log("no JIT kernel for " + shape_text(shape) + ", the AOT variant serves it: " + error);
         finish(shape, kernel == nullptr);
@@ -538,6 +571,7 @@ private:
     std::mutex mu_;
     std::condition_variable cv_;
     std::map<Shape, Request> requests_;
+    bool over_limit_logged_ = false;
     Stats stats_;
     std::shared_ptr<const Snapshot> snapshot_;  // std::atomic_load / std::atomic_store
 };
@@ -558,9 +592,10 @@ Status enable(const Layer &layer, const Options &options) {
         if (facts.options->device == Device::kCuda || facts.options->device == Device::kOpenCL) {
             return Status::InvalidArgument("jit: the layer runs on a GPU; the JIT tier compiles CPU kernels only");
         }
-        if (options.autotune_seconds < 0 || options.autotune_candidates < 1 || options.autotune_threads < 0) {
+        if (options.autotune_seconds < 0 || options.autotune_candidates < 1 || options.autotune_threads < 0 ||
+            options.max_shapes < 1) {
             return Status::InvalidArgument("jit: autotune_seconds must be >= 0, autotune_candidates >= 1, "
-                                           "autotune_threads >= 0");
+                                           "autotune_threads >= 0 and max_shapes >= 1");
         }
         if (options.cache_max_bytes < 0) return Status::InvalidArgument("jit: cache_max_bytes must be >= 0");
     }

@@ -209,6 +209,56 @@ TEST(JitAsync, CallsRunTheAotVariantUntilTheKernelIsReady) {
     EXPECT_EQ(st.pending, 0);
 }
 
+// A kernel per input shape, up to max_shapes: further shapes run the AOT variant, correctly.
+TEST(JitAsync, AtMostMaxShapesKernelsPerLayer) {
+    TempDir dir;
+    ConvCase k = make(1, 5, 5, 8, 16, 3, 3, 1, 1, Pad::kSame);
+    const TensorSet first = make_tensors(k, 3);
+    std::vector<uint16_t> half[4];
+    auto layer = make_layer(k, first, half);
+    sepconv::jit::Options j = sync_options(dir.path());
+    j.max_shapes = 2;
+    ASSERT_TRUE(sepconv::jit::enable(*layer, j).ok());
+    for (int64_t h : {5, 6, 7}) {
+        k.h = h;
+        const TensorSet t = make_tensors(k, 3);  // the same filters (seeded first), another input
+        std::vector<float> out(t.expected.size(), std::nanf(""));
+        ASSERT_TRUE(layer->run({t.input.data(), t.in_shape}, {out.data(), t.out_shape}).ok());
+        EXPECT_TRUE(all_close(t.expected, out)) << h;
+        std::string kernel;
+        ASSERT_TRUE(sepconv::jit::kernel_for(*layer, t.in_shape, &kernel).ok());
+        EXPECT_EQ(kernel.rfind("jit:", 0) == 0, h < 7) << h << ": " << kernel;
+    }
+    const sepconv::jit::Stats st = sepconv::jit::stats(*layer);
+    EXPECT_EQ(st.shapes_requested, 2);
+    EXPECT_EQ(st.kernels_ready, 2);
+}
+
+// Loads and first compiles go before autotune searches: a second layer gets its kernel while the
+// first one's search still runs.
+TEST(JitAsync, FirstCompilesGoBeforeSearches) {
+    TempDir dir;
+    const ConvCase k1 = make(1, 10, 10, 16, 24, 3, 3, 1, 1, Pad::kSame), k2 = make(1, 8, 8, 8, 8, 3, 3, 1, 1, Pad::kSame);
+    const TensorSet t1 = make_tensors(k1, 1), t2 = make_tensors(k2, 2);
+    std::vector<uint16_t> half[4];
+    auto searched = make_layer(k1, t1, half), plain = make_layer(k2, t2, half);
+    sepconv::jit::Options j = sync_options(dir.path(), sepconv::jit::Mode::kAutotune);
+    j.synchronous = false;
+    j.autotune_seconds = 4;
+    ASSERT_TRUE(sepconv::jit::enable(*searched, j).ok());
+    j.mode = sepconv::jit::Mode::kSpecialize;
+    ASSERT_TRUE(sepconv::jit::enable(*plain, j).ok());
+    std::vector<float> out1(t1.expected.size()), out2(t2.expected.size());
+    ASSERT_TRUE(searched->run({t1.input.data(), t1.in_shape}, {out1.data(), t1.out_shape}).ok());
+    ASSERT_TRUE(plain->run({t2.input.data(), t2.in_shape}, {out2.data(), t2.out_shape}).ok());
+    ASSERT_TRUE(sepconv::jit::wait(*plain, 60));
+    EXPECT_EQ(sepconv::jit::stats(*searched).pending, 1);  // its search is still running or queued
+    EXPECT_EQ(sepconv::jit::stats(*searched).kernels_ready, 1);  // its specialized kernel serves meanwhile
+    ASSERT_TRUE(sepconv::jit::wait(*searched, 60));
+    ASSERT_TRUE(searched->run({t1.input.data(), t1.in_shape}, {out1.data(), t1.out_shape}).ok());
+    EXPECT_TRUE(all_close(t1.expected, out1));
+}
+
 // A layer destroyed while its kernel compiles: the destructor waits, nothing is left running on it.
 TEST(JitAsync, DestroyingTheLayerMidCompileIsSafe) {
     TempDir dir;
@@ -223,6 +273,8 @@ TEST(JitAsync, DestroyingTheLayerMidCompileIsSafe) {
         std::vector<float> out(t.expected.size());
         ASSERT_TRUE(layer->run({t.input.data(), t.in_shape}, {out.data(), t.out_shape}).ok());
         EXPECT_TRUE(all_close(t.expected, out));
+        // Before the compile starts, during it (a compile takes most of a second), after it.
+        std::this_thread::sleep_for(std::chrono::milliseconds(400 * i));
         layer.reset();
     }
 }

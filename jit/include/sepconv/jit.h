@@ -9,7 +9,8 @@
 //
 // A call never waits for a compile or a cache load unless Options::synchronous: until the kernel
 // of its input shape is ready, it runs the AOT variant the Layer picked. One background thread per
-// process does the work, at low priority (nice 10). Kernels serve CPU calls only.
+// process does the work, at low priority (nice 10): first every load and first compile, then the
+// autotune searches. Kernels serve CPU calls only.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +41,9 @@ struct Options {
     double autotune_seconds = 30;
     int autotune_candidates = 80;
     int autotune_threads = 1;  // the thread count candidates are timed at (0 = one per core)
+    // A kernel per input shape, at most this many per Layer (a varying batch size must not grow
+    // them without bound): calls on further shapes run the AOT variant.
+    int max_shapes = 16;
     // The disk cache: "" = $SEPCONV_CACHE_DIR, else $XDG_CACHE_HOME/sepconv, else
     // $HOME/.cache/sepconv. Without it (or where it cannot be written), kernels are compiled and
     // loaded from a private temporary directory, or JIT-compiled in memory with no linker.
