@@ -3,7 +3,7 @@
 #   1. release build: GoogleTest suites, TF parity, vector-code check, bench smoke (ctest --preset release)
 #      and the install tree with a downstream consumer                            (tools/check_install.sh)
 #   2. the same suites under AddressSanitizer + UndefinedBehaviorSanitizer        (ctest --preset asan)
-#   3. the prepared-layer and worker-pool tests under ThreadSanitizer             (ctest --preset tsan)
+#   3. the prepared-layer, worker-pool and JIT-seam tests under ThreadSanitizer   (ctest --preset tsan)
 #   4. each libFuzzer target for FUZZ_SECONDS (default 60)                        (tools/fuzz.sh)
 #   5. the aarch64 cross build: every suite and the consumer under qemu-aarch64   (ctest --preset aarch64)
 # `tools/test.sh --quick` runs step 1 only.
@@ -24,7 +24,7 @@ cmake --build --preset asan
 POCL_CACHE_DIR="$(mktemp -d)" ctest --preset asan
 
 cmake --preset tsan >/dev/null
-cmake --build --preset tsan --target layer_test worker_pool_test
+cmake --build --preset tsan --target layer_test worker_pool_test jit_hook_test
 POCL_CACHE_DIR="$(mktemp -d)" ctest --preset tsan
 
 bash tools/fuzz.sh
