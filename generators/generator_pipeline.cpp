@@ -7,6 +7,32 @@ std::unique_ptr<Halide::Internal::AbstractGenerator> factory(const Halide::Gener
 }
 
 namespace sepconv {
+namespace {
+
+// One JIT parallel loop as a worker-pool loop: the pool's task signature has no JITUserContext.
+struct JitLoop {
+    int (*task)(Halide::JITUserContext *, int, uint8_t *);
+    Halide::JITUserContext *context;
+    uint8_t *closure;
+};
+
+int run_jit_task(void *, int i, uint8_t *loop) {
+    const JitLoop &l = *reinterpret_cast<const JitLoop *>(loop);
+    return l.task(l.context, i, l.closure);
+}
+
+int do_par_for_on_worker_pool(Halide::JITUserContext *context, int (*task)(Halide::JITUserContext *, int, uint8_t *),
+                              int min, int extent, uint8_t *closure) {
+    JitLoop loop{task, context, closure};
+    const auto &c = *static_cast<WorkerPoolContext *>(context);
+    return c.run_loop(c.threads, run_jit_task, nullptr, min, extent, reinterpret_cast<uint8_t *>(&loop));
+}
+
+}  // namespace
+
+WorkerPoolContext::WorkerPoolContext(RunLoop run_loop, int threads) : run_loop(run_loop), threads(threads) {
+    handlers.custom_do_par_for = do_par_for_on_worker_pool;
+}
 
 GeneratorPipeline build_generator_pipeline(const Halide::GeneratorContext &context,
                                           const std::vector<std::pair<std::string, std::string>> &params) {

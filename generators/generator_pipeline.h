@@ -19,6 +19,16 @@ struct GeneratorPipeline {
     std::vector<Halide::Argument> arguments;  // the Inputs, in the generator's (KernelFn's) order
 };
 
+// The user context of a JIT-compiled pipeline's call whose parallel loops run as the AOT
+// library's do (runtime/src/halide_call.cpp): through `run_loop` (the library's
+// internal::run_parallel_loop) on `threads` threads, not on Halide's own JIT thread pool.
+struct WorkerPoolContext : Halide::JITUserContext {
+    using RunLoop = int (*)(int threads, halide_task_t task, void *user_context, int min, int size, uint8_t *closure);
+    WorkerPoolContext(RunLoop run_loop, int threads);
+    RunLoop run_loop;
+    int threads;
+};
+
 // Builds separable_conv2d with `params` ("name", "value") on `context`; throws Halide::Error.
 GeneratorPipeline build_generator_pipeline(const Halide::GeneratorContext &context,
                                           const std::vector<std::pair<std::string, std::string>> &params);

@@ -64,9 +64,7 @@ public:
     InMemoryKernel(Halide::Callable callable, std::string name) : callable_(std::move(callable)), name_(std::move(name)) {}
     int run(internal::CallContext *call, const KernelBuffers<halide_buffer_t *> &buffers,
             const KernelScalars &scalars) const override {
-        Context context;
-        context.call = call;
-        context.handlers.custom_do_par_for = do_par_for;
+        Context context(call);
         context.handlers.custom_error = [](Halide::JITUserContext *c, const char *message) {
             static_cast<Context *>(c)->call->error += message;
         };
@@ -80,24 +78,11 @@ public:
     std::string name() const override { return name_; }
 
 private:
-    struct Context : Halide::JITUserContext {
-        internal::CallContext *call = nullptr;
+    // The library's worker pool (through the host's run_parallel_loop) and its error capture.
+    struct Context : WorkerPoolContext {
+        explicit Context(internal::CallContext *c) : WorkerPoolContext(host->run_parallel_loop, c->num_threads), call(c) {}
+        internal::CallContext *call;
     };
-    struct Loop {
-        int (*task)(Halide::JITUserContext *, int, uint8_t *);
-        Halide::JITUserContext *context;
-        uint8_t *closure;
-    };
-    static int run_task(void *, int i, uint8_t *loop) {
-        const Loop &l = *reinterpret_cast<const Loop *>(loop);
-        return l.task(l.context, i, l.closure);
-    }
-    static int do_par_for(Halide::JITUserContext *c, int (*task)(Halide::JITUserContext *, int, uint8_t *), int min,
-                          int extent, uint8_t *closure) {
-        Loop loop{task, c, closure};
-        return host->run_parallel_loop(static_cast<Context *>(c)->call->num_threads, run_task, nullptr, min, extent,
-                                           reinterpret_cast<uint8_t *>(&loop));
-    }
 
     mutable Halide::Callable callable_;
     std::string name_;

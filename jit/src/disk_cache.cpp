@@ -31,9 +31,9 @@ bool read_file(const std::string &path, std::string *bytes) {
     return static_cast<bool>(in) || in.eof();
 }
 
-// Writes `bytes` to a temporary file and renames it to `path`.
-bool write_atomically(const DiskCache &cache, const std::string &path, const std::string &bytes, std::string *why) {
-    const std::string tmp = cache.temporary_path(".tmp");
+// Writes `bytes` to a temporary file in `dir` and renames it to `path` (in `dir`).
+bool write_atomically(const std::string &dir, const std::string &path, const std::string &bytes, std::string *why) {
+    const std::string tmp = temporary_path(dir, ".tmp");
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -101,9 +101,9 @@ DiskCache::DiskCache(std::string dir, int64_t max_bytes, std::string build_ident
 
 std::string DiskCache::full_key(const std::string &key_text) const { return "build " + identity_ + "\n" + key_text; }
 
-std::string DiskCache::temporary_path(const std::string &suffix) const {
+std::string temporary_path(const std::string &dir, const std::string &suffix) {
     static std::atomic<uint64_t> counter{0};
-    return dir_ + "/.tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + suffix;
+    return dir + "/.tmp-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + suffix;
 }
 
 bool DiskCache::writable(std::string *why) const {
@@ -174,7 +174,7 @@ bool DiskCache::store(const std::string &key_text, const std::string &label, con
     e << kMagic << "\nlabel " << label << "\nobject " << object_name << "\nobject-hash " << object_hash
       << "\nobject-bytes " << bytes.size() << "\nkey-bytes " << key.size() << "\n"
       << key;
-    if (!write_atomically(*this, dir_ + "/" + stem + kEntrySuffix, e.str(), why)) return false;
+    if (!write_atomically(dir_, dir_ + "/" + stem + kEntrySuffix, e.str(), why)) return false;
     *entry = {stem, label, object, static_cast<int64_t>(e.str().size() + bytes.size()), 0};
     evict(stem);
     return true;

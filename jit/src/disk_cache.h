@@ -36,9 +36,6 @@ public:
     // past the size bound; false with `why` (and `built` left in place) when it cannot.
     bool store(const std::string &key_text, const std::string &label, const std::string &built, CachedEntry *entry,
                std::string *why) const;
-    // A path in the cache directory for a temporary file (unique to this process and call).
-    std::string temporary_path(const std::string &suffix) const;
-
     // Every readable entry (not checked against a key), and removing them all.
     static bool list(const std::string &dir, std::vector<CachedEntry> *entries, std::string *why);
     static bool clear(const std::string &dir, int64_t *removed, std::string *why);
@@ -51,6 +48,10 @@ private:
     int64_t max_bytes_;
     std::string identity_;
 };
+
+// A path in `dir` for a temporary file, unique to this process and call (".tmp-<pid>-<n><suffix>":
+// the cache's eviction removes old ones).
+std::string temporary_path(const std::string &dir, const std::string &suffix);
 
 // FNV-1a, 64 bits, as 16 hex digits: names and integrity checks (not security).
 std::string fnv1a_hex(const std::string &bytes);

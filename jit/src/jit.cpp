@@ -361,11 +361,8 @@ private:
     // The configurations of the AOT variant a call of `g` picks (tuned for this shape or a near
     // one, or the defaults): the specialized kernel's.
     std::string variant_tunables(const internal::ConvGeometry &g) const {
-        const internal::FilterGeometry &f = g.f;
-        const std::vector<int64_t> in = f.nchw ? std::vector<int64_t>{g.batch, f.channels, g.height, g.width}
-                                               : std::vector<int64_t>{g.batch, g.height, g.width, f.channels};
         std::string variant;
-        if (!layer_->variant_for(in, &variant).ok()) return facts_.tunables;
+        if (!layer_->variant_for(g.input_shape(), &variant).ok()) return facts_.tunables;
         for (const VariantInfo &v : variants()) {
             if (v.name == variant) return v.tunables;
         }
@@ -434,8 +431,7 @@ private:
         }
         if (!dir.empty() && !room_to_write(dir, &room)) log("no object file: " + room + "; compiling in memory");
         if (!dir.empty() && room.empty()) {
-            const DiskCache scratch(dir, 0, "");
-            const std::string object = scratch.temporary_path(".o"), shared = scratch.temporary_path(".so");
+            const std::string object = temporary_path(dir, ".o"), shared = temporary_path(dir, ".so");
             std::string why;
             if (api->compile_object(recipe, object, error) && link_shared_object(object, shared, &why)) {
                 CachedEntry entry;
@@ -492,8 +488,7 @@ private:
             return;
         }
         const internal::FilterGeometry &f = g.f;
-        std::vector<int64_t> in_shape = f.nchw ? std::vector<int64_t>{g.batch, f.channels, g.height, g.width}
-                                               : std::vector<int64_t>{g.batch, g.height, g.width, f.channels};
+        const std::vector<int64_t> in_shape = g.input_shape();
         const std::vector<int64_t> out_shape = g.output_shape();
         int64_t in_elements = 1, out_elements = 1;
         for (int64_t d : in_shape) in_elements *= d;

@@ -107,6 +107,11 @@ std::string shape_string(const std::vector<int64_t> &shape) {
     return s.str();
 }
 
+std::vector<int64_t> ConvGeometry::input_shape() const {
+    if (f.nchw) return {batch, f.channels, height, width};
+    return {batch, height, width, f.channels};
+}
+
 std::vector<int64_t> ConvGeometry::output_shape() const {
     if (f.nchw) return {batch, f.out_channels, out_height, out_width};
     return {batch, out_height, out_width, f.out_channels};

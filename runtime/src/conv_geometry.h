@@ -24,7 +24,9 @@ struct ConvGeometry {
     int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
     int64_t out_height = 0, out_width = 0;
 
-    // In the data format's order: NHWC {N, Ho, Wo, Cout}, NCHW {N, Cout, Ho, Wo}.
+    // In the data format's order: NHWC {N, H, W, C}, NCHW {N, C, H, W}; the output's
+    // NHWC {N, Ho, Wo, Cout}, NCHW {N, Cout, Ho, Wo}.
+    std::vector<int64_t> input_shape() const;
     std::vector<int64_t> output_shape() const;
 };
 

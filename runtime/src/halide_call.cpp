@@ -78,11 +78,6 @@ private:
     halide_buffer_t buf_{};
 };
 
-std::vector<int64_t> input_shape(const ConvGeometry &g) {
-    if (g.f.nchw) return {g.batch, g.f.channels, g.height, g.width};
-    return {g.batch, g.height, g.width, g.f.channels};
-}
-
 }  // namespace
 
 // GPU variants: Halide copies host buffers marked host-dirty to the device, and leaves results on
@@ -188,7 +183,7 @@ KernelBuffers<std::vector<int64_t>> kernel_buffer_shapes(const ConvGeometry &g, 
     const bool quantized = type == DataType::kInt8;
     const int64_t cm = f.channels * f.multiplier;
     const int group = packed_row_group(quantized);
-    return {input_shape(g),
+    return {g.input_shape(),
             {f.kh, f.kw, f.channels, f.multiplier},
             {packed_pointwise_blocks(f.out_channels), packed_pointwise_groups(cm, group), kPackedWeightsBlock * group},
             {f.out_channels},

@@ -265,6 +265,9 @@ struct Layer::Impl {
     std::string variant, tunables;  // the variant picked at create, and its configurations
     // The JIT tier's hook, if enabled (jit_hook.h): read and replaced with std::atomic_load/store.
     std::shared_ptr<internal::JitHook> jit;
+    // Whether `jit` was ever set: libstdc++'s atomic shared_ptr load takes a lock, which a Layer's
+    // calls skip while the JIT tier was never enabled on it.
+    std::atomic<bool> jit_enabled{false};
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -314,7 +317,7 @@ Status Layer::output_shape(const std::vector<int64_t> &input_shape, std::vector<
 
 Status Layer::run(const TensorView &input, const MutableTensorView &output) const {
     const CallerFilters none{impl_->type, {}, {}};
-    const std::shared_ptr<internal::JitHook> jit = std::atomic_load(&impl_->jit);
+    const std::shared_ptr<internal::JitHook> jit = impl_->jit_enabled ? std::atomic_load(&impl_->jit) : nullptr;
     return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output,
                             KernelSource{nullptr, jit.get()});
 }
@@ -328,7 +331,10 @@ LayerFacts layer_facts(const Layer &layer) {
 
 std::shared_ptr<JitHook> layer_jit(const Layer &layer) { return std::atomic_load(&layer.impl_->jit); }
 
-void set_layer_jit(const Layer &layer, std::shared_ptr<JitHook> hook) { std::atomic_store(&layer.impl_->jit, std::move(hook)); }
+void set_layer_jit(const Layer &layer, std::shared_ptr<JitHook> hook) {
+    if (hook) layer.impl_->jit_enabled = true;  // before the hook: a call that sees it then loads it
+    std::atomic_store(&layer.impl_->jit, std::move(hook));
+}
 
 Status run_layer_with(const Layer &layer, const SpecializedKernel *kernel, const TensorView &input,
                       const MutableTensorView &output, int num_threads) {

@@ -22,33 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Parallel loops run as the AOT library runs them (runtime/src/halide_call.cpp): serially on the
-// calling thread for a 1-thread measurement, else on the library's worker pool with the measured
-// thread count, which travels in the call's context; Halide's own JIT pool would time other thread
-// start-up and wake-up costs.
-struct LoopContext : Halide::JITUserContext {
-    int threads = 1;
-};
-
-struct JitLoop {
-    int (*task)(Halide::JITUserContext *, int, uint8_t *);
-    Halide::JITUserContext *context;
-    uint8_t *closure;
-};
-
-int run_jit_task(void *, int i, uint8_t *loop) {
-    const JitLoop &l = *reinterpret_cast<const JitLoop *>(loop);
-    return l.task(l.context, i, l.closure);
-}
-
-int do_par_for_as_the_library(Halide::JITUserContext *context, int (*task)(Halide::JITUserContext *, int, uint8_t *),
-                              int min, int extent, uint8_t *closure) {
-    JitLoop loop{task, context, closure};
-    const int threads = static_cast<LoopContext *>(context)->threads;
-    return internal::run_parallel_loop(threads, run_jit_task, nullptr, min, extent,
-                                       reinterpret_cast<uint8_t *>(&loop));
-}
-
 Halide::Buffer<float> random_buffer(const std::vector<int> &extents, std::mt19937 &rng) {
     Halide::Buffer<float> b(extents);
     std::uniform_real_distribution<float> dist(-1.f, 1.f);
@@ -197,9 +170,9 @@ std::unique_ptr<Candidate> Candidate::compile(const LayerData &d, const Halide::
 
 bool Candidate::run(LayerData &d, int threads, std::string *error, bool copy_back) {
     const internal::ShapeKey &k = d.key;
-    LoopContext context;
-    context.handlers.custom_do_par_for = do_par_for_as_the_library;
-    context.threads = threads;
+    // Parallel loops as the AOT library runs them: serially for a 1-thread measurement, else on the
+    // library's worker pool (Halide's own JIT pool would time other start-up and wake-up costs).
+    WorkerPoolContext context(internal::run_parallel_loop, threads);
     KernelScalars scalars{};
     scalars.stride_h = static_cast<int32_t>(k.stride_h), scalars.stride_w = static_cast<int32_t>(k.stride_w);
     scalars.dilation_h = static_cast<int32_t>(k.dilation_h), scalars.dilation_w = static_cast<int32_t>(k.dilation_w);
