@@ -46,6 +46,7 @@ set(SEPCONV_SCHEDULE_CONFIG_SOURCES
     ${PROJECT_SOURCE_DIR}/schedules/common/config_text.cpp
     ${PROJECT_SOURCE_DIR}/schedules/common/knobs.cpp
     ${PROJECT_SOURCE_DIR}/schedules/cpu/cpu_tunables.cpp
+    ${PROJECT_SOURCE_DIR}/schedules/cpu/cost_model.cpp
     ${PROJECT_SOURCE_DIR}/schedules/gpu/gpu_tunables.cpp)
 
 # sepconv-variants: plain C++ (no libHalide), compiled here at configure time with the host

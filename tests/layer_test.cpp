@@ -50,7 +50,7 @@ TEST(Layer, RunsOnInputsOfManySizes) {
         EXPECT_TRUE(all_close(t.expected, out)) << describe(k);
         std::string variant;
         ASSERT_TRUE(p.layer->variant_for(t.in_shape, &variant).ok());
-        EXPECT_EQ(variant, expected_auto_variant(k));
+        EXPECT_TRUE(picked_as_expected(k, sepconv::DataType::kFloat32, variant));
     }
 }
 
@@ -110,7 +110,7 @@ TEST(Layer, RunsFloat16) {
         EXPECT_TRUE(half_close(k, t, half_values(out))) << describe(k);
         std::string variant;
         ASSERT_TRUE(layer->variant_for(t.in_shape, &variant).ok());
-        EXPECT_EQ(variant, expected_auto_variant(k, DataType::kFloat16));
+        EXPECT_TRUE(picked_as_expected(k, DataType::kFloat16, variant));
         // A float32 input to a float16 layer is refused, naming the argument, and nothing is written.
         std::vector<float> f32_out(t.expected.size(), 42.f);
         s = layer->run({t.input.data(), t.in_shape}, {f32_out.data(), t.out_shape});

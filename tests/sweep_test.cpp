@@ -72,8 +72,9 @@ INSTANTIATE_TEST_SUITE_P(AllCasesAllVariants, Sweep, ::testing::ValuesIn(sweep_p
 
 class AutoSelect : public ::testing::TestWithParam<std::tuple<ConvCase, sepconv::DataType>> {};
 
-// With no variant forced, the table must pick the most specialized variant of the call's type that
-// serves the case (as the test's own expectations say), and the result must still match the reference.
+// With no variant forced, the table must pick one of the variants the test's own expectations
+// allow for the case (the most specialized that serve it), and the result must still match the
+// reference.
 TEST_P(AutoSelect, PicksTheMostSpecializedVariantAndMatches) {
     const auto &[k, type] = GetParam();
     SCOPED_TRACE(describe(k) + " " + sepconv::to_string(type));
@@ -81,7 +82,7 @@ TEST_P(AutoSelect, PicksTheMostSpecializedVariantAndMatches) {
     sepconv::Explanation e;
     sepconv::Status s = sepconv::explain(t.in_shape, t.dw_shape, t.pw_shape, options_for(k), &e, type);
     ASSERT_TRUE(s.ok()) << s.message;
-    EXPECT_EQ(e.variant, expected_auto_variant(k, type)) << e.reason;
+    EXPECT_TRUE(picked_as_expected(k, type, e.variant)) << e.reason;
     EXPECT_TRUE(run_and_compare(k, "", 2, sepconv::Device::kAuto, type));
 }
 

@@ -1,12 +1,21 @@
-// White-box checks of the variant table's choice for GPU devices, which the machines that run CI
-// cannot exercise end to end: the newest CUDA capability the device runs wins, and what the GPU
-// variants cannot serve is refused with a reason.
+// White-box checks of the variant table's choice:
+//   - for GPU devices, which the machines that run CI cannot exercise end to end: the newest CUDA
+//     capability the device runs wins, and what the GPU variants cannot serve is refused with a
+//     reason;
+//   - on the CPU, the cost model (schedules/cpu/cost_model.h): its ranking on cases whose answer
+//     follows by hand from the schedule, and the table's use of it (the fewest modeled cycles; a
+//     nearest tuned shape only within kTunedSlack of that).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "cpu/cost_model.h"
+#include "cpu_dispatch.h"
+#include "data_types.h"
+#include "families.h"
 #include "support/tester.h"
 #include "variant_table.h"
 
@@ -85,6 +94,174 @@ TEST(VariantTable, GpuVariantsRefuseWhatTheyCannotServe) {
     EXPECT_EQ(sepconv::internal::select_variant(nhwc_3x3(8, 1), sepconv::DataType::kFloat32, nullptr, DeviceChoice{}, "f32_sepconv_nhwc_generic_opencl", &why),
               nullptr);
     EXPECT_NE(why.find("the call runs on CPU, this variant on OpenCL"), std::string::npos) << why;
+}
+
+
+// ---- The cost model on cases whose ranking follows from the schedule.
+
+using sepconv::cpu::CacheSizes;
+using sepconv::cpu::modeled_cycles;
+using sepconv::cpu::Tunables;
+using sepconv::cpu::Workload;
+
+const sepconv::Isa kAvx512{"avx512", 16, 32};
+const CacheSizes kZen4{32 * 1024, 1024 * 1024};
+
+Tunables tile(int co_vectors, int tile_x) {
+    Tunables t;
+    t.co_vectors = co_vectors, t.tile_x = tile_x, t.co_outer = true;
+    return t;
+}
+
+Workload layer(int64_t h, int64_t w, int64_t c, int64_t co, int threads = 1) {
+    Workload l;
+    l.out_height = h, l.out_width = w, l.channels = c, l.out_channels = co, l.threads = threads;
+    return l;
+}
+
+// 48 output channels are three vectors of 16: a block of 3 wastes nothing, a block of 4 computes 64.
+TEST(CostModel, CountsTheLastChannelBlockFull) {
+    const Workload w = layer(56, 56, 64, 48);
+    EXPECT_LT(modeled_cycles(tile(3, 4), kAvx512, w, kZen4), modeled_cycles(tile(4, 4), kAvx512, w, kZen4));
+    // With 64 channels the two blocks are both full, and 4 x 4 (16 FMAs for 8 loads) wins.
+    const Workload w64 = layer(56, 56, 64, 64);
+    EXPECT_GT(modeled_cycles(tile(3, 4), kAvx512, w64, kZen4), modeled_cycles(tile(4, 4), kAvx512, w64, kZen4));
+}
+
+// A 10-pixel row in blocks of 5 computes 10 pixels; in blocks of 4, 12; in blocks of 7, 14. With two
+// weight vectors each of these tiles issues its FMAs at the same rate.
+TEST(CostModel, CountsPixelsComputedTwice) {
+    const Workload w = layer(10, 10, 256, 256);
+    const double five = modeled_cycles(tile(2, 5), kAvx512, w, kZen4);
+    EXPECT_LT(five, modeled_cycles(tile(2, 4), kAvx512, w, kZen4));
+    EXPECT_LT(modeled_cycles(tile(2, 4), kAvx512, w, kZen4), modeled_cycles(tile(2, 7), kAvx512, w, kZen4));
+}
+
+// A row narrower than a block takes the partial-blocks path, which any full-block tile beats.
+TEST(CostModel, AvoidsThePartialBlockPath) {
+    const Workload w = layer(5, 5, 768, 768);
+    EXPECT_GT(modeled_cycles(tile(2, 7), kAvx512, w, kZen4), 2 * modeled_cycles(tile(4, 4), kAvx512, w, kZen4));
+    // The same tile over flat runs of 2 rows (10 pixels) runs full blocks again.
+    Tunables flat = tile(2, 7);
+    flat.tile_rows = 2;
+    EXPECT_LT(modeled_cycles(flat, kAvx512, w, kZen4), modeled_cycles(tile(2, 7), kAvx512, w, kZen4) / 2);
+}
+
+// The same tile with a weight block that fits the L1 (256 x 64 floats = 64 KiB, against 128 KiB) and
+// one that does not.
+TEST(CostModel, ChargesWeightBlocksBeyondTheL1) {
+    const Workload w = layer(14, 14, 256, 256);
+    const double fits = modeled_cycles(tile(4, 4), kAvx512, w, {128 * 1024, 1024 * 1024});
+    const double spills = modeled_cycles(tile(4, 4), kAvx512, w, {32 * 1024, 1024 * 1024});
+    EXPECT_GT(spills, fits * 1.1);
+    // Fewer than FMA latency x issue accumulators: 2 x 2 waits on the FMA latency, per FMA
+    // twice as long as 4 x 4 even with the smaller block.
+    EXPECT_GT(modeled_cycles(tile(2, 2), kAvx512, w, {128 * 1024, 1024 * 1024}), fits * 1.5);
+}
+
+// Three rows on two threads: one thread computes two of them. Parallel over 4 weight blocks instead:
+// two each.
+TEST(CostModel, SharesWholeUnitsAmongThreads) {
+    const Workload one = layer(3, 64, 64, 256, 1), two = layer(3, 64, 64, 256, 2);
+    const Tunables rows = tile(4, 4);
+    EXPECT_NEAR(modeled_cycles(rows, kAvx512, two, kZen4) / modeled_cycles(rows, kAvx512, one, kZen4), 2.0 / 3, 1e-9);
+    Tunables channels = rows;
+    channels.parallel_over = sepconv::cpu::ParallelOver::Channels;
+    EXPECT_NEAR(modeled_cycles(channels, kAvx512, two, kZen4) / modeled_cycles(channels, kAvx512, one, kZen4), 0.5,
+                1e-9);
+}
+
+// ---- The table's use of the model, over shapes that no list names.
+
+using sepconv::internal::CallShape;
+using sepconv::internal::VariantRow;
+
+CallShape call_on(int64_t n, int64_t h, int64_t w, int64_t c, int64_t co, int stride, int threads,
+                  FilterGeometry *f) {
+    *f = nhwc_3x3(c, 1);
+    f->out_channels = co, f->stride_h = f->stride_w = stride;
+    CallShape call;
+    sepconv::internal::ShapeKey &k = call.key;
+    k.type = sepconv::DataType::kFloat32;
+    k.batch = n, k.height = h, k.width = w, k.channels = c, k.multiplier = 1, k.out_channels = co;
+    k.kernel_h = k.kernel_w = 3, k.stride_h = k.stride_w = stride, k.dilation_h = k.dilation_w = 1, k.same = true;
+    call.out_height = (h + stride - 1) / stride, call.out_width = (w + stride - 1) / stride;
+    call.out_pixels = call.out_height * call.out_width;
+    call.threads = threads;
+    return call;
+}
+
+// The modeled cycles of `row` on `call`, computed here from the model's inputs (-1: not ranked).
+double cycles_of(const VariantRow &row, const CallShape &call) {
+    const sepconv::Family *family = sepconv::family_for_target(sepconv::internal::dispatched_target());
+    const sepconv::IsaRow *isa = family->isa_for(sepconv::internal::dispatched_target());
+    if (isa == nullptr || row.modeled_configs.empty()) return -1;
+    Workload w = layer(call.out_height, call.out_width, call.key.channels, call.key.out_channels, call.threads);
+    w.batch = call.key.batch;
+    w.weight_bytes = sepconv::internal::row_of(row.spec.weights_type).bytes;
+    return modeled_cycles(row.modeled_configs[isa - family->isas.data()], isa->isa, w, sepconv::internal::cache_sizes());
+}
+
+// Held-out shapes (MobileNetV1 0.75 at 160x160, odd sizes, batch 2), at 1 and 2 threads: the pick is
+// the fewest modeled cycles among the variants that serve the call, or a nearest tuned shape's
+// variant within kTunedSlack of that.
+TEST(VariantTable, CpuPicksTheFewestModeledCycles) {
+    const sepconv::Family *family = sepconv::family_for_target(sepconv::internal::dispatched_target());
+    if (family == nullptr || family->isa_for(sepconv::internal::dispatched_target()) == nullptr) {
+        GTEST_SKIP() << "no CPU schedule family for " << sepconv::internal::dispatched_target();
+    }
+    struct Shape {
+        int64_t n, h, w, c, co;
+        int stride;
+    };
+    const Shape shapes[] = {{1, 80, 80, 24, 48, 1}, {1, 80, 80, 48, 96, 2}, {1, 40, 40, 96, 96, 1},
+                            {1, 20, 20, 192, 384, 2}, {1, 10, 10, 384, 384, 1}, {1, 5, 5, 768, 768, 1},
+                            {1, 33, 33, 728, 728, 1}, {2, 23, 17, 40, 72, 1}, {1, 1, 1, 8, 8, 1}};
+    int modeled = 0;
+    for (const Shape &s : shapes) {
+        for (int threads : {1, 2}) {
+            FilterGeometry f;
+            const CallShape call = call_on(s.n, s.h, s.w, s.c, s.co, s.stride, threads, &f);
+            SCOPED_TRACE(call.key.to_string() + ", " + std::to_string(threads) + " thread(s)");
+            std::string why;
+            const VariantRow *row =
+                sepconv::internal::select_variant(f, sepconv::DataType::kFloat32, &call, DeviceChoice{}, "", &why);
+            ASSERT_NE(row, nullptr) << why;
+            double fewest = -1;
+            for (const VariantRow &r : sepconv::internal::variant_table()) {
+                const double c = r.serves(f, sepconv::DataType::kFloat32, DeviceChoice{}) ? cycles_of(r, call) : -1;
+                if (c >= 0 && (fewest < 0 || c < fewest)) fewest = c;
+            }
+            ASSERT_GE(fewest, 0) << "no variant the model ranks serves the call";
+            const double picked = cycles_of(*row, call);
+            if (why.find("nearest shape") != std::string::npos) {
+                EXPECT_LE(picked, sepconv::internal::kTunedSlack * fewest * (1 + 1e-9)) << why;
+            } else {
+                ++modeled;
+                EXPECT_NE(why.find("cost model's choice"), std::string::npos) << why;
+                EXPECT_DOUBLE_EQ(picked, fewest) << why;
+            }
+        }
+    }
+    EXPECT_GT(modeled, 0) << "every shape kept a nearest tuned shape's variant: the model chose none";
+}
+
+// On a 5x5 image the variant tuned for 7x7 (blocks of 7 pixels: the partial-blocks path) is no
+// longer picked; the model's choice runs full blocks.
+TEST(VariantTable, SmallImagesRunFullBlocks) {
+    const sepconv::Family *family = sepconv::family_for_target(sepconv::internal::dispatched_target());
+    if (family == nullptr || family->isa_for(sepconv::internal::dispatched_target()) == nullptr) {
+        GTEST_SKIP() << "no CPU schedule family for " << sepconv::internal::dispatched_target();
+    }
+    FilterGeometry f;
+    const CallShape call = call_on(1, 5, 5, 768, 768, 1, 1, &f);
+    std::string why;
+    const VariantRow *row = sepconv::internal::select_variant(f, sepconv::DataType::kFloat32, &call, DeviceChoice{}, "", &why);
+    ASSERT_NE(row, nullptr) << why;
+    sepconv::internal::ConvGeometry g;
+    g.f = f, g.batch = 1, g.height = g.width = 5, g.out_height = g.out_width = 5;
+    const auto code = sepconv::internal::running_code(*row, &g, sepconv::Activation::kNone, false);
+    EXPECT_EQ(code.specialization.rfind("full blocks", 0), 0u) << row->name << ": " << code.specialization << "; " << why;
 }
 
 }  // namespace

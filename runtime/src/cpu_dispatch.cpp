@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 #if defined(__aarch64__)
 #include <asm/hwcap.h>
@@ -13,6 +16,7 @@
 #endif
 
 #include "HalideRuntime.h"
+#include "cpu_dispatch.h"
 #include "sepconv/sepconv.h"
 
 namespace sepconv {
@@ -64,6 +68,45 @@ bool runtime_can_use(const std::string &target) {
     return halide_can_use_target_features(kFeatureWords, bits.data()) != 0;
 }
 
+// A cache size from /sys (e.g. "48K"), or 0.
+int64_t sysfs_cache_bytes(int level, const char *type) {
+    for (int index = 0; index < 8; ++index) {
+        const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
+        std::ifstream lv(dir + "level"), ty(dir + "type"), sz(dir + "size");
+        int l = 0;
+        std::string t, size;
+        if (!(lv >> l) || !(ty >> t) || !(sz >> size)) continue;
+        if (l != level || (t != type && t != "Unified")) continue;
+        const int64_t n = std::atoll(size.c_str());
+        return size.back() == 'K' ? n * 1024 : size.back() == 'M' ? n * 1024 * 1024 : n;
+    }
+    return 0;
+}
+
+struct Caches {
+    int64_t l1d = 0, l2 = 0;
+    bool assumed = false;
+};
+
+const Caches &caches() {
+    static const Caches c = [] {
+        Caches out;
+#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE)
+        out.l1d = std::max<long>(0, sysconf(_SC_LEVEL1_DCACHE_SIZE));
+        out.l2 = std::max<long>(0, sysconf(_SC_LEVEL2_CACHE_SIZE));
+#endif
+        if (out.l1d == 0) out.l1d = sysfs_cache_bytes(1, "Data");
+        if (out.l2 == 0) out.l2 = sysfs_cache_bytes(2, "Unified");
+        if (out.l1d == 0 || out.l2 == 0) {
+            out.assumed = true;
+            if (out.l1d == 0) out.l1d = 32 * 1024;
+            if (out.l2 == 0) out.l2 = 512 * 1024;
+        }
+        return out;
+    }();
+    return c;
+}
+
 }  // namespace
 
 std::vector<std::string> compiled_targets() {
@@ -96,6 +139,19 @@ Status set_max_target(const std::string &ceiling) {
     return Status::Ok();
 }
 
+namespace internal {
+
+std::string dispatched_target() {
+    for (const std::string &target : compiled_targets()) {
+        if (runtime_can_use(target)) return target;
+    }
+    return "";
+}
+
+cpu::CacheSizes cache_sizes() { return {caches().l1d, caches().l2}; }
+
+}  // namespace internal
+
 CpuInfo cpu_info() {
     CpuInfo info;
 #if defined(__aarch64__)
@@ -119,12 +175,10 @@ CpuInfo cpu_info() {
     SEPCONV_CPU_FEATURE("avx512vnni")
 #undef SEPCONV_CPU_FEATURE
 #endif
-    for (const std::string &target : compiled_targets()) {
-        if (runtime_can_use(target)) {
-            info.dispatched_target = target;
-            break;
-        }
-    }
+    info.dispatched_target = internal::dispatched_target();
+    info.l1d_bytes = caches().l1d;
+    info.l2_bytes = caches().l2;
+    info.caches_assumed = caches().assumed;
     return info;
 }
 

@@ -100,6 +100,8 @@ internal::CallShape call_shape(const ConvGeometry &g, DataType type, const Optio
     k.same = o.padding == Padding::kSame;
     c.explicit_padding = o.padding == Padding::kExplicit;
     c.out_pixels = g.out_height * g.out_width;
+    c.out_height = g.out_height, c.out_width = g.out_width;
+    c.threads = internal::call_threads(o.num_threads);
     return c;
 }
 

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 
+#include "cpu/cost_model.h"
 #include "cpu/cpu_tunables.h"
+#include "cpu_dispatch.h"
+#include "data_types.h"
 #include "families.h"
 
 // One #include per variant header and one SEPCONV_VARIANT(name, spec) row per variant, written by
@@ -13,6 +17,58 @@
 
 namespace sepconv::internal {
 namespace {
+
+// The configurations the cost model ranks `v` by, one per ISA of its family; empty where the model
+// does not apply (see the header).
+std::vector<cpu::Tunables> modeled_configs(const VariantSpec &v) {
+    if (v.device != Device::kCpu || v.nchw || v.type == DataType::kInt8) return {};
+    const Family *family = find_family(v.family(SEPCONV_TARGET_FAMILY));
+    if (family == nullptr || family->schedule != ScheduleKind::kCpuTiles) return {};
+    std::vector<cpu::Tunables> configs;
+    for (const IsaRow &isa : family->isas) {
+        cpu::Tunables t;
+        std::string error;
+        if (!resolve_config(cpu::knobs(), *family, isa, false, v.tunables, &t, &error)) return {};
+        configs.push_back(t);
+    }
+    return configs;
+}
+
+// The cost model applied to one call: the ISA that runs, the workload, the caches.
+class CallModel {
+public:
+    CallModel(const CallShape &call) {
+        const Family *family = find_family(SEPCONV_TARGET_FAMILY);
+        const IsaRow *isa = family == nullptr ? nullptr : family->isa_for(dispatched_target());
+        if (isa == nullptr) return;
+        isa_ = isa;
+        isa_index_ = static_cast<size_t>(isa - family->isas.data());
+        const ShapeKey &k = call.key;
+        w_.batch = k.batch, w_.out_height = call.out_height, w_.out_width = call.out_width;
+        w_.channels = k.channels * k.multiplier, w_.out_channels = k.out_channels;
+        w_.taps = k.kernel_h * k.kernel_w, w_.threads = call.threads;
+        caches_ = cache_sizes();
+    }
+    // Modeled cycles of `row` on the call; negative where the model does not rank it.
+    double cycles(const VariantRow &row) const {
+        if (isa_ == nullptr || row.modeled_configs.size() <= isa_index_) return -1;
+        cpu::Workload w = w_;
+        w.weight_bytes = row_of(row.spec.weights_type).bytes;
+        return cpu::modeled_cycles(row.modeled_configs[isa_index_], isa_->isa, w, caches_);
+    }
+    std::string describe() const {
+        std::ostringstream s;
+        s << (isa_ ? isa_->isa.name : "?") << ", " << w_.threads << " thread(s), L1d " << caches_.l1d_bytes / 1024
+          << " KiB";
+        return s.str();
+    }
+
+private:
+    const IsaRow *isa_ = nullptr;
+    size_t isa_index_ = 0;
+    cpu::Workload w_;
+    cpu::CacheSizes caches_;
+};
 
 std::vector<VariantRow> build_table() {
     std::vector<VariantRow> rows = {
@@ -32,6 +88,7 @@ std::vector<VariantRow> build_table() {
             t.out_pixels = g.out_height * g.out_width;
             row.tuned_shapes.push_back(t);
         }
+        row.modeled_configs = modeled_configs(row.spec);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const VariantRow &a, const VariantRow &b) {
         if (a.specificity() != b.specificity()) return a.specificity() > b.specificity();
@@ -177,16 +234,43 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
                 if (d >= 0 && (!nearest || d < best)) nearest = row, nearest_shape = &t, best = d;
             }
         }
+        // 3. The cost model's choice among the most specialized variants it ranks.
+        const CallModel model(*call);
+        const VariantRow *modeled = nullptr;
+        double fewest = 0;
+        int top = -1;
+        for (const VariantRow *row : serving) {
+            if (model.cycles(*row) >= 0) top = std::max(top, row->specificity());
+        }
+        for (const VariantRow *row : serving) {
+            const double c = row->specificity() == top ? model.cycles(*row) : -1;
+            if (c >= 0 && (!modeled || c < fewest)) modeled = row, fewest = c;
+        }
+        const double nearest_cycles = nearest ? model.cycles(*nearest) : -1;
+        std::ostringstream s;
         if (nearest) {
-            std::ostringstream s;
             s << "tuned for the nearest shape in this shape class (" << nearest_shape->key.to_string()
               << ": output pixels, C*M and output channels within " << kShapeClassFactor << "x; "
               << nearest->spec.origin << ")";
+        }
+        if (nearest && (!modeled || nearest_cycles < 0 || nearest_cycles <= kTunedSlack * fewest)) {
+            if (modeled) s << "; the cost model finds it within " << kTunedSlack << "x of its best";
             *why = s.str();
             return nearest;
         }
+        if (modeled) {
+            std::ostringstream m;
+            m << "the cost model's choice for this shape (" << model.describe() << "): " << std::llround(fewest)
+              << " modeled cycles, the fewest of the most specialized variants";
+            if (nearest) {
+                m << "; the variant " << s.str() << " models " << std::fixed << std::setprecision(2)
+                  << nearest_cycles / fewest << "x that";
+            }
+            *why = m.str();
+            return modeled;
+        }
     }
-    // 3. The most specialized untuned variant.
+    // 4. The most specialized untuned variant (calls the model does not rank, and Layer::create).
     for (const VariantRow *row : serving) {
         if (row->tuned()) continue;
         *why = std::string(call && any_tuned ? "no tuned shape in this shape class; " : "") +

@@ -6,13 +6,21 @@
 //   2. the tuned variant of the nearest tuned shape in the same shape class: output pixels, C*M
 //      and output channels each within a factor of 2 (kShapeClassFactor) of the tuned shape;
 //      nearest = the smallest sum of |log2| of the three ratios;
-//   3. the most specialized untuned variant (the schedule's hand defaults).
+//   3. the cost model's choice (schedules/cpu/cost_model.h): among the most specialized variants
+//      whose constraints hold, tuned or not, the configuration with the fewest modeled cycles on
+//      this call, this machine's caches and the ISA that runs. Rule 2 stands only where the model
+//      finds its configuration within kTunedSlack of that choice: a tuned shape is a measurement
+//      for its own shape, a guess for its neighbours. The model ranks NHWC float32 and float16 on
+//      CPUs;
+//   4. elsewhere (NCHW, int8, GPUs, and before the input is known), the most specialized untuned
+//      variant (the schedule's hand defaults).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "conv_geometry.h"
+#include "cpu/cpu_tunables.h"
 #include "kernel_args.h"
 #include "shape_key.h"
 #include "variant_spec.h"
@@ -36,15 +44,22 @@ struct CallShape {
     ShapeKey key;
     bool explicit_padding = false;
     int64_t out_pixels = 0;
+    int64_t out_height = 0, out_width = 0;
+    int threads = 1;  // the threads the call runs on (call_threads)
 };
 
 constexpr double kShapeClassFactor = 2.0;
+// How many times the model's best a nearest tuned configuration may model and still be chosen.
+constexpr double kTunedSlack = 1.1;
 
 struct VariantRow {
     const char *name;
     VariantSpec spec;  // what it was compiled for (generators/variant_spec.h)
     KernelFn fn;
     std::vector<TunedShape> tuned_shapes;  // parsed from spec.tuned_shapes
+    // The configuration each ISA of its family reads (in the family's ISA order), where the cost
+    // model ranks the variant; empty elsewhere.
+    std::vector<cpu::Tunables> modeled_configs;
 
     bool tuned() const { return !tuned_shapes.empty(); }
 

@@ -33,11 +33,7 @@ const KnobRegistry<Tunables> &knobs() {
 }
 
 bool fits(const Tunables &t, bool nchw, const Isa &isa) {
-    // Independent accumulators: FMA latency x FMAs issued per cycle. Today's cores issue two vector
-    // FMAs a cycle at a latency of 4 (Intel since Skylake-SP, Zen 5 on 512 bits, Zen 2-4 on 256
-    // bits, Neoverse N1/V1): 8. A core that issues one a cycle (Zen 4's double-pumped AVX-512) is
-    // already served by 4, so a configuration tuned there can run at half speed on the others.
-    constexpr int kMinAccumulators = 8;
+    constexpr int kMinAccumulators = VectorCore::kMinAccumulators;
     if (nchw) return t.nchw_co_block * t.nchw_x_vectors >= kMinAccumulators;
     // co_vectors x tile_x accumulators, plus the operands the schedule holds (co_vectors weight
     // vectors or tile_x broadcasts, the fewer) and one more.

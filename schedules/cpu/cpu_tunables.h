@@ -59,6 +59,19 @@ struct Tunables {
     int nchw_x_vectors = 2;
 };
 
+// The vector core both fits() and the cost model (cost_model.h) assume. Today's cores issue two
+// vector FMAs a cycle at a latency of 4 (Intel since Skylake-SP, Zen 5 on 512 bits, Zen 2-4 on 256
+// bits, Neoverse N1/V1) and two vector loads or broadcasts. A core that issues one FMA a cycle
+// (Zen 4's double-pumped AVX-512) is already served by half the accumulators, so a configuration
+// tuned there can run at half speed on the others.
+struct VectorCore {
+    static constexpr int kFmaLatency = 4;
+    static constexpr int kFmasPerCycle = 2;
+    static constexpr int kLoadsPerCycle = 2;
+    // Independent accumulators that keep the FMA units busy.
+    static constexpr int kMinAccumulators = kFmaLatency * kFmasPerCycle;
+};
+
 // Every knob of Tunables, declared once.
 const KnobRegistry<Tunables> &knobs();
 

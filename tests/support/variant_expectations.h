@@ -3,10 +3,11 @@
 //
 // The untuned variants are listed here by hand. The tuned ones depend on the database the build
 // read (SEPCONV_TUNED_DB), so they are taken from the public sepconv::variants() list: each serves
-// the filter geometry of the shape keys it was tuned for, read here by the test's own parser, and
-// automatic selection follows the rule the README states: a variant tuned for exactly this layer,
-// else the one tuned for the nearest shape within 2x in output pixels, C*M and output channels,
-// else the most specialized untuned variant.
+// the filter geometry of the shape keys it was tuned for, read here by the test's own parser.
+// Automatic selection follows the rule the README states: a variant tuned for exactly this layer;
+// else, in NHWC, the cost model's choice among the most specialized variants (or the nearest tuned
+// shape's, which is one of them); else the most specialized untuned variant. Which one the model
+// picks is checked against the model itself in variant_table_test.
 #pragma once
 
 #include <cmath>
@@ -14,6 +15,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "naive_reference.h"
 #include "sepconv/sepconv.h"
@@ -136,9 +139,9 @@ inline int64_t output_pixels(const ConvCase &k) {
     return ho * wo;
 }
 
-// The tuned variant automatic selection must pick for `k` in `type`, or "" when none applies.
-inline std::string expected_tuned_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32) {
-    for (const TunedExpectation &t : tuned_variants()) {  // exactly this layer (the batch aside)
+// The tuned variant tuned for exactly this layer (the batch aside), or "" when there is none.
+inline std::string expected_exact_tuned_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32) {
+    for (const TunedExpectation &t : tuned_variants()) {
         if (t.type != type) continue;
         for (const ConvCase &s : t.shapes) {
             if (k.pad != Pad::kExplicit && same_filter_geometry(k, s) && k.h == s.h && k.w == s.w && k.c == s.c &&
@@ -147,35 +150,41 @@ inline std::string expected_tuned_variant(const ConvCase &k, sepconv::DataType t
             }
         }
     }
-    std::string nearest;
-    double best = 0;
-    for (const TunedExpectation &t : tuned_variants()) {  // the nearest within 2x on all three
-        if (t.type != type) continue;
-        for (const ConvCase &s : t.shapes) {
-            if (!same_filter_geometry(k, s)) continue;
-            const double ratios[] = {static_cast<double>(output_pixels(k)) / output_pixels(s),
-                                     static_cast<double>(k.c * k.m) / (s.c * s.m),
-                                     static_cast<double>(k.cout) / s.cout};
-            double distance = 0;
-            bool in_class = true;
-            for (double r : ratios) {
-                in_class = in_class && r >= 0.5 && r <= 2.0;
-                distance += std::fabs(std::log2(r));
-            }
-            if (in_class && (nearest.empty() || distance < best)) nearest = t.name, best = distance;
-        }
-    }
-    return nearest;
+    return "";
 }
 
-// The variant automatic selection must pick.
-inline std::string expected_auto_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32) {
-    const std::string tuned = expected_tuned_variant(k, type);
-    if (!tuned.empty()) return tuned;
-    for (const VariantExpectation &v : expected_variants()) {  // the first (most specialized) untuned one
-        if (v.type == type && v.name.find("_tuned_") == std::string::npos && v.serves(k)) return v.name;
+// The variants automatic selection may pick for `k` in `type`:
+//   - a variant tuned for exactly this layer, alone;
+//   - NHWC (where the cost model chooses): the most specialized variants that serve the case, tuned
+//     or not: the tuned variants of its filter geometry and the untuned 3x3 ones, else the generic;
+//   - NCHW: the most specialized untuned variant, alone (the first that serves it).
+inline std::vector<std::string> expected_auto_variants(const ConvCase &k,
+                                                       sepconv::DataType type = sepconv::DataType::kFloat32) {
+    const std::string exact = expected_exact_tuned_variant(k, type);
+    if (!exact.empty()) return {exact};
+    std::vector<std::string> out;
+    if (!k.nchw) {
+        for (const VariantExpectation &v : expected_variants()) {
+            if (v.type == type && v.serves(k) && v.name.find("_generic") == std::string::npos) out.push_back(v.name);
+        }
+        if (!out.empty()) return out;
     }
-    return "";
+    for (const VariantExpectation &v : expected_variants()) {  // the first (most specialized) untuned one
+        if (v.type == type && v.name.find("_tuned_") == std::string::npos && v.serves(k)) return {v.name};
+    }
+    return out;
+}
+
+// Whether automatic selection's pick `variant` for `k` is one expected_auto_variants() allows.
+inline ::testing::AssertionResult picked_as_expected(const ConvCase &k, sepconv::DataType type,
+                                                      const std::string &variant) {
+    const std::vector<std::string> allowed = expected_auto_variants(k, type);
+    for (const std::string &a : allowed) {
+        if (a == variant) return ::testing::AssertionSuccess();
+    }
+    std::string list;
+    for (const std::string &a : allowed) list += " " + a;
+    return ::testing::AssertionFailure() << "picked " << variant << ", expected one of:" << list;
 }
 
 }  // namespace sepconv_test

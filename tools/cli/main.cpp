@@ -446,6 +446,8 @@ int cmd_variants() {
     for (const auto &f : cpu.features) features += (features.empty() ? "" : " ") + f;
     std::printf("cpu features: %s\n", features.c_str());
     std::printf("dispatch:     %s\n", cpu.dispatched_target.c_str());
+    std::printf("caches:       L1d %lld KiB, L2 %lld KiB per core%s\n", static_cast<long long>(cpu.l1d_bytes / 1024),
+                static_cast<long long>(cpu.l2_bytes / 1024), cpu.caches_assumed ? " (assumed: the system does not say)" : "");
     return 0;
 }
 

@@ -1,0 +1,44 @@
+// A cost model of the NHWC tile schedule (cpu_schedule.cpp): the time a configuration takes on a
+// call, in modeled cycles, from the call's shape and the machine's caches, the way oneDNN's
+// heuristics choose a blocking. The runtime uses it to choose among the compiled variants for a
+// shape no variant was tuned for (runtime/src/variant_table.cpp). It ranks configurations; its
+// cycles are not a prediction of the time.
+//
+// What it counts, each a fact of the schedule:
+//   - register-tile waste: output channels are cut into blocks of co_vectors vectors (the last one
+//     computed full-size), a run of pixels into blocks of tile_x (the last one shifted inwards, so
+//     some pixels are computed twice); a run shorter than one block takes the partial-blocks path;
+//   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, and too few
+//     accumulators to hide the FMA latency;
+//   - L1 fit: the weight block a run of pixel blocks reads again and again (the whole filter when
+//     the depthwise tile serves every block) against the L1 data cache;
+//   - the depthwise taps, and the extra store and copy of flat runs (tile_rows > 0);
+//   - the threads: whole units of work (rows, row groups or weight blocks) shared out.
+#pragma once
+
+#include <cstdint>
+
+#include "cpu_tunables.h"
+
+namespace sepconv::cpu {
+
+// The call, as the model sees it.
+struct Workload {
+    int64_t batch = 1, out_height = 1, out_width = 1;
+    int64_t channels = 1;      // C*M: the depthwise result's channels, the 1x1's reduction
+    int64_t out_channels = 1;
+    int64_t taps = 9;          // kh * kw
+    int64_t weight_bytes = 4;  // bytes of one packed 1x1 weight
+    int threads = 1;
+};
+
+// The machine's data caches, per core.
+struct CacheSizes {
+    int64_t l1d_bytes = 32 * 1024;
+    int64_t l2_bytes = 512 * 1024;
+};
+
+// Modeled cycles of configuration `t` on `isa` for workload `w`.
+double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, const CacheSizes &caches);
+
+}  // namespace sepconv::cpu
