@@ -45,7 +45,8 @@ def main():
     p.add_argument("--isa", choices=("native", "avx2"), default="native",
                    help="native: each library's best code here; avx2: sepconv and oneDNN capped at AVX2")
     args = p.parse_args()
-    env = dict(os.environ)
+    # The bench and the TFLite peer time the same list.
+    env = dict(os.environ, SEPCONV_BENCH_LAYERS=os.path.abspath(args.layers))
     if args.isa == "avx2":
         env.update(SEPCONV_MAX_TARGET="x86-64-linux-avx2-fma", DNNL_MAX_CPU_ISA="AVX2", ONEDNN_MAX_CPU_ISA="AVX2")
 
