@@ -35,6 +35,7 @@ std::string VariantSpec::name() const {
     if (device == Device::kCuda) n += "_cuda_sm" + std::to_string(cuda_capability);
     if (device == Device::kOpenCL) n += "_opencl";
     if (!tuned_shapes.empty()) n += "_tuned_" + short_hash(tunables);
+    if (basis) n += "_basis_" + short_hash(tunables);
     return n;
 }
 
@@ -65,7 +66,7 @@ std::string VariantSpec::initializer() const {
       << ", " << kernel_w << ", " << stride_h << ", " << stride_w << ", " << dilation_h << ", " << dilation_w << ", "
       << multiplier << ", Device(" << static_cast<int>(device) << "), " << cuda_capability << ", "
       << max_depthwise_channels << ", " << (whole_image_scratch ? "true" : "false") << ", " << quoted(tunables)
-      << ", " << quoted(tuned_shapes) << ", " << quoted(origin) << "}";
+      << ", " << quoted(tuned_shapes) << ", " << quoted(origin) << ", " << (basis ? "true" : "false") << "}";
     return s.str();
 }
 

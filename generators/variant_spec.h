@@ -29,8 +29,9 @@ struct VariantSpec {
     std::string tunables;      // canonical, one section per ISA ("isa.knob:value,..."); "" = defaults
     std::string tuned_shapes;  // tuned variants: the shape keys they were tuned for, space-separated
     std::string origin;        // tuned variants: the database and layers they came from
+    bool basis = false;        // one of the family's basis configurations (Family::basis)
 
-    // <type>_sepconv_<layout>_<kernel>_<stride>_<dilation>_<multiplier>[_<device>][_tuned_<hash>],
+    // <type>_sepconv_<layout>_<kernel>_<stride>_<dilation>_<multiplier>[_<device>][_tuned_<hash>|_basis_<hash>],
     // or _generic for a variant that fixes nothing; the ISA is dispatched inside.
     std::string name() const;
     // A GPU variant's API, the section of the gpu family its code reads ("cuda", "opencl"); "" for

@@ -21,11 +21,24 @@ const std::vector<Family> &families() {
     // product before its add): 4 x 2 accumulators, not 4 x 3, or two of them spill every step
     // (and 3 x 3 would cut blocks that straddle the packed filter's blocks of 16).
     const char *int8 = "pad_copy:1", *int8_16_registers = "pad_copy:1,tile_x:2";
+    // A basis configuration of the x86 family: its AVX-512 items, and the items of both 16-register ISAs.
+    auto x86_basis = [](const std::string &avx512, const std::string &sixteen_registers) {
+        return section_text("avx512", avx512) + "," + section_text("avx2", sixteen_registers) + "," +
+               section_text("sse41", sixteen_registers);
+    };
     static const std::vector<Family> table = {
         {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
          {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row", false, int8},
           {{"avx2", 8, 16}, {"avx2"}, x86_16_registers, false, int8_16_registers},
-          {{"sse41", 4, 16}, {}, x86_16_registers, false, int8_16_registers}}},
+          {{"sse41", 4, 16}, {}, x86_16_registers, false, int8_16_registers}},
+         // A depthwise row serving pixel tiles that each run every weight block (filters that stay in
+         // L2: 3 x 8 for multiples of 48 channels, 4 x 5 for rows of 5, 10, 20, 40, 80 pixels);
+         // threads over weight blocks with 4 x 5 tiles (images of 5 to 14 pixels a side). AVX2's
+         // 16 registers hold 3 x 4 and 4 x 3.
+         {x86_basis("co_vectors:3,tile_x:8,co_outer:0,depthwise_at:row", "co_vectors:3,tile_x:4,co_outer:0,depthwise_at:row"),
+          x86_basis("co_vectors:4,tile_x:5,co_outer:0,depthwise_at:row", "co_outer:0,depthwise_at:row"),
+          x86_basis("co_vectors:4,tile_x:5,parallel_over:channels,depthwise_inner:channels",
+                    "parallel_over:channels,depthwise_inner:channels")}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
          {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8},
           {{"neon", 4, 32}, {}, arm, false, int8}}},

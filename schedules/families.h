@@ -41,6 +41,11 @@ struct Family {
     ScheduleKind schedule = ScheduleKind::kCpuTiles;
     bool nchw = true;       // its schedule serves NCHW too
     std::vector<IsaRow> isas;  // best first: a target's ISA is the first whose features it has
+    // Float32 configurations compiled beside the defaults for the 3x3 layers at stride 1 and 2, one
+    // sections text each ("isa.knob:value,..."): the shapes the defaults serve badly (few output
+    // channels, rows of 5, 10 or 20 pixels, small images with many channels). The runtime's cost
+    // model chooses among them and the tuned variants for shapes no variant was tuned for.
+    std::vector<std::string> basis;
 
     const IsaRow *isa_for(const std::string &halide_target) const;  // null when none matches
     // A float16 variant's filters and bias are float16 when some ISA computes in float16, else

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
+#include "families.h"
 #include "variant_list.h"
 
 namespace sepconv::variant_list {
@@ -99,8 +102,8 @@ TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
     ASSERT_TRUE(build("x86", true, db, "test.db", &list, &error)) << error;
     int gpu = 0, scratch = 0;
     for (const VariantSpec &v : list.variants) {
-        if (v.tuned_shapes.empty()) {
-            EXPECT_FALSE(v.whole_image_scratch) << v.name();
+        if (v.tuned_shapes.empty()) {  // only a basis configuration may run over weight blocks
+            EXPECT_EQ(v.whole_image_scratch, v.tunables.find("parallel_over:channels") != std::string::npos) << v.name();
             continue;
         }
         if (v.device == Device::kCuda) {
@@ -116,6 +119,31 @@ TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
     EXPECT_EQ(scratch, 1);
     ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
     EXPECT_EQ(list.skipped.size(), 1u) << "a GPU entry in a build without GPU variants";
+}
+
+// The family's basis configurations: float32 3x3 NHWC at stride 1 and 2, named by their
+// configuration, never taken for tuned (no shapes), and never in the ARM family (none declared).
+TEST(VariantList, EmitsTheFamilysBasisConfigurations) {
+    VariantList list;
+    std::string error;
+    ASSERT_TRUE(build("x86", false, db_of(""), "test.db", &list, &error)) << error;
+    const size_t basis = sepconv::find_family("x86")->basis.size();
+    ASSERT_GT(basis, 0u);
+    std::map<std::string, int> per_stride;
+    for (const VariantSpec &v : list.variants) {
+        if (!v.basis) continue;
+        EXPECT_EQ(v.type, DataType::kFloat32) << v.name();
+        EXPECT_FALSE(v.nchw);
+        EXPECT_TRUE(v.tuned_shapes.empty());
+        EXPECT_EQ(v.kernel_h, 3);
+        EXPECT_NE(v.name().find("_basis_"), std::string::npos) << v.name();
+        EXPECT_FALSE(v.tunables.empty()) << v.name();
+        ++per_stride[v.name().substr(0, v.name().find("_basis_"))];
+    }
+    EXPECT_EQ(per_stride["f32_sepconv_nhwc_k3x3_s1_d1_m1"], static_cast<int>(basis));
+    EXPECT_EQ(per_stride["f32_sepconv_nhwc_k3x3_s2_d1_m1"], static_cast<int>(basis));
+    ASSERT_TRUE(build("arm", false, db_of(""), "test.db", &list, &error)) << error;
+    for (const VariantSpec &v : list.variants) EXPECT_FALSE(v.basis) << v.name();
 }
 
 TEST(VariantList, RefusesEntriesItCannotReadNamingThem) {

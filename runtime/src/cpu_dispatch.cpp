@@ -141,11 +141,18 @@ Status set_max_target(const std::string &ceiling) {
 
 namespace internal {
 
-std::string dispatched_target() {
-    for (const std::string &target : compiled_targets()) {
-        if (runtime_can_use(target)) return target;
+const std::string &dispatched_target() {
+    // (Parsed once, and returned by reference: every call's variant choice asks.)
+    static const std::vector<std::pair<std::string, FeatureBits>> targets = [] {
+        std::vector<std::pair<std::string, FeatureBits>> t;
+        for (const std::string &target : compiled_targets()) t.emplace_back(target, feature_bits(target));
+        return t;
+    }();
+    for (const auto &[target, bits] : targets) {
+        if (halide_can_use_target_features(kFeatureWords, bits.data()) != 0) return target;
     }
-    return "";
+    static const std::string none;
+    return none;
 }
 
 cpu::CacheSizes cache_sizes() { return {caches().l1d, caches().l2}; }

@@ -8,7 +8,7 @@
 namespace sepconv::internal {
 
 // The compiled target Halide's multi-target dispatch runs now (under set_max_target's ceiling).
-std::string dispatched_target();
+const std::string &dispatched_target();
 
 // The per-core data caches (cpu_info().l1d_bytes and l2_bytes), read once per process.
 cpu::CacheSizes cache_sizes();

@@ -106,7 +106,8 @@ internal::CallShape call_shape(const ConvGeometry &g, DataType type, const Optio
 }
 
 // The variant a call runs: where it runs (choose_device), then the table's choice there. `g` is
-// null when the input is not known yet (Layer::create).
+// null when the input is not known yet (Layer::create); `why` may be null (a failure's Status
+// still says why).
 Status pick_variant(const FilterGeometry &f, DataType type, const ConvGeometry *g, const Options &o,
                     MemorySpace input_memory, MemorySpace output_memory, const internal::VariantRow **row,
                     std::string *why) {
@@ -116,7 +117,10 @@ Status pick_variant(const FilterGeometry &f, DataType type, const ConvGeometry *
     internal::CallShape call;
     if (g) call = call_shape(*g, type, o);
     *row = internal::select_variant(f, type, g ? &call : nullptr, device, o.variant, why);
-    return *row ? Status::Ok() : Status::InvalidArgument(*why);
+    if (*row) return Status::Ok();
+    std::string reason;
+    internal::select_variant(f, type, g ? &call : nullptr, device, o.variant, &reason);
+    return Status::InvalidArgument(reason);
 }
 
 // Every tensor of a call has one type, the depthwise filter's: "<what>: data type float16, but
@@ -165,8 +169,7 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
     }
 
     const internal::VariantRow *variant = nullptr;
-    std::string why;
-    s = pick_variant(f, input.type, &g, options, input.memory, output.memory, &variant, &why);
+    s = pick_variant(f, input.type, &g, options, input.memory, output.memory, &variant, /*why=*/nullptr);
     if (!s.ok()) return s;
     // A Layer's weights were prepared for the type the variant it picked at create reads; a
     // variant that reads another (a device with another arithmetic) gets a copy per call.
@@ -354,9 +357,8 @@ Status Layer::variant_for(const std::vector<int64_t> &input_shape, std::string *
     Status s = internal::resolve_geometry(input_shape, impl_->geometry, impl_->options, &g);
     if (!s.ok()) return s;
     const internal::VariantRow *row = nullptr;
-    std::string why;
     s = pick_variant(impl_->geometry, impl_->type, &g, impl_->options, MemorySpace::kHost, MemorySpace::kHost,
-                     &row, &why);
+                     &row, /*why=*/nullptr);
     if (!s.ok()) return s;
     *variant = row->name;
     return Status::Ok();

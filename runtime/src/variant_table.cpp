@@ -194,13 +194,13 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
             if (forced != row.name) continue;
             const std::string miss = row.mismatch(f, type, device);
             if (!miss.empty()) {
-                *why = "variant '" + forced + "' (" + row.constraints() + ") cannot serve this call: " + miss;
+                if (why) *why = "variant '" + forced + "' (" + row.constraints() + ") cannot serve this call: " + miss;
                 return nullptr;
             }
-            *why = "forced by options.variant; it serves this call (" + row.constraints() + ")";
+            if (why) *why = "forced by options.variant; it serves this call (" + row.constraints() + ")";
             return &row;
         }
-        *why = "options.variant names no compiled variant: '" + forced + "'";
+        if (why) *why = "options.variant names no compiled variant: '" + forced + "'";
         return nullptr;
     }
 
@@ -219,7 +219,7 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
         for (const VariantRow *row : serving) {
             for (const TunedShape &t : row->tuned_shapes) {
                 if (!call->explicit_padding && t.key.same_layer(call->key)) {
-                    *why = "tuned for this exact shape (" + t.key.to_string() + "; " + row->spec.origin + ")";
+                    if (why) *why = "tuned for this exact shape (" + t.key.to_string() + "; " + row->spec.origin + ")";
                     return row;
                 }
             }
@@ -247,36 +247,39 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
             if (c >= 0 && (!modeled || c < fewest)) modeled = row, fewest = c;
         }
         const double nearest_cycles = nearest ? model.cycles(*nearest) : -1;
-        std::ostringstream s;
-        if (nearest) {
-            s << "tuned for the nearest shape in this shape class (" << nearest_shape->key.to_string()
-              << ": output pixels, C*M and output channels within " << kShapeClassFactor << "x; "
-              << nearest->spec.origin << ")";
-        }
-        if (nearest && (!modeled || nearest_cycles < 0 || nearest_cycles <= kTunedSlack * fewest)) {
-            if (modeled) s << "; the cost model finds it within " << kTunedSlack << "x of its best";
-            *why = s.str();
-            return nearest;
-        }
-        if (modeled) {
-            std::ostringstream m;
-            m << "the cost model's choice for this shape (" << model.describe() << "): " << std::llround(fewest)
-              << " modeled cycles, the fewest of the most specialized variants";
+        const bool keep_nearest = nearest && (!modeled || nearest_cycles < 0 || nearest_cycles <= fewest);
+        if (why && (keep_nearest || modeled)) {
+            std::ostringstream s;
             if (nearest) {
-                m << "; the variant " << s.str() << " models " << std::fixed << std::setprecision(2)
-                  << nearest_cycles / fewest << "x that";
+                s << "tuned for the nearest shape in this shape class (" << nearest_shape->key.to_string()
+                  << ": output pixels, C*M and output channels within " << kShapeClassFactor << "x; "
+                  << nearest->spec.origin << ")";
             }
-            *why = m.str();
-            return modeled;
+            if (keep_nearest) {
+                if (modeled) s << "; the cost model ranks it first too";
+                *why = s.str();
+            } else {
+                std::ostringstream m;
+                m << "the cost model's choice for this shape (" << model.describe() << "): " << std::llround(fewest)
+                  << " modeled cycles, the fewest of the most specialized variants";
+                if (nearest) {
+                    m << "; the variant " << s.str() << " models " << std::fixed << std::setprecision(2)
+                      << nearest_cycles / fewest << "x that";
+                }
+                *why = m.str();
+            }
         }
+        if (keep_nearest) return nearest;
+        if (modeled) return modeled;
     }
     // 4. The most specialized untuned variant (calls the model does not rank, and Layer::create).
     for (const VariantRow *row : serving) {
-        if (row->tuned()) continue;
-        *why = std::string(call && any_tuned ? "no tuned shape in this shape class; " : "") +
+        if (row->tuned() || row->spec.basis) continue;
+        if (why) *why = std::string(call && any_tuned ? "no tuned shape in this shape class; " : "") +
                "most specialized variant whose constraints all hold (" + row->constraints() + ")";
         return row;
     }
+    if (why == nullptr) return nullptr;
     std::ostringstream skipped;  // only now, on the error path: why each untuned variant does not serve
     for (const VariantRow &row : variant_table()) {
         if (row.spec.device == device.device && !row.tuned()) skipped << "skipped " << row.name << ": " << row.mismatch(f, type, device) << "; ";

@@ -1,5 +1,6 @@
 // The table of compiled variants and the rule that picks one. The rows come from the build's
-// variant list (tools/variants: the untuned variants and one per tuned configuration), so each
+// variant list (tools/variants: the untuned variants, the basis configurations and one per tuned
+// configuration), so each
 // variant's constraints are written in exactly one place. Among the variants whose constraints all
 // hold for a call, the table picks, in this order:
 //   1. a tuned variant tuned for exactly this layer (every field of the shape key but the batch);
@@ -7,13 +8,14 @@
 //      and output channels each within a factor of 2 (kShapeClassFactor) of the tuned shape;
 //      nearest = the smallest sum of |log2| of the three ratios;
 //   3. the cost model's choice (schedules/cpu/cost_model.h): among the most specialized variants
-//      whose constraints hold, tuned or not, the configuration with the fewest modeled cycles on
-//      this call, this machine's caches and the ISA that runs. Rule 2 stands only where the model
-//      finds its configuration within kTunedSlack of that choice: a tuned shape is a measurement
-//      for its own shape, a guess for its neighbours. The model ranks NHWC float32 and float16 on
-//      CPUs;
+//      whose constraints hold, tuned, basis or default, the configuration with the fewest modeled
+//      cycles on this call, this machine's caches and the ISA that runs. Rule 2 stands only where
+//      the model ranks its configuration first (ties included): a tuned configuration is a
+//      measurement for its own shape and a guess for its neighbours, and the nearest-shape rule
+//      never picks one the model finds slower than its own choice. The model ranks NHWC float32
+//      and float16 on CPUs;
 //   4. elsewhere (NCHW, int8, GPUs, and before the input is known), the most specialized untuned
-//      variant (the schedule's hand defaults).
+//      variant (the schedule's hand defaults; not a basis configuration, which only the model picks).
 #pragma once
 
 #include <string>
@@ -49,8 +51,6 @@ struct CallShape {
 };
 
 constexpr double kShapeClassFactor = 2.0;
-// How many times the model's best a nearest tuned configuration may model and still be chosen.
-constexpr double kTunedSlack = 1.1;
 
 struct VariantRow {
     const char *name;
@@ -76,7 +76,8 @@ const std::vector<VariantRow> &variant_table();
 
 // The row serving `f` in `type` (and `call`, when the input is known; null before that) on `device` by the
 // rules above, or the row named `forced` (if it serves them). `why` says why that row was chosen,
-// or why none was.
+// or why none was; null skips building it (a call's hot path: a second call with it gets the
+// reason when none serves).
 const VariantRow *select_variant(const FilterGeometry &f, DataType type, const CallShape *call,
                                  const DeviceChoice &device, const std::string &forced, std::string *why);
 

@@ -11,9 +11,11 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // The general path (fewer pixels than a block: GuardWithIf tails, nothing unrolled) against the
 // fast one. Any configuration that runs full blocks is preferred to one that does not.
 constexpr double kPartialPathFactor = 3.0;
-// How much slower a 1x1 step runs when the block it reads again and again comes from L2, reached
-// from half the L1 (the depthwise tile and the output share it) to twice the L1.
+// How much slower a 1x1 step runs when the operand it holds for a whole run of blocks comes from
+// L2, reached from half the L1 (the other operand and the output share it) to twice the L1.
 constexpr double kL2Penalty = 0.25;
+// Bytes a cycle a core streams from L2, and from L3 or memory (shared with the other cores).
+constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 16;
 // Depthwise cycles per vector tap beyond its FMA: the loads of the taps and the bounds selects.
 constexpr double kDepthwiseOverhead = 1.5;
 
@@ -39,12 +41,22 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     double step = std::max({fmas / VectorCore::kFmasPerCycle,
                             double(t.co_vectors + t.tile_x) / VectorCore::kLoadsPerCycle,
                             double(VectorCore::kFmaLatency)});
-    // The weights read again for each pixel block: one block (a weight block serves a run), else
-    // the whole filter (a depthwise tile serves every weight block).
+    // Which operand stays put over a run of steps, and which streams through. A weight block that
+    // serves a run of pixel blocks stays (co_outer, parallel_over=channels), and the depthwise
+    // result streams as broadcasts; otherwise a pixel block's depthwise values stay, and every
+    // step streams co_vectors vectors of the whole filter, from L2 or, when the filter does not
+    // fit there, from L3.
     const bool block_outer = t.co_outer || over_channels;
-    const double hot = double(w.channels) * (block_outer ? block : w.out_channels) * w.weight_bytes;
-    const double spill = std::log2(std::max(hot, 1.0) / (caches.l1d_bytes / 2.0));
+    const double held = double(w.channels) * (block_outer ? block * w.weight_bytes : t.tile_x * 4.0);
+    const double spill = std::log2(std::max(held, 1.0) / (caches.l1d_bytes / 2.0));
     step *= 1 + kL2Penalty * std::clamp(spill, 0.0, 1.0);
+    if (!block_outer) {
+        const double filter = double(w.channels) * w.out_channels * w.weight_bytes;
+        const double streamed = double(t.co_vectors) * lanes * w.weight_bytes;
+        if (filter > caches.l1d_bytes) {
+            step = std::max(step, streamed / (filter > caches.l2_bytes ? kL3BytesPerCycle : kL2BytesPerCycle));
+        }
+    }
 
     double cycles = double(pixel_blocks) * channel_blocks * w.channels * step;
     const double pixels = double(w.batch) * w.out_height * w.out_width;

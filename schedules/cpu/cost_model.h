@@ -10,8 +10,9 @@
 //     some pixels are computed twice); a run shorter than one block takes the partial-blocks path;
 //   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, and too few
 //     accumulators to hide the FMA latency;
-//   - L1 fit: the weight block a run of pixel blocks reads again and again (the whole filter when
-//     the depthwise tile serves every block) against the L1 data cache;
+//   - cache fit: the operand held over a run of steps (a weight block, or a pixel block's depthwise
+//     values) against the L1, and the bandwidth of the filter streamed from L2 or L3 when a pixel
+//     block runs every weight block;
 //   - the depthwise taps, and the extra store and copy of flat runs (tile_rows > 0);
 //   - the threads: whole units of work (rows, row groups or weight blocks) shared out.
 #pragma once

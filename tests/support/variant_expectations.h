@@ -120,10 +120,25 @@ inline const std::vector<VariantExpectation> &quantized_variants() {
     return v;
 }
 
+// The basis variants (float32, 3x3 at stride 1 and 2; the family's own configurations, so taken from
+// the public list by name): <prefix>_sepconv_nhwc_k3x3_s<S>_d1_m1_basis_<hash> serves what the
+// untuned variant of that stride serves.
+inline void add_basis_variants(std::vector<VariantExpectation> *out) {
+    for (const sepconv::VariantInfo &info : sepconv::variants()) {
+        const size_t at = info.name.find("_basis_");
+        if (at == std::string::npos || info.device != sepconv::Device::kCpu) continue;
+        const std::string untuned = info.name.substr(0, at);
+        for (const VariantExpectation &v : std::vector<VariantExpectation>(*out)) {
+            if (v.name == untuned && v.type == info.type) out->push_back({info.name, info.type, v.serves});
+        }
+    }
+}
+
 inline const std::vector<VariantExpectation> &expected_variants() {
     static const std::vector<VariantExpectation> v = [] {
         std::vector<VariantExpectation> out;
         for (const TypeUnderTest &t : types_under_test()) add_untuned_variants(t, &out);
+        add_basis_variants(&out);
         for (const TunedExpectation &t : tuned_variants()) {
             const ConvCase geometry = t.shapes.front();
             out.push_back({t.name, t.type, [geometry](const ConvCase &k) { return same_filter_geometry(k, geometry); }});
@@ -156,7 +171,8 @@ inline std::string expected_exact_tuned_variant(const ConvCase &k, sepconv::Data
 // The variants automatic selection may pick for `k` in `type`:
 //   - a variant tuned for exactly this layer, alone;
 //   - NHWC (where the cost model chooses): the most specialized variants that serve the case, tuned
-//     or not: the tuned variants of its filter geometry and the untuned 3x3 ones, else the generic;
+//     or not: the tuned variants of its filter geometry, the untuned 3x3 ones and their basis
+//     configurations, else the generic;
 //   - NCHW: the most specialized untuned variant, alone (the first that serves it).
 inline std::vector<std::string> expected_auto_variants(const ConvCase &k,
                                                        sepconv::DataType type = sepconv::DataType::kFloat32) {
@@ -170,7 +186,10 @@ inline std::vector<std::string> expected_auto_variants(const ConvCase &k,
         if (!out.empty()) return out;
     }
     for (const VariantExpectation &v : expected_variants()) {  // the first (most specialized) untuned one
-        if (v.type == type && v.name.find("_tuned_") == std::string::npos && v.serves(k)) return {v.name};
+        if (v.type == type && v.name.find("_tuned_") == std::string::npos && v.name.find("_basis_") == std::string::npos &&
+            v.serves(k)) {
+            return {v.name};
+        }
     }
     return out;
 }

@@ -51,13 +51,22 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         }
         // float16 on CUDA only: OpenCL's needs cl_khr_fp16, which not every device has.
         const bool f16 = type.type == DataType::kFloat16;
-        // MobileNet's 3x3 depthwise layers at stride 1 and 2, then the general NHWC and NCHW ones.
+        // MobileNet's 3x3 depthwise layers at stride 1 and 2 (float32: with the family's basis
+        // configurations beside the defaults), then the general NHWC and NCHW ones.
         for (int stride : {1, 2}) {
             VariantSpec k = v;
             k.kernel_h = k.kernel_w = 3;
             k.stride_h = k.stride_w = stride;
             k.dilation_h = k.dilation_w = k.multiplier = 1;
             out->push_back(k);
+            if (type.type != DataType::kFloat32) continue;
+            for (const std::string &config : cpu.basis) {
+                VariantSpec b = k;
+                b.tunables = config;
+                b.basis = true;
+                b.origin = cpu.name + " family basis configuration (schedules/families.cpp)";
+                out->push_back(b);
+            }
         }
         out->push_back(v);
         if (cpu.nchw) {
@@ -114,7 +123,9 @@ bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, co
     std::vector<VariantSpec> variants;
     add_untuned(*cpu, gpu, &variants);
     for (VariantSpec &v : variants) {
-        if (!complete(*find_family(v.family(cpu->name)), &v, error)) return false;
+        const Family &family = *find_family(v.family(cpu->name));
+        if (v.basis && !canonical_tunables(family, v.nchw, v.tunables, &v.tunables, error)) return false;
+        if (!complete(family, &v, error)) return false;
     }
 
     std::map<std::string, size_t> by_name;  // a tuned variant per distinct name (its configuration)
