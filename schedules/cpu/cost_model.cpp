@@ -14,8 +14,9 @@ constexpr double kPartialPathFactor = 3.0;
 // How much slower a 1x1 step runs when the operand it holds for a whole run of blocks comes from
 // L2, reached from half the L1 (the other operand and the output share it) to twice the L1.
 constexpr double kL2Penalty = 0.25;
-// Bytes a cycle a core streams from L2, and from L3 or memory (shared with the other cores).
-constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 16;
+// Bytes a cycle a core streams from L2, and from L3 or memory: a filter that does not fit the L2,
+// read again for every pixel block, is shared with the other cores and evicted by its own output.
+constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 8;
 // Depthwise cycles per vector tap beyond its FMA: the loads of the taps and the bounds selects.
 constexpr double kDepthwiseOverhead = 1.5;
 
