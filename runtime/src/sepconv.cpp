@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 #include "conv_geometry.h"
+#include "cpu_dispatch.h"
 #include "data_types.h"
 #include "gpu_probe.h"
 #include "halide_call.h"
@@ -138,11 +140,46 @@ struct CallerFilters {
     internal::Requantization requant;
 };
 
+// A Layer's variant choice per input shape: the cost model's choice depends on the shape, so it is
+// made at a shape's first call and reused. Calls of one Layer may run on several threads at once.
+// The key holds everything else the choice reads that may change between calls: the memory the
+// tensors are in, and the target the dispatch runs (set_max_target).
+class ChoiceCache {
+public:
+    const internal::VariantRow *find(const std::vector<int64_t> &shape, MemorySpace in, MemorySpace out) const {
+        const std::string *target = &internal::dispatched_target();
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const Entry &e : entries_) {
+            if (e.shape == shape && e.in == in && e.out == out && e.target == target) return e.row;
+        }
+        return nullptr;
+    }
+    void put(const std::vector<int64_t> &shape, MemorySpace in, MemorySpace out, const internal::VariantRow *row) const {
+        const std::string *target = &internal::dispatched_target();
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (entries_.size() == kMaxShapes) entries_.erase(entries_.begin());  // the oldest
+        entries_.push_back({shape, in, out, target, row});
+    }
+
+private:
+    static constexpr size_t kMaxShapes = 64;
+    struct Entry {
+        std::vector<int64_t> shape;
+        MemorySpace in, out;
+        const std::string *target;  // dispatched_target() returns one of a fixed set of strings
+        const internal::VariantRow *row;
+    };
+    mutable std::mutex mutex_;
+    mutable std::vector<Entry> entries_;
+};
+
 // Where a Layer's CPU calls may run other code than the AOT variant's: a given kernel (the JIT
-// tier measuring a candidate), else the JIT tier's kernel for the call, if it has one ready.
+// tier measuring a candidate), else the JIT tier's kernel for the call, if it has one ready; and
+// the Layer's cache of variant choices (null for one-shot calls).
 struct KernelSource {
     const internal::SpecializedKernel *kernel = nullptr;
     internal::JitHook *jit = nullptr;
+    const ChoiceCache *choices = nullptr;
 };
 
 // Everything after the filters are known: resolve the input, check both buffers, pick, call. A
@@ -168,9 +205,13 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
         return Status::InvalidArgument("output must not overlap input (in-place is not supported)");
     }
 
-    const internal::VariantRow *variant = nullptr;
-    s = pick_variant(f, input.type, &g, options, input.memory, output.memory, &variant, /*why=*/nullptr);
-    if (!s.ok()) return s;
+    const internal::VariantRow *variant =
+        source.choices ? source.choices->find(input.shape, input.memory, output.memory) : nullptr;
+    if (variant == nullptr) {
+        s = pick_variant(f, input.type, &g, options, input.memory, output.memory, &variant, /*why=*/nullptr);
+        if (!s.ok()) return s;
+        if (source.choices) source.choices->put(input.shape, input.memory, output.memory, variant);
+    }
     // A Layer's weights were prepared for the type the variant it picked at create reads; a
     // variant that reads another (a device with another arithmetic) gets a copy per call.
     const bool reuse = prepared != nullptr && prepared->type() == variant->spec.weights_type;
@@ -273,6 +314,7 @@ struct Layer::Impl {
     // Whether `jit` was ever set: libstdc++'s atomic shared_ptr load takes a lock, which a Layer's
     // calls skip while the JIT tier was never enabled on it.
     std::atomic<bool> jit_enabled{false};
+    ChoiceCache choices;  // the variant per input shape
 };
 
 Layer::Layer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -324,7 +366,7 @@ Status Layer::run(const TensorView &input, const MutableTensorView &output) cons
     const CallerFilters none{impl_->type, {}, {}};
     const std::shared_ptr<internal::JitHook> jit = impl_->jit_enabled ? std::atomic_load(&impl_->jit) : nullptr;
     return run_with_filters(impl_->geometry, impl_->options, none, &impl_->weights, input, output,
-                            KernelSource{nullptr, jit.get()});
+                            KernelSource{nullptr, jit.get(), &impl_->choices});
 }
 
 namespace internal {
