@@ -12,8 +12,12 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // fast one. Any configuration that runs full blocks is preferred to one that does not.
 constexpr double kPartialPathFactor = 3.0;
 // How much slower a 1x1 step runs when the operand it holds for a whole run of blocks comes from
-// L2, reached from half the L1 (the other operand and the output share it) to twice the L1.
-constexpr double kL2Penalty = 0.25;
+// L2: none up to half the L1 (the other operand and the output share it), all of it from twice the
+// L1 (a 64 KiB weight block on a 32 KiB L1 made each FLOP 1.4x slower on Zen 3).
+constexpr double kL2Penalty = 0.4;
+// Vector instructions a core issues a cycle: a step's FMAs, its loads and broadcasts (separate
+// instructions in code whose strides are run-time values) and its loop.
+constexpr double kVectorIssuePerCycle = 4, kLoopInstructions = 3;
 // Bytes a cycle a core streams from L2, and from L3 or memory: a filter that does not fit the L2,
 // read again for every pixel block, is shared with the other cores and evicted by its own output.
 constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 8;
@@ -27,20 +31,24 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     const int64_t block = int64_t{t.co_vectors} * lanes;
     const bool over_channels = t.parallel_over == ParallelOver::Channels, flat = t.tile_rows > 0;
 
-    // Runs of pixels, each cut into tile_x blocks (full_blocks() in cpu_tunables.h states the same).
-    int64_t run = w.out_width, runs = w.out_height;
+    // Runs of pixels, each cut into tile_x blocks: a row, the whole image (flat, over channels), or
+    // groups of tile_rows rows (flat), the last group only the rows the image has.
+    int64_t runs = w.out_height, pixel_blocks = w.out_height * ceil_div(w.out_width, t.tile_x);
     if (flat && over_channels) {
-        run = w.out_height * w.out_width, runs = 1;
+        runs = 1, pixel_blocks = ceil_div(w.out_height * w.out_width, t.tile_x);
     } else if (flat) {
-        run = w.out_width * t.tile_rows, runs = ceil_div(w.out_height, t.tile_rows);
+        const int64_t whole = w.out_height / t.tile_rows, rest = w.out_height % t.tile_rows;
+        runs = ceil_div(w.out_height, t.tile_rows);
+        pixel_blocks = whole * ceil_div(t.tile_rows * w.out_width, t.tile_x) + ceil_div(rest * w.out_width, t.tile_x);
     }
-    const int64_t pixel_blocks = w.batch * runs * ceil_div(run, t.tile_x);
+    pixel_blocks *= w.batch;
     const int64_t channel_blocks = ceil_div(w.out_channels, block);
 
     // One 1x1 step: a reduction channel for a co_vectors x tile_x register tile.
     const double fmas = double(t.co_vectors) * t.tile_x;
-    double step = std::max({fmas / VectorCore::kFmasPerCycle,
-                            double(t.co_vectors + t.tile_x) / VectorCore::kLoadsPerCycle,
+    const double loads = t.co_vectors + t.tile_x;
+    double step = std::max({fmas / VectorCore::kFmasPerCycle, loads / VectorCore::kLoadsPerCycle,
+                            (fmas + loads + kLoopInstructions) / kVectorIssuePerCycle,
                             double(VectorCore::kFmaLatency)});
     // Which operand stays put over a run of steps, and which streams through. A weight block that
     // serves a run of pixel blocks stays (co_outer, parallel_over=channels), and the depthwise
@@ -49,7 +57,7 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     // fit there, from L3.
     const bool block_outer = t.co_outer || over_channels;
     const double held = double(w.channels) * (block_outer ? block * w.weight_bytes : t.tile_x * 4.0);
-    const double spill = std::log2(std::max(held, 1.0) / (caches.l1d_bytes / 2.0));
+    const double spill = std::log2(std::max(held, 1.0) / (caches.l1d_bytes / 2.0)) / 2;
     step *= 1 + kL2Penalty * std::clamp(spill, 0.0, 1.0);
     if (!block_outer) {
         const double filter = double(w.channels) * w.out_channels * w.weight_bytes;

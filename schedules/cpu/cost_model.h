@@ -8,8 +8,8 @@
 //   - register-tile waste: output channels are cut into blocks of co_vectors vectors (the last one
 //     computed full-size), a run of pixels into blocks of tile_x (the last one shifted inwards, so
 //     some pixels are computed twice); a run shorter than one block takes the partial-blocks path;
-//   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, and too few
-//     accumulators to hide the FMA latency;
+//   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, all of them
+//     against the core's issue width, and too few accumulators to hide the FMA latency;
 //   - cache fit: the operand held over a run of steps (a weight block, or a pixel block's depthwise
 //     values) against the L1, and the bandwidth of the filter streamed from L2 or L3 when a pixel
 //     block runs every weight block;
