@@ -63,11 +63,6 @@ int can_use_below_ceiling(int count, const uint64_t *features) {
     return halide_default_can_use_target_features(count, features);
 }
 
-bool runtime_can_use(const std::string &target) {
-    const FeatureBits bits = feature_bits(target);
-    return halide_can_use_target_features(kFeatureWords, bits.data()) != 0;
-}
-
 // A cache size from /sys (e.g. "48K"), or 0.
 int64_t sysfs_cache_bytes(int level, const char *type) {
     for (int index = 0; index < 8; ++index) {

@@ -238,13 +238,13 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
         const CallModel model(*call);
         const VariantRow *modeled = nullptr;
         double fewest = 0;
-        int top = -1;
-        for (const VariantRow *row : serving) {
-            if (model.cycles(*row) >= 0) top = std::max(top, row->specificity());
-        }
-        for (const VariantRow *row : serving) {
-            const double c = row->specificity() == top ? model.cycles(*row) : -1;
-            if (c >= 0 && (!modeled || c < fewest)) modeled = row, fewest = c;
+        int top = 0;  // the specificity of the first row the model ranks
+        for (const VariantRow *row : serving) {  // the table's order: most specialized first
+            if (modeled && row->specificity() < top) break;
+            const double c = model.cycles(*row);
+            if (c < 0) continue;
+            if (!modeled) top = row->specificity();
+            if (!modeled || c < fewest) modeled = row, fewest = c;
         }
         const double nearest_cycles = nearest ? model.cycles(*nearest) : -1;
         const bool keep_nearest = nearest && (!modeled || nearest_cycles < 0 || nearest_cycles <= fewest);

@@ -10,7 +10,6 @@
 // picks is checked against the model itself in variant_table_test.
 #pragma once
 
-#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -128,9 +127,11 @@ inline void add_basis_variants(std::vector<VariantExpectation> *out) {
         const size_t at = info.name.find("_basis_");
         if (at == std::string::npos || info.device != sepconv::Device::kCpu) continue;
         const std::string untuned = info.name.substr(0, at);
-        for (const VariantExpectation &v : std::vector<VariantExpectation>(*out)) {
-            if (v.name == untuned && v.type == info.type) out->push_back({info.name, info.type, v.serves});
+        std::function<bool(const ConvCase &)> serves;
+        for (const VariantExpectation &v : *out) {
+            if (v.name == untuned && v.type == info.type) serves = v.serves;
         }
+        if (serves) out->push_back({info.name, info.type, serves});
     }
 }
 
@@ -146,12 +147,6 @@ inline const std::vector<VariantExpectation> &expected_variants() {
         return out;
     }();
     return v;
-}
-
-inline int64_t output_pixels(const ConvCase &k) {
-    int64_t ho, wo, top, left;
-    reference_output_hw(k, &ho, &wo, &top, &left);
-    return ho * wo;
 }
 
 // The tuned variant tuned for exactly this layer (the batch aside), or "" when there is none.
