@@ -241,6 +241,7 @@ public:
         }
 
         const int out_c = nchw ? 2 : 0, out_w = nchw ? 0 : 1, out_h = nchw ? 1 : 2;
+        p.input_channels = channels;
         p.output_channels = output.dim(out_c).extent();
         p.output_width = output.dim(out_w).extent();
         p.output_height = output.dim(out_h).extent();

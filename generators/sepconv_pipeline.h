@@ -102,8 +102,8 @@ struct SepconvPipeline {
     // Compile-time facts a schedule may exploit; 0 means "known only at run time".
     int fixed_kernel_w = 0, fixed_kernel_h = 0;
 
-    // Run-time output extents a schedule may specialize on.
-    Halide::Expr output_channels, output_width, output_height;
+    // Run-time extents a schedule may specialize on.
+    Halide::Expr input_channels, output_channels, output_width, output_height;
 };
 
 }  // namespace sepconv

@@ -82,6 +82,10 @@ inline const std::vector<ConvCase> &nhwc_cases() {
         with_block(with_dilation(make(1, 10, 9, 6, 8, 3, 3, 1, 1, Pad::kValid), 2, 2), 0, 1),
         with_block(make(1, 1, 1, 7, 9, 3, 3, 1, 1, Pad::kSame), 2, 2),
         with_block(make(1, 9, 7, 6, 10, 5, 5, 1, 1, Pad::kSame), 2, 2),
+        // Channel counts of whole half vectors, not whole vectors, of AVX-512 (8, 24: the depthwise
+        // runs on half vectors there), with a multiplier, the depthwise stage and a 5x5 kernel.
+        with_block(with_multiplier(make(1, 6, 7, 8, 12, 3, 3, 1, 1, Pad::kSame), 2), 2, 1),
+        with_block(make(2, 7, 9, 24, 20, 5, 5, 2, 2, Pad::kSame), 1, 0),
     };
     return cases;
 }
