@@ -133,14 +133,16 @@ void bench_peer(benchmark::State &state, const LayerData *d, PeerFactory make, c
 // The FMA peak, as a benchmark: interleaved with the layers, so a busy moment hits it as often.
 void bench_peak(benchmark::State &state) {
     const int threads = static_cast<int>(state.range(0));
+    const int bits = sepconv_bench::peak_fma_bits(sepconv::cpu_info().dispatched_target);
     double flops = 0;
-    for (auto _ : state) flops = sepconv_bench::run_fma_chains(threads);
+    for (auto _ : state) flops = sepconv_bench::run_fma_chains(threads, bits);
     if (flops == 0) {
-        state.SkipWithError("no AVX2+FMA on this CPU");
+        state.SkipWithError((std::to_string(bits) + "-bit FMAs missing on this CPU").c_str());
         return;
     }
     set_gflops(state, static_cast<int64_t>(flops));
-    state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm256_fmadd_ps chains");
+    state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm" + (bits == 512 ? "512" : "256") +
+                   "_fmadd_ps chains");
 }
 
 // Times a prepared layer on one input: GFLOP/s as the convolutions count them, the variant as the
@@ -354,9 +356,11 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("sepconv_dispatch", cpu.dispatched_target);
     benchmark::AddCustomContext("onednn", onednn);
     benchmark::AddCustomContext("xnnpack", xnnpack);
+    const int peak_bits = sepconv_bench::peak_fma_bits(cpu.dispatched_target);
+    benchmark::AddCustomContext("fma_peak_bits", std::to_string(peak_bits));
     for (int threads : {1, 2}) {
         benchmark::AddCustomContext("fma_peak_gflops_" + std::to_string(threads) + "t",
-                                    std::to_string(sepconv_bench::fma_peak_gflops(threads)));
+                                    std::to_string(sepconv_bench::fma_peak_gflops(threads, peak_bits)));
     }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

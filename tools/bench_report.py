@@ -18,7 +18,8 @@ next to the table, as one file (each benchmark entry tagged with its "process").
 
 --isa avx2 measures an AVX2 machine's code on an AVX-512 one: sepconv's dispatch is capped at
 AVX2+FMA (SEPCONV_MAX_TARGET) and oneDNN's JIT at AVX2 (DNNL_MAX_CPU_ISA, ONEDNN_MAX_CPU_ISA).
-XNNPACK has no such cap and runs its best code. The FMA peak is 256-bit FMAs either way.
+XNNPACK has no such cap and runs its best code. The FMA peak is measured at the width of sepconv's
+dispatched code: 512-bit FMAs on an AVX-512 dispatch, 256-bit ones otherwise (and under --isa avx2).
 """
 import argparse
 import json
@@ -113,7 +114,8 @@ def main():
     layers = sorted({k[0] for k in samples if k[2] != "peak"}, key=lambda name: order.index(name) if name in order else len(order))
     print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}"
           f"; TFLite/TF {context.get('tensorflow', 'not run')} (XNNPACK delegate)")
-    print(f"FMA peak: {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2 (medians of {args.processes} processes x "
+    print(f"FMA peak ({context.get('fma_peak_bits', '?')}-bit): {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2"
+          f" (medians of {args.processes} processes x "
           f"{args.repetitions} interleaved runs below)")
     header = (f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'TFLite':>9}"
               f" {'ratio':>6} {'TF':>7} {'XNN 2022':>9} {'f16':>9} {'f16/f32':>7} {'block':>9} {'blk/f32':>7}"
