@@ -34,11 +34,11 @@ const std::vector<Family> &families() {
          // A depthwise row serving pixel tiles that each run every weight block (filters that stay in
          // L2: 3 x 8 for multiples of 48 channels, 4 x 5 for rows of 5, 10, 20, 40, 80 pixels);
          // threads over weight blocks with 4 x 5 tiles (images of 5 to 14 pixels a side). AVX2's
-         // 16 registers hold 3 x 4 and 4 x 3.
+         // 16 registers hold 3 x 4, and 2 x 5 for the same rows of 5 to 80 pixels.
          {x86_basis("co_vectors:3,tile_x:8,co_outer:0,depthwise_at:row", "co_vectors:3,tile_x:4,co_outer:0,depthwise_at:row"),
-          x86_basis("co_vectors:4,tile_x:5,co_outer:0,depthwise_at:row", "co_outer:0,depthwise_at:row"),
+          x86_basis("co_vectors:4,tile_x:5,co_outer:0,depthwise_at:row", "co_vectors:2,tile_x:5,co_outer:0,depthwise_at:row"),
           x86_basis("co_vectors:4,tile_x:5,parallel_over:channels,depthwise_inner:channels",
-                    "parallel_over:channels,depthwise_inner:channels")}},
+                    "co_vectors:2,tile_x:5,parallel_over:channels,depthwise_inner:channels")}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
          {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8},
           {{"neon", 4, 32}, {}, arm, false, int8}}},

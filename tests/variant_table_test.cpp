@@ -105,6 +105,7 @@ using sepconv::cpu::Tunables;
 using sepconv::cpu::Workload;
 
 const sepconv::Isa kAvx512{"avx512", 16, 32};
+const sepconv::Isa kAvx2{"avx2", 8, 16};
 const CacheSizes kZen4{32 * 1024, 1024 * 1024};
 
 Tunables tile(int co_vectors, int tile_x) {
@@ -157,6 +158,18 @@ TEST(CostModel, ChargesWeightBlocksBeyondTheL1) {
     // Fewer than FMA latency x issue accumulators: 2 x 2 waits on the FMA latency, per FMA
     // twice as long as 4 x 4 even with the smaller block.
     EXPECT_GT(modeled_cycles(tile(2, 2), kAvx512, w, {128 * 1024, 1024 * 1024}), fits * 1.5);
+}
+
+// Threads over weight blocks read the whole image's depthwise result once per weight block: on
+// DeepLab's 33x33x728 (3.1 MiB) from beyond a 1 MiB L2, where rows in parallel read one row's
+// (94 KiB); on 10x10x384 (150 KiB) the same tile costs the same either way.
+TEST(CostModel, ChargesAnImageBeyondTheL2ToThreadsOverWeightBlocks) {
+    const Tunables rows = tile(2, 5);  // co_outer: a weight block serves each row
+    Tunables channels = tile(2, 5);
+    channels.parallel_over = sepconv::cpu::ParallelOver::Channels;
+    const Workload deeplab = layer(33, 33, 728, 728), small = layer(10, 10, 384, 384);
+    EXPECT_GT(modeled_cycles(channels, kAvx2, deeplab, kZen4), modeled_cycles(rows, kAvx2, deeplab, kZen4) * 1.1);
+    EXPECT_NEAR(modeled_cycles(channels, kAvx2, small, kZen4), modeled_cycles(rows, kAvx2, small, kZen4), 1e-6);
 }
 
 // Three rows on two threads: one thread computes two of them. Parallel over 4 weight blocks instead:

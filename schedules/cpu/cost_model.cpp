@@ -21,6 +21,11 @@ constexpr double kVectorIssuePerCycle = 4, kLoopInstructions = 3;
 // Bytes a cycle a core streams from L2, and from L3 or memory: a filter that does not fit the L2,
 // read again for every pixel block, is shared with the other cores and evicted by its own output.
 constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 8;
+// How much slower a 1x1 step runs when threads share out weight blocks (parallel_over=channels)
+// and the depthwise result of the whole image, which each weight block reads again as broadcasts,
+// does not stay in L2: none up to half the L2, all of it from twice the L2 (DeepLab's 33x33x728,
+// 3.1 MiB, ran 9-12% slower so than with rows in parallel on Zen 5's 1 MiB L2, at AVX-512 and AVX2).
+constexpr double kL3Penalty = 0.12;
 // Depthwise cycles per vector tap beyond its FMA: the loads of the taps and the bounds selects.
 constexpr double kDepthwiseOverhead = 1.5;
 
@@ -57,8 +62,15 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     // fit there, from L3.
     const bool block_outer = t.co_outer || over_channels;
     const double held = double(w.channels) * (block_outer ? block * w.weight_bytes : t.tile_x * 4.0);
-    const double spill = std::log2(std::max(held, 1.0) / (caches.l1d_bytes / 2.0)) / 2;
-    step *= 1 + kL2Penalty * std::clamp(spill, 0.0, 1.0);
+    // From `half` of a cache's size to twice it: 0 to 1.
+    auto beyond = [](double bytes, double size) {
+        return std::clamp(std::log2(std::max(bytes, 1.0) / (size / 2)) / 2, 0.0, 1.0);
+    };
+    step *= 1 + kL2Penalty * beyond(held, double(caches.l1d_bytes));
+    if (over_channels) {
+        const double image = double(w.out_height) * w.out_width * w.channels * 4;
+        step *= 1 + kL3Penalty * beyond(image, double(caches.l2_bytes));
+    }
     if (!block_outer) {
         const double filter = double(w.channels) * w.out_channels * w.weight_bytes;
         const double streamed = double(t.co_vectors) * lanes * w.weight_bytes;

@@ -11,8 +11,9 @@
 //   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, all of them
 //     against the core's issue width, and too few accumulators to hide the FMA latency;
 //   - cache fit: the operand held over a run of steps (a weight block, or a pixel block's depthwise
-//     values) against the L1, and the bandwidth of the filter streamed from L2 or L3 when a pixel
-//     block runs every weight block;
+//     values) against the L1, the bandwidth of the filter streamed from L2 or L3 when a pixel
+//     block runs every weight block, and the whole image's depthwise result against the L2 when
+//     every weight block reads it (parallel_over=channels);
 //   - the depthwise taps, and the extra store and copy of flat runs (tile_rows > 0);
 //   - the threads: whole units of work (rows, row groups or weight blocks) shared out.
 #pragma once
