@@ -12,8 +12,8 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // fast one. Any configuration that runs full blocks is preferred to one that does not.
 constexpr double kPartialPathFactor = 3.0;
 // How much slower a 1x1 step runs when the operand it holds for a whole run of blocks comes from
-// L2: none up to half the L1 (the other operand and the output share it), all of it from twice the
-// L1 (a 64 KiB weight block on a 32 KiB L1 made each FLOP 1.4x slower on Zen 3).
+// L2: none while it fits in half the L1 (the other operand and the output share the rest), all of
+// it from twice the L1 on.
 constexpr double kL2Penalty = 0.4;
 // Vector instructions a core issues a cycle: a step's FMAs, its loads and broadcasts (separate
 // instructions in code whose strides are run-time values) and its loop.
@@ -22,9 +22,8 @@ constexpr double kVectorIssuePerCycle = 4, kLoopInstructions = 3;
 // read again for every pixel block, is shared with the other cores and evicted by its own output.
 constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 8;
 // How much slower a 1x1 step runs when threads share out weight blocks (parallel_over=channels)
-// and the depthwise result of the whole image, which each weight block reads again as broadcasts,
-// does not stay in L2: none up to half the L2, all of it from twice the L2 (DeepLab's 33x33x728,
-// 3.1 MiB, ran 9-12% slower so than with rows in parallel on Zen 5's 1 MiB L2, at AVX-512 and AVX2).
+// and the depthwise result of the whole image, which every weight block reads again as
+// broadcasts, outgrows the L2: ramped against the L2 as kL2Penalty is against the L1.
 constexpr double kL3Penalty = 0.12;
 // Depthwise cycles per vector tap beyond its FMA: the loads of the taps and the bounds selects.
 constexpr double kDepthwiseOverhead = 1.5;
@@ -62,7 +61,7 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     // fit there, from L3.
     const bool block_outer = t.co_outer || over_channels;
     const double held = double(w.channels) * (block_outer ? block * w.weight_bytes : t.tile_x * 4.0);
-    // From `half` of a cache's size to twice it: 0 to 1.
+    // 0 while `bytes` fit in half of a cache of `size`, 1 from twice its size on, log-linear between.
     auto beyond = [](double bytes, double size) {
         return std::clamp(std::log2(std::max(bytes, 1.0) / (size / 2)) / 2, 0.0, 1.0);
     };
