@@ -101,15 +101,27 @@ Args parse_args(int argc, char **argv) {
     return a;
 }
 
+// The CPU's name and microarchitecture as /proc/cpuinfo gives them: x86's vendor, family and model
+// (the name alone, "AMD EPYC" on a VM, does not tell Zen 3 from Zen 5), ARM's implementer and part.
 std::string cpu_model() {
     std::ifstream f("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(f, line)) {
-        if (line.rfind("model name", 0) == 0 || line.rfind("Hardware", 0) == 0) {
-            return line.substr(line.find(':') + 2);
+    std::string line, name, id;
+    const std::pair<const char *, const char *> fields[] = {{"vendor_id", ""},       {"cpu family", "family "},
+                                                            {"model", "model "},     {"CPU implementer", "implementer "},
+                                                            {"CPU part", "part "}};
+    while (std::getline(f, line) && !line.empty()) {  // the first processor's block
+        const size_t colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = line.substr(0, colon);
+        key.erase(key.find_last_not_of(" \t") + 1);
+        const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
+        if (key == "model name" || key == "Hardware") name = value;
+        for (const auto &[field, label] : fields) {
+            if (key == field) id += (id.empty() ? "" : " ") + std::string(label) + value;
         }
     }
-    return "unknown CPU";
+    if (name.empty()) name = "unknown CPU";
+    return id.empty() ? name : name + " (" + id + ")";
 }
 
 // The target the AOT build dispatches to on this machine, asked of the library's own dispatcher:
@@ -121,11 +133,14 @@ Halide::Target default_target() {
     return dispatched.empty() ? Halide::get_host_target() : Halide::Target(dispatched);
 }
 
-// This machine, for the database: the CPU model, cores, and the features its CPUID reports.
+// This machine, for the database: the CPU model and microarchitecture, cores, the caches the cost
+// model reads, and the features its CPUID reports.
 std::string machine_description(int cores) {
+    const sepconv::CpuInfo &info = sepconv::cpu_info();
     std::string features;
-    for (const std::string &f : sepconv::cpu_info().features) features += (features.empty() ? "" : " ") + f;
-    return cpu_model() + "; " + std::to_string(cores) + " cores; " + features;
+    for (const std::string &f : info.features) features += (features.empty() ? "" : " ") + f;
+    return cpu_model() + "; " + std::to_string(cores) + " cores; L1d " + std::to_string(info.l1d_bytes / 1024) +
+           " KiB, L2 " + std::to_string(info.l2_bytes / 1024) + " KiB; " + features;
 }
 
 // The layers to tune, deduplicated by shape key (lists often repeat a shape); names joined.
