@@ -53,15 +53,28 @@ using namespace Halide;
 // TFLite's MultiplyByQuantizedMultiplier (kernels/internal/common.h) with its double rounding, on
 // int32 x: SaturatingRoundingDoublingHighMul(x * 2^max(shift, 0), multiplier), then
 // RoundingDivideByPOT by max(-shift, 0): the first rounds ties toward +infinity, the second away
-// from zero, exactly as TFLite's code does.
-Expr multiply_by_quantized_multiplier(Expr x, Expr multiplier, Expr shift) {
+// from zero, exactly as TFLite's code does. Two forms of the same arithmetic, by what the target has.
+//
+// ARM has TFLite's doubling high multiply as one instruction (sqrdmulh: Halide's
+// rounding_mul_shift_right by 31, saturation included) and a rounding shift (srshl), which rounds
+// ties up: TFLite's NEON code first moves a negative value down by one, so that its ties round away
+// from zero, and so does this (9 instructions a vector of 4 where the 64-bit form takes 16).
+bool has_rounding_doubling_high_mul(const Target &target) { return target.arch == Target::ARM; }
+
+Expr multiply_by_quantized_multiplier(Expr x, Expr multiplier, Expr shift, const Target &target) {
     const Expr left = max(shift, 0), right = max(-shift, 0);
     const Expr a = x * (cast<int32_t>(1) << left);
-    // TFLite nudges the 64-bit product by 2^30 (1 - 2^30 when negative) and divides by 2^31
-    // truncating toward zero; for a negative product that truncation is the floor of the product
-    // plus 2^30, as for a positive one. So: (a*b + 2^30) >> 31. TFLite saturates the one case
-    // that overflows, INT32_MIN squared; QuantizeMultiplier's multipliers lie in [0, 2^31), where
-    // the result always fits int32, so the cast truncates nothing.
+    if (has_rounding_doubling_high_mul(target)) {
+        const Expr high = rounding_mul_shift_right(a, multiplier, 31);
+        // -1 where high < 0 and right > 0 (-right has its sign bit set): TFLite's fix-up.
+        const Expr fixup = (high & (0 - right)) >> 31;
+        return rounding_shift_right(saturating_add(high, fixup), right);
+    }
+    // Elsewhere (x86 has no such multiply) a 64-bit product: TFLite nudges it by 2^30 (1 - 2^30 when
+    // negative) and divides by 2^31 truncating toward zero; for a negative product that truncation
+    // is the floor of the product plus 2^30, as for a positive one. So: (a*b + 2^30) >> 31. TFLite
+    // saturates the one case that overflows, INT32_MIN squared; QuantizeMultiplier's multipliers lie
+    // in [0, 2^31), where the result always fits int32, so the cast truncates nothing.
     // The nudge is written as min(multiplier, 0) + 2^30 (= 2^30) so that Halide does not see a
     // rounding shift: its lowering of that on 64-bit vectors is twice as long as the plain
     // multiply (vpmuldq), add and shift.
@@ -213,7 +226,7 @@ public:
             const Expr ch = c * mult + m;
             if (quantized) {
                 Expr q = multiply_by_quantized_multiplier(sum + depthwise_bias(ch), depthwise_requant(ch, 0),
-                                                          depthwise_requant(ch, 1));
+                                                          depthwise_requant(ch, 1), get_target());
                 return clamp(q + intermediate_zero_point, depthwise_min, depthwise_max);
             }
             Expr v = sum + cast(arith, depthwise_bias(ch));
@@ -284,7 +297,8 @@ public:
         p.no_activation = activation == 0;
         auto epilogue = [&](Expr sum) {
             if (quantized) {
-                Expr q = multiply_by_quantized_multiplier(sum + bias(co), pointwise_requant(co, 0), pointwise_requant(co, 1));
+                Expr q = multiply_by_quantized_multiplier(sum + bias(co), pointwise_requant(co, 0), pointwise_requant(co, 1),
+                                                          get_target());
                 return cast(elem_type, clamp(q + output_zero_point, output_min, output_max));
             }
             Expr v = sum + cast(sum_type, bias(co));

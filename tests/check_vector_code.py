@@ -10,7 +10,8 @@ vector arithmetic depends on the ISA in the file's name (Halide names each targe
 int8 variants (qs8_...): the int32 sums' multiply-adds (the update of pointwise_groups): in NHWC
 VNNI's vpdpbusd on avx512_zen4 and sdot on ARM's dot-product target (four products a lane);
 elsewhere, and in NCHW, vpmaddwd (or VNNI's vpdpwssd) on AVX2/AVX-512, pmaddwd on SSE4.1,
-smlal on ARM.
+smlal on ARM. On ARM each int8 file must also requantize with sqrdmulh (TFLite's doubling high
+multiply as one instruction, where a 64-bit product takes several).
 float16 variants (f16_...): on ARM with FP16 (arm_fp16 targets) the NHWC hot loop is fmla on .8h
 (float16 arithmetic, sums of 16 channels in float16: pointwise_partial); on x86 the arithmetic is
 float32, the hot loop the float32 one, and each AVX2 and AVX-512 file must convert with F16C
@@ -44,6 +45,7 @@ INT8_OP = [  # (target feature, NHWC only, op): the first that applies
     ("arm-64", False, re.compile(r"\bsmlal2?\s+v\d+\.4s")),
 ]
 F16C = re.compile(r"\bvcvtph2ps\b")
+SQRDMULH = re.compile(r"\bsqrdmulh\s+v\d+\.4s")
 MIN_OPS = 8  # a register tile issues at least 8 vector FMAs per reduction step (cpu_tunables.cpp: fits)
 
 
@@ -54,6 +56,10 @@ def check(path, variant):
         return f"{path}: no known ISA in the file name"
     if variant.startswith("qs8_"):
         op = next((rx for isa, nhwc_only, rx in INT8_OP if isa in name and (not nhwc_only or "_nhwc_" in variant)), None)
+        if "arm-64" in name:
+            with open(path) as f:
+                if not SQRDMULH.search(f.read()):
+                    return f"{path}: an int8 variant's ARM code requantizes without sqrdmulh"
     half = variant.startswith("f16_")
     if half and "arm_fp16" in name and "_nhwc_" in variant:
         op = HALF_FMA
