@@ -109,15 +109,17 @@ std::string cpu_model() {
     const std::pair<const char *, const char *> fields[] = {{"vendor_id", ""},       {"cpu family", "family "},
                                                             {"model", "model "},     {"CPU implementer", "implementer "},
                                                             {"CPU part", "part "}};
-    while (std::getline(f, line) && !line.empty()) {  // the first processor's block
+    bool first_block = true;  // the identity fields of the first processor only
+    while (std::getline(f, line)) {
+        if (line.empty()) first_block = false;
         const size_t colon = line.find(':');
         if (colon == std::string::npos) continue;
         std::string key = line.substr(0, colon);
         key.erase(key.find_last_not_of(" \t") + 1);
         const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
-        if (key == "model name" || key == "Hardware") name = value;
+        if ((key == "model name" || key == "Hardware") && name.empty()) name = value;
         for (const auto &[field, label] : fields) {
-            if (key == field) id += (id.empty() ? "" : " ") + std::string(label) + value;
+            if (first_block && key == field) id += (id.empty() ? "" : " ") + std::string(label) + value;
         }
     }
     if (name.empty()) name = "unknown CPU";
