@@ -141,8 +141,7 @@ void bench_peak(benchmark::State &state) {
         return;
     }
     set_gflops(state, static_cast<int64_t>(flops));
-    state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm" + (bits == 512 ? "512" : "256") +
-                   "_fmadd_ps chains");
+    state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm" + std::to_string(bits) + "_fmadd_ps chains");
 }
 
 // Times a prepared layer on one input: GFLOP/s as the convolutions count them, the variant as the

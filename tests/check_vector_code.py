@@ -54,28 +54,25 @@ def check(path, variant):
     op = next((rx for isa, rx in VECTOR_OP if isa in name), None)
     if op is None:
         return f"{path}: no known ISA in the file name"
+    with open(path) as f:
+        text = f.read()
     if variant.startswith("qs8_"):
         op = next((rx for isa, nhwc_only, rx in INT8_OP if isa in name and (not nhwc_only or "_nhwc_" in variant)), None)
-        if "arm-64" in name:
-            with open(path) as f:
-                if not SQRDMULH.search(f.read()):
-                    return f"{path}: an int8 variant's ARM code requantizes without sqrdmulh"
+        if "arm-64" in name and not SQRDMULH.search(text):
+            return f"{path}: an int8 variant's ARM code requantizes without sqrdmulh"
     half = variant.startswith("f16_")
     if half and "arm_fp16" in name and "_nhwc_" in variant:
         op = HALF_FMA
-    if half and ("avx2" in name or "avx512" in name):
-        with open(path) as f:
-            if not F16C.search(f.read()):
-                return f"{path}: a float16 variant's code has no vcvtph2ps (F16C)"
+    if half and ("avx2" in name or "avx512" in name) and not F16C.search(text):
+        return f"{path}: a float16 variant's code has no vcvtph2ps (F16C)"
     counts = {}  # hot block name -> vector ops in it
     block = None
-    with open(path) as f:
-        for line in f:
-            m = BLOCK.match(line)
-            if m:
-                block = m.group(1) if HOT.search(m.group(1) or "") else None
-            elif block is not None and op.search(line):
-                counts[block] = counts.get(block, 0) + 1
+    for line in text.splitlines():
+        m = BLOCK.match(line)
+        if m:
+            block = m.group(1) if HOT.search(m.group(1) or "") else None
+        elif block is not None and op.search(line):
+            counts[block] = counts.get(block, 0) + 1
     best = max(counts.values(), default=0)
     if best < MIN_OPS:
         return f"{path}: the pointwise hot loop has {best} vector ops matching /{op.pattern}/ (need >= {MIN_OPS})"
