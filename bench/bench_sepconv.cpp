@@ -1,8 +1,9 @@
-// Google Benchmark over the model layers of bench/layers.csv, at batch 1 with 1 and 2 threads:
-// sepconv side by side with the peers users would pick instead (oneDNN, XNNPACK; each checked
-// against sepconv's result before it is timed), and the naive reference as the baseline. Every
+// Google Benchmark over the model layers of bench/layers.csv (or $SEPCONV_BENCH_LAYERS), each at
+// its kernel size and batch, with 1 and 2 threads: sepconv side by side with the peers users would
+// pick instead (oneDNN, XNNPACK; each checked against sepconv's result before it is timed), and
+// the naive reference as the baseline. Every
 // benchmark reports a rate counter "GFLOP" (shown as GFLOP=x/s, i.e. GFLOP/s), with
-// FLOPs = 2*Ho*Wo*C*M*kh*kw + 2*Ho*Wo*C*M*Cout. The measured FMA peak (1 and 2 threads) is in the
+// FLOPs = 2*N*Ho*Wo*C*M*(kh*kw + Cout). The measured FMA peak (1 and 2 threads) is in the
 // context. tools/bench_report.py turns a run into one table.
 #include <benchmark/benchmark.h>
 
@@ -56,8 +57,8 @@ sepconv::internal::AlignedBuffer<float> random_values(const std::vector<int64_t>
 LayerData make_layer(const sepconv::tools::ModelLayer &l) {
     LayerData d;
     d.layer = l;
-    d.in_shape = {1, l.height, l.width, l.in_channels};
-    d.dw_shape = {3, 3, l.in_channels, 1};
+    d.in_shape = {l.batch, l.height, l.width, l.in_channels};
+    d.dw_shape = {l.kernel, l.kernel, l.in_channels, 1};
     d.pw_shape = {1, 1, l.in_channels, l.out_channels};
     d.options.strides = {1, l.stride, l.stride, 1};
     d.options.padding = sepconv::Padding::kSame;
@@ -96,11 +97,12 @@ void set_gflops(benchmark::State &state, int64_t flops) {
 sepconv_bench::PeerLayer peer_layer(const LayerData &d) {
     const sepconv::tools::ModelLayer &l = d.layer;
     const int ho = static_cast<int>(d.out_shape[1]), wo = static_cast<int>(d.out_shape[2]), s = static_cast<int>(l.stride);
-    const int pad_h = std::max<int>((ho - 1) * s + 3 - static_cast<int>(l.height), 0);
-    const int pad_w = std::max<int>((wo - 1) * s + 3 - static_cast<int>(l.width), 0);
-    return {static_cast<int>(l.height), static_cast<int>(l.width), static_cast<int>(l.in_channels),
-            static_cast<int>(l.out_channels), s, ho, wo, pad_h / 2, pad_h - pad_h / 2, pad_w / 2, pad_w - pad_w / 2,
-            d.input.data(), d.dwf.data(), d.pwf.data()};
+    const int k = static_cast<int>(l.kernel);
+    const int pad_h = std::max<int>((ho - 1) * s + k - static_cast<int>(l.height), 0);
+    const int pad_w = std::max<int>((wo - 1) * s + k - static_cast<int>(l.width), 0);
+    return {static_cast<int>(l.batch), static_cast<int>(l.height), static_cast<int>(l.width),
+            static_cast<int>(l.in_channels), static_cast<int>(l.out_channels), k, s, ho, wo, pad_h / 2,
+            pad_h - pad_h / 2, pad_w / 2, pad_w - pad_w / 2, d.input.data(), d.dwf.data(), d.pwf.data()};
 }
 
 using PeerFactory = std::unique_ptr<sepconv_bench::Peer> (*)(const sepconv_bench::PeerLayer &, int, std::string *);
@@ -293,8 +295,8 @@ void bench_sepconv_jit(benchmark::State &state, const LayerData *d) {
 
 void bench_naive(benchmark::State &state, const LayerData *d) {
     sepconv_test::ConvCase k;
-    k.h = d->layer.height, k.w = d->layer.width, k.c = d->layer.in_channels, k.cout = d->layer.out_channels;
-    k.sh = k.sw = d->layer.stride;
+    k.n = d->layer.batch, k.h = d->layer.height, k.w = d->layer.width, k.c = d->layer.in_channels;
+    k.cout = d->layer.out_channels, k.kh = k.kw = d->layer.kernel, k.sh = k.sw = d->layer.stride;
     const std::vector<float> input(d->input.begin(), d->input.end()), dwf(d->dwf.begin(), d->dwf.end()),
         pwf(d->pwf.begin(), d->pwf.end());
     for (auto _ : state) {
@@ -353,6 +355,7 @@ int main(int argc, char **argv) {
     }
     const sepconv::CpuInfo cpu = sepconv::cpu_info();
     benchmark::AddCustomContext("sepconv_dispatch", cpu.dispatched_target);
+    benchmark::AddCustomContext("sepconv_microarchitecture", cpu.microarchitecture);
     benchmark::AddCustomContext("onednn", onednn);
     benchmark::AddCustomContext("xnnpack", xnnpack);
     const int peak_bits = sepconv_bench::peak_fma_bits(cpu.dispatched_target);

@@ -63,7 +63,7 @@ else ()
     set(tool_sources ${SEPCONV_SCHEDULE_CONFIG_SOURCES})
     foreach (s IN ITEMS tools/variants/main.cpp tools/variants/variant_list.cpp tools/tune/tuned_db.cpp
                         generators/variant_spec.cpp runtime/src/data_types.cpp runtime/src/shape_key.cpp
-                        runtime/src/conv_geometry.cpp)
+                        runtime/src/conv_geometry.cpp runtime/src/microarchitecture.cpp)
         list(APPEND tool_sources "${PROJECT_SOURCE_DIR}/${s}")
     endforeach ()
     set(tool_includes runtime/include runtime/src generators schedules tools/tune tools/variants)

@@ -395,7 +395,7 @@ TEST_F(Cli, BenchSaysWhatRunsAndLayerListsCarryTheType) {
                               "bad,8,8,16,16,1,3,int4\n");
     Result r = cli("bench --layer f --layers " + path("layers.csv") + " --repeats 1");
     EXPECT_EQ(r.exit_code, 1) << "the list has a bad row";
-    EXPECT_NE(r.err.find("layers.csv:4: expected name,height,width,in_channels,out_channels,stride[,kernel[,type]]"),
+    EXPECT_NE(r.err.find("layers.csv:4: expected name,height,width,in_channels,out_channels,stride[,kernel[,type"),
               std::string::npos)
         << r.err;
     write_bytes("layers.csv", "f,8,8,16,16,1,3,float32\nq,8,8,16,16,1,3,int8\n");
@@ -408,6 +408,28 @@ TEST_F(Cli, BenchSaysWhatRunsAndLayerListsCarryTheType) {
     r = cli("bench --layer q --layers " + path("layers.csv") + " --repeats 1");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("variant    qs8_sepconv_nhwc_k3x3_s1_d1_m1"), std::string::npos) << r.out;
+}
+
+// A layer list's batch column sets the bench's batch (1 when absent); --batch overrides it.
+TEST_F(Cli, LayerListsCarryTheBatch) {
+    write_bytes("layers.csv", "one,8,8,16,16,1\nfour,8,8,16,16,2,3,float32,4\n");
+    Result r = cli("layers --layers " + path("layers.csv"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(" kernel  batch\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("     2      3      4\n"), std::string::npos) << r.out;  // stride, kernel, batch
+    r = cli("bench --layer four --layers " + path("layers.csv") + " --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("input [4,8,8,16]"), std::string::npos) << r.out;
+    r = cli("bench --layer four --layers " + path("layers.csv") + " --batch 2 --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("input [2,8,8,16]"), std::string::npos) << r.out;
+    r = cli("bench --layer one --layers " + path("layers.csv") + " --repeats 1");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("input [1,8,8,16]"), std::string::npos) << r.out;
+    write_bytes("layers.csv", "zero,8,8,16,16,1,3,float32,0\n");
+    r = cli("bench --layer zero --layers " + path("layers.csv") + " --repeats 1");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("layers.csv:1: expected"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, VariantsListsEveryVariantAndTheDispatch) {

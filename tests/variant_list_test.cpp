@@ -89,6 +89,41 @@ TEST(VariantList, EntriesThatCompileAlikeShareOneVariant) {
     EXPECT_EQ(list.skipped, std::vector<std::string>{"f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same (arm)"});
 }
 
+// An entry keyed by a microarchitecture ([shape@uarch]) reads the unqualified entry's configuration
+// for the ISAs it was not tuned on; where it tuned nothing new it shares that entry's variant.
+TEST(VariantList, AMicroarchitecturesEntryKeepsTheUnqualifiedEntrysOtherIsas) {
+    const std::string c7 = "f32_nhwc_n1_h14_w14_c512_m1_co512_k3x3_s1x1_d1x1_same";
+    const std::string c13 = "f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same";
+    const tune::TunedDb db = db_of(
+        "[" + c7 + "]\nlayers = c7\nfamily = x86\navx2.tunables = tile_x:2\navx512.tunables = co_vectors:2,tile_x:7\n"
+        "[" + c7 + "@amd-zen4]\nlayers = c7\nfamily = x86\navx512.tunables = tile_x:3\n"
+        "[" + c13 + "]\nlayers = c13\nfamily = x86\navx512.tunables = co_vectors:2,tile_x:7\n"
+        "[" + c13 + "@amd-zen5]\nlayers = c13\nfamily = x86\navx512.tunables = tile_x:7,co_vectors:2\n");
+    VariantList list;
+    std::string error;
+    ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
+    std::map<std::string, const VariantSpec *> by_shapes;
+    for (const VariantSpec &v : list.variants) {
+        if (!v.tuned_shapes.empty()) by_shapes[v.tuned_shapes] = &v;
+    }
+    ASSERT_EQ(by_shapes.size(), 3u);
+    const VariantSpec *zen4 = by_shapes[c7 + "@amd-zen4"];
+    ASSERT_NE(zen4, nullptr);
+    ASSERT_NE(by_shapes[c7], nullptr);
+    EXPECT_NE(zen4->tunables.find("avx2.tile_x:2"), std::string::npos) << zen4->tunables;
+    EXPECT_NE(zen4->tunables.find("avx512.tile_x:3"), std::string::npos) << zen4->tunables;
+    EXPECT_EQ(zen4->tunables.find("co_vectors:2"), std::string::npos) << zen4->tunables;
+    EXPECT_EQ(zen4->origin, "test.db, tuned for c7 on amd-zen4");
+    EXPECT_NE(zen4->name(), by_shapes[c7]->name());
+    // Zen 5 measured the unqualified configuration best: one variant, both keys.
+    ASSERT_NE(by_shapes[c13 + " " + c13 + "@amd-zen5"], nullptr);
+
+    for (const char *bad : {"@Zen4", "@", "@amd zen4"}) {
+        EXPECT_FALSE(build("x86", false, db_of("[" + c7 + bad + "]\nfamily = x86\n"), "t.db", &list, &error)) << bad;
+        EXPECT_NE(error.find("microarchitecture"), std::string::npos) << error;
+    }
+}
+
 // Facts that follow from a configuration: the GPU tile's channel limit (of the API the variant is
 // for), the whole-image scratch of parallel_over=channels in any ISA's code.
 TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {

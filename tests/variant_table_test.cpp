@@ -4,7 +4,8 @@
 //     reason;
 //   - on the CPU, the cost model (schedules/cpu/cost_model.h): its ranking on cases whose answer
 //     follows by hand from the schedule, and the table's use of it (the fewest modeled cycles; a
-//     nearest tuned shape's variant only where it models as few).
+//     nearest tuned shape's variant only where it models as few);
+//   - the tuned entries of this machine's microarchitecture first, and the names it goes by.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,6 +17,8 @@
 #include "cpu_dispatch.h"
 #include "data_types.h"
 #include "families.h"
+#include "microarchitecture.h"
+#include "shape_key.h"
 #include "support/tester.h"
 #include "variant_table.h"
 
@@ -275,6 +278,95 @@ TEST(VariantTable, SmallImagesRunFullBlocks) {
     g.f = f, g.batch = 1, g.height = g.width = 5, g.out_height = g.out_width = 5;
     const auto code = sepconv::internal::running_code(*row, &g, sepconv::Activation::kNone, false);
     EXPECT_EQ(code.specialization.rfind("full blocks", 0), 0u) << row->name << ": " << code.specialization << "; " << why;
+}
+
+// ---- Microarchitectures: the tuned entries recorded on this one first.
+
+// Known cores by name; any other by the numbers CPUID or MIDR report, never under a known name.
+TEST(Microarchitecture, NamesCoresByVendorFamilyAndModel) {
+    using sepconv::internal::arm_microarchitecture;
+    using sepconv::internal::x86_microarchitecture;
+    const std::pair<std::string, std::string> cases[] = {
+        {x86_microarchitecture("AuthenticAMD", 23, 0x31), "amd-zen2"},  // Rome
+        {x86_microarchitecture("AuthenticAMD", 25, 0x01), "amd-zen3"},  // Milan
+        {x86_microarchitecture("AuthenticAMD", 25, 0x21), "amd-zen3"},  // Vermeer
+        {x86_microarchitecture("AuthenticAMD", 25, 0x11), "amd-zen4"},  // Genoa
+        {x86_microarchitecture("AuthenticAMD", 25, 0x61), "amd-zen4"},  // Raphael
+        {x86_microarchitecture("AuthenticAMD", 26, 0x02), "amd-zen5"},  // Turin
+        {x86_microarchitecture("AuthenticAMD", 27, 0x00), "amd-family27-model0"},
+        {x86_microarchitecture("GenuineIntel", 6, 0x55), "intel-skylake-server"},
+        {x86_microarchitecture("GenuineIntel", 6, 0x8f), "intel-sapphirerapids"},
+        {x86_microarchitecture("GenuineIntel", 6, 0xc8), "intel-family6-model200"},
+        {x86_microarchitecture("HygonGenuine", 24, 1), "x86-family24-model1"},
+        {arm_microarchitecture(0x41, 0xd0c), "arm-neoverse-n1"},
+        {arm_microarchitecture(0x61, 0x22), "arm-0x61-0x022"},
+    };
+    for (const auto &[got, want] : cases) {
+        EXPECT_EQ(got, want);
+        EXPECT_TRUE(sepconv::internal::valid_microarchitecture(got)) << got;
+    }
+    EXPECT_TRUE(sepconv::internal::valid_microarchitecture(sepconv::internal::microarchitecture()))
+        << sepconv::internal::microarchitecture();
+    EXPECT_EQ(sepconv::cpu_info().microarchitecture, sepconv::internal::microarchitecture());
+    for (const char *bad : {"", "Zen4", "amd zen4", "amd@zen4", "amd_zen4"}) {
+        EXPECT_FALSE(sepconv::internal::valid_microarchitecture(bad)) << bad;
+    }
+}
+
+TEST(TunedKey, IsAShapeKeyAndAnOptionalMicroarchitecture) {
+    using sepconv::internal::TunedKey;
+    const std::string shape = "f32_nhwc_n1_h14_w14_c512_m1_co512_k3x3_s1x1_d1x1_same";
+    TunedKey key;
+    std::string error;
+    ASSERT_TRUE(TunedKey::parse(shape, &key, &error)) << error;
+    EXPECT_EQ(key.uarch, "");
+    EXPECT_EQ(key.to_string(), shape);
+    ASSERT_TRUE(TunedKey::parse(shape + "@amd-zen4", &key, &error)) << error;
+    EXPECT_EQ(key.uarch, "amd-zen4");
+    EXPECT_EQ(key.shape.channels, 512);
+    EXPECT_EQ(key.to_string(), shape + "@amd-zen4");
+    for (const std::string bad : {shape + "@", shape + "@Zen4", shape + "@amd zen4", std::string("f32_nhwc@amd-zen4"), shape + "x"}) {
+        EXPECT_FALSE(TunedKey::parse(bad, &key, &error)) << bad;
+        EXPECT_NE(error.find(bad.substr(0, 8)), std::string::npos) << error;
+    }
+}
+
+// For each shape tuned on a microarchitecture: on that microarchitecture its variant is the exact
+// match; on another, the entry for any machine is (where there is one), and never this one.
+TEST(VariantTable, PrefersTheTunedEntriesOfItsOwnMicroarchitecture) {
+    int checked = 0;
+    for (const VariantRow &row : sepconv::internal::variant_table()) {
+        for (const sepconv::internal::TunedShape &t : row.tuned_shapes) {
+            if (t.uarch.empty() || row.spec.device != Device::kCpu) continue;
+            SCOPED_TRACE(t.to_string());
+            sepconv::internal::ConvGeometry g;
+            ASSERT_TRUE(t.key.geometry(&g).ok());
+            CallShape call;
+            call.key = t.key;
+            call.out_height = g.out_height, call.out_width = g.out_width, call.out_pixels = g.out_height * g.out_width;
+            std::string why;
+            const VariantRow *here = sepconv::internal::select_variant(g.f, t.key.type, &call,
+                                                                      DeviceChoice{Device::kCpu, 0, t.uarch}, "", &why);
+            ASSERT_NE(here, nullptr) << why;
+            EXPECT_EQ(here->name, row.name) << why;
+            EXPECT_NE(why.find("tuned for this exact shape on this microarchitecture (" + t.to_string()), std::string::npos)
+                << why;
+
+            const VariantRow *elsewhere = sepconv::internal::select_variant(
+                g.f, t.key.type, &call, DeviceChoice{Device::kCpu, 0, "x86-family99-model0"}, "", &why);
+            ASSERT_NE(elsewhere, nullptr) << why;
+            EXPECT_EQ(why.find(t.to_string()), std::string::npos) << why;
+            bool any_machine_entry = false;
+            for (const sepconv::internal::TunedShape &u : elsewhere->tuned_shapes) {
+                any_machine_entry |= u.uarch.empty() && u.key.same_layer(t.key);
+            }
+            if (why.find("tuned for this exact shape") != std::string::npos) {
+                EXPECT_TRUE(any_machine_entry) << elsewhere->name << ": " << why;
+            }
+            ++checked;
+        }
+    }
+    if (checked == 0) GTEST_SKIP() << "the tuned database of this build keys no entry by a microarchitecture";
 }
 
 }  // namespace

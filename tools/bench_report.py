@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""One table from one run of bench_sepconv: layer x threads -> sepconv GFLOP/s, oneDNN GFLOP/s,
-their ratio, sepconv's % of the measured FMA peak; today's XNNPACK through TFLite and sepconv's ratio
-to it, and TF's own tf.nn.separable_conv2d (tools/tflite_peer.py, checked against sepconv's output);
-Debian's 2022 XNNPACK snapshot, for history; and float16 beside float32.
+"""One table and one chart from one run of bench_sepconv: layer x threads -> sepconv GFLOP/s, oneDNN
+GFLOP/s, their ratio, sepconv's % of the measured FMA peak; today's XNNPACK through TFLite and
+sepconv's ratio to it, and TF's own tf.nn.separable_conv2d (tools/tflite_peer.py, checked against
+sepconv's output); Debian's 2022 XNNPACK snapshot, for history; and float16 beside float32.
+
+The layers: every row of the layer lists (--layers, comma-separated or repeated), in their order, a
+name that two lists give the same shape timed once. By default MobileNet v1 and Xception
+(bench/layers.csv), MobileNetV2, EfficientNet-B0, and bench/layers_report_extra.csv (batch 8, and
+an image whose depthwise result outgrows the L2). The lists are merged into one file that the bench
+(SEPCONV_BENCH_LAYERS) and the TFLite peer both time.
 
 The machine is shared and noisy, so the run interleaves the implementations at random
 (--benchmark_enable_random_interleaving), repeats each (--repetitions), does all of that in
@@ -10,11 +16,15 @@ several processes one after the other (--processes), and reports the medians of 
 Separate processes matter on a VM: a whole process can run a layer markedly slower or faster (where
 its tensors land in physical memory, who shares the host at the time), so one process's samples
 agree with each other and still mislead. The raw Google Benchmark JSON of every process is saved
-next to the table, as one file (each benchmark entry tagged with its "process").
+next to the table, as one file (each benchmark entry tagged with its "process"), and the chart
+(GFLOP/s of each implementation per layer, 1 and 2 threads, the FMA peak as a line) beside it.
+--from-json prints the table and draws the chart of a saved report without running anything.
 
     .venv/bin/python tools/bench_report.py [--bench build/release/bench/bench_sepconv]
-        [--repetitions 3] [--processes 3] [--min-time 0.2] [--out build/release/bench/report.json] [--filter REGEX]
-        [--isa native|avx2]
+        [--layers LIST[,LIST...]] [--repetitions 3] [--processes 3] [--min-time 0.2]
+        [--out build/release/bench/report.json] [--chart PATH (default: --out's, .png)]
+        [--filter REGEX] [--isa native|avx2] [--no-tflite]
+    .venv/bin/python tools/bench_report.py --from-json build/release/bench/report.json [--chart PATH]
 
 --isa avx2 measures an AVX2 machine's code on an AVX-512 one: sepconv's dispatch is capped at
 AVX2+FMA (SEPCONV_MAX_TARGET) and oneDNN's JIT at AVX2 (DNNL_MAX_CPU_ISA, ONEDNN_MAX_CPU_ISA).
@@ -29,63 +39,87 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tflite_peer import read_layers  # noqa: E402  (the Python reader of the layer-list grammar)
+
+DEFAULT_LAYERS = ("bench/layers.csv", "bench/layers_mobilenet_v2.csv", "bench/layers_efficientnet_b0.csv",
+                  "bench/layers_report_extra.csv")
+
+# Each implementation's benchmark prefix and its name in the chart, in the legend's order.
+IMPLEMENTATIONS = (("sepconv", "sepconv"), ("onednn", "oneDNN"), ("tflite_xnnpack", "TFLite (XNNPACK)"),
+                   ("tf", "TF separable_conv2d"), ("xnnpack", "XNNPACK 2022"), ("sepconv_f16", "sepconv float16"),
+                   ("sepconv_block", "sepconv MobileNet block"), ("sepconv_jit", "sepconv JIT"),
+                   ("sepconv_int8", "sepconv int8 (GOP/s)"), ("tflite_xnnpack_int8", "TFLite int8 (GOP/s)"))
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--bench", default="build/release/bench/bench_sepconv")
-    p.add_argument("--repetitions", type=int, default=3, help="repetitions per process")
-    p.add_argument("--processes", type=int, default=3, help="bench processes, run one after the other")
-    p.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
-    p.add_argument("--out", default="build/release/bench/report.json")
-    p.add_argument("--filter", default="^(sepconv|sepconv_f16|sepconv_block|sepconv_int8|onednn|xnnpack|peak)/",
-                   help="benchmarks to run (regex)")
-    p.add_argument("--layers", default="bench/layers.csv", help="the layer list, for the row order")
-    p.add_argument("--no-tflite", action="store_true",
-                   help="skip today's peers (TFLite's XNNPACK and TF's op, tools/tflite_peer.py)")
-    p.add_argument("--isa", choices=("native", "avx2"), default="native",
-                   help="native: each library's best code here; avx2: sepconv and oneDNN capped at AVX2")
-    args = p.parse_args()
-    # The bench and the TFLite peer time the same list.
-    env = dict(os.environ, SEPCONV_BENCH_LAYERS=os.path.abspath(args.layers))
-    if args.isa == "avx2":
-        env.update(SEPCONV_MAX_TARGET="x86-64-linux-avx2-fma", DNNL_MAX_CPU_ISA="AVX2", ONEDNN_MAX_CPU_ISA="AVX2")
+def merge_layer_lists(paths):
+    """The rows of all lists in order, each name once (a name listed again must name the same shape)."""
+    rows = {}
+    for path in paths:
+        try:
+            listed = read_layers(path)
+        except (OSError, ValueError) as e:
+            sys.exit(f"bench_report: the layer list {path}: {e}")
+        for row in listed:
+            if row[0] in rows and rows[row[0]] != row:
+                sys.exit(f"bench_report: {path} names {row[0]} with another shape than an earlier list: "
+                         f"{row[1:]} vs {rows[row[0]][1:]}")
+            rows.setdefault(row[0], row)
+    return list(rows.values())
 
-    cmd = [args.bench, f"--benchmark_filter={args.filter}", f"--benchmark_repetitions={args.repetitions}",
-           f"--benchmark_min_time={args.min_time}", "--benchmark_enable_random_interleaving=true",
-           "--benchmark_format=json"]
-    print("running, " + str(args.processes) + " time(s): " + " ".join(cmd), file=sys.stderr)
-    report = None
-    for process in range(args.processes):
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        if proc.returncode != 0:
-            sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
-        run = json.loads(proc.stdout)
-        # Today's peers, in their own processes (TF's thread count is fixed once per process), after
-        # each bench process: the processes interleave, the layers inside each do not.
-        if not args.no_tflite:
-            for threads in (1, 2):
-                peer = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "tflite_peer.py"),
-                                       f"--threads={threads}", f"--layers={args.layers}",
-                                       f"--repetitions={args.repetitions}", f"--min-time={args.min_time}"],
-                                      capture_output=True, text=True, env=env)
-                if peer.returncode != 0:
-                    sys.exit(f"bench_report: tools/tflite_peer.py failed:\n{peer.stderr[-2000:]}")
-                peers = json.loads(peer.stdout)
-                run["benchmarks"] += peers["benchmarks"]
-                run["context"]["tensorflow"] = peers["context"]["tensorflow"]
-                run.setdefault("peer_errors", []).extend(peers["errors"])
-        for b in run["benchmarks"]:
-            b["process"] = process
-        if report is None:
-            report = run
-        else:
-            report["benchmarks"] += run["benchmarks"]
-            report.setdefault("peer_errors", []).extend(run.get("peer_errors", []))
-    with open(args.out, "w") as f:
-        json.dump(report, f, indent=1)
 
-    context = report["context"]
+def run(args, lists):
+    """Runs the bench (and the peers) args.processes times; the merged Google Benchmark JSON."""
+    rows = merge_layer_lists(lists)
+    with tempfile.NamedTemporaryFile("w", prefix="bench_report_layers_", suffix=".csv") as merged:
+        merged.write("".join(",".join(map(str, row)) + "\n" for row in rows))
+        merged.flush()
+        # The bench and the TFLite peer time the same list.
+        env = dict(os.environ, SEPCONV_BENCH_LAYERS=merged.name)
+        if args.isa == "avx2":
+            env.update(SEPCONV_MAX_TARGET="x86-64-linux-avx2-fma", DNNL_MAX_CPU_ISA="AVX2", ONEDNN_MAX_CPU_ISA="AVX2")
+
+        cmd = [args.bench, f"--benchmark_filter={args.filter}", f"--benchmark_repetitions={args.repetitions}",
+               f"--benchmark_min_time={args.min_time}", "--benchmark_enable_random_interleaving=true",
+               "--benchmark_format=json"]
+        print(f"running, {args.processes} time(s), {len(rows)} layers of {','.join(lists)}: " + " ".join(cmd),
+              file=sys.stderr)
+        report = None
+        for process in range(args.processes):
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            if proc.returncode != 0:
+                sys.exit(f"bench_report: the bench failed:\n{proc.stderr[-2000:]}")
+            result = json.loads(proc.stdout)
+            # Today's peers, in their own processes (TF's thread count is fixed once per process),
+            # after each bench process: the processes interleave, the layers inside each do not.
+            if not args.no_tflite:
+                for threads in (1, 2):
+                    peer = subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "tflite_peer.py"),
+                                           f"--threads={threads}", f"--layers={merged.name}",
+                                           f"--repetitions={args.repetitions}", f"--min-time={args.min_time}"],
+                                          capture_output=True, text=True, env=env)
+                    if peer.returncode != 0:
+                        sys.exit(f"bench_report: tools/tflite_peer.py failed:\n{peer.stderr[-2000:]}")
+                    peers = json.loads(peer.stdout)
+                    result["benchmarks"] += peers["benchmarks"]
+                    result["context"]["tensorflow"] = peers["context"]["tensorflow"]
+                    result.setdefault("peer_errors", []).extend(peers["errors"])
+            for b in result["benchmarks"]:
+                b["process"] = process
+            if report is None:
+                report = result
+            else:
+                report["benchmarks"] += result["benchmarks"]
+                report.setdefault("peer_errors", []).extend(result.get("peer_errors", []))
+    report["layer_lists"] = lists
+    report["layers"] = [row[0] for row in rows]  # the table's row order
+    return report
+
+
+def collect(report):
+    """(samples, errors): GFLOP/s samples and error messages by (layer, threads, implementation)."""
     samples, errors = {}, {}
     for b in report["benchmarks"]:
         m = re.match(r"(\w+)/([\w.]+)/threads:(\d+)", b.get("run_name", b["name"]))
@@ -96,28 +130,24 @@ def main():
             errors[key] = b.get("error_message", "error")
         elif b.get("run_type", "iteration") == "iteration" and "GFLOP" in b:
             samples.setdefault(key, []).append(b["GFLOP"] * 1e-9 if b["GFLOP"] > 1e6 else b["GFLOP"])
+    return samples, errors
+
+
+def print_table(report, samples, errors, layers, peak, source):
+    """The table, the geomeans and what was not measured, on stdout."""
+    context = report["context"]
+    processes = 1 + max((b.get("process", 0) for b in report["benchmarks"]), default=0)
+    repetitions = next((b["repetitions"] for b in report["benchmarks"] if "repetitions" in b), "?")
 
     def median(layer, threads, impl):
         v = samples.get((layer, threads, impl))
         return statistics.median(v) if v else math.nan
 
-    # The peak: the median of peak/fma, sampled interleaved with the layers (a busy moment then
-    # weighs on it as on them); the bench's start-up measurement when peak/ was filtered out.
-    peak = {t: median("fma", t, "peak") for t in (1, 2)}
-    for t in (1, 2):
-        if peak[t] != peak[t]:
-            peak[t] = float(context.get(f"fma_peak_gflops_{t}t", "nan"))
-
-    # Rows in the order of bench/layers.csv (the run itself is interleaved at random).
-    with open(args.layers) as f:
-        order = [line.split(",")[0] for line in f if line.strip() and not line.startswith("#")]
-    layers = sorted({k[0] for k in samples if k[2] != "peak"}, key=lambda name: order.index(name) if name in order else len(order))
     print(f"dispatch {context.get('sepconv_dispatch')}; {context.get('onednn')}; {context.get('xnnpack')}"
           f"; TFLite/TF {context.get('tensorflow', 'not run')} (XNNPACK delegate)")
     print(f"FMA peak ({context.get('fma_peak_bits', '?')}-bit): {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2"
-          f" (medians of {args.processes} processes x "
-          f"{args.repetitions} interleaved runs below)")
-    header = (f"{'layer':24} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'TFLite':>9}"
+          f" (medians of {processes} processes x {repetitions} interleaved runs below)")
+    header = (f"{'layer':28} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'TFLite':>9}"
               f" {'ratio':>6} {'TF':>7} {'XNN 2022':>9} {'f16':>9} {'f16/f32':>7} {'block':>9} {'blk/f32':>7}"
               f" {'int8':>9} {'i8/f32':>6} {'TFLite i8':>9} {'ratio':>6}")
     print(header)
@@ -139,7 +169,7 @@ def main():
                               (blocks, block_ratio), (int8s, int8_ratio), (lite8s, lite8_ratio)):
                 if v == v:
                     values[threads].append(v)
-            print(f"{layer:24} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {lite:9.1f}"
+            print(f"{layer:28} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {lite:9.1f}"
                   f" {lite_ratio:6.2f} {tf:7.1f} {xnn:9.1f} {f16:9.1f} {half:7.2f} {block:9.1f} {block_ratio:7.2f}"
                   f" {i8:9.1f} {int8_ratio:6.2f} {lite8:9.1f} {lite8_ratio:6.2f}")
     geomean = lambda v: math.exp(statistics.mean(map(math.log, v)))  # noqa: E731
@@ -160,7 +190,100 @@ def main():
         print(f"not measured: {message}")
     for key, message in sorted(errors.items()):
         print(f"not measured: {key[2]} {key[0]} threads={key[1]}: {message}")
-    print(f"raw JSON: {args.out}")
+    print(f"raw JSON: {source}")
+
+
+def draw_chart(path, report, samples, layers, peak):
+    """GFLOP/s per layer of each implementation in the run, one panel per thread count, the FMA
+    peak as a line; says so and returns when matplotlib is missing. The rate axis is logarithmic:
+    int8's GOP/s run to several times float32's GFLOP/s, and equal ratios then look equal."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import FuncFormatter, LogLocator
+    except ImportError:
+        print("chart skipped: matplotlib is not installed (.venv/bin/pip install -r tools/requirements.txt)")
+        return
+    context = report["context"]
+    present = [(impl, label) for impl, label in IMPLEMENTATIONS if any(k[2] == impl for k in samples)]
+    fig, axes = plt.subplots(2, 1, figsize=(max(10.0, 3 + 0.35 * len(layers)), 10), sharex=True, layout="constrained")
+    for ax, threads in zip(axes, (1, 2)):
+        for i, ((impl, label), marker) in enumerate(zip(present, "os^vD<>ph*")):
+            dodge = 0.7 * (i + 0.5) / len(present) - 0.35  # side by side within the layer's slot
+            points = [(x + dodge, statistics.median(samples[(layer, threads, impl)])) for x, layer in enumerate(layers)
+                      if (layer, threads, impl) in samples]
+            if points:
+                ax.plot(*zip(*points), marker=marker, linestyle="none", label=label, color=f"C{i}")
+        if peak[threads] == peak[threads]:
+            ax.axhline(peak[threads], color="black", linestyle="--", linewidth=1,
+                       label=f"FMA peak, {context.get('fma_peak_bits', '?')}-bit ({peak[threads]:.0f})")
+        ax.set_title(f"{threads} thread{'s' if threads > 1 else ''}")
+        ax.set_ylabel("GFLOP/s (log scale)")
+        ax.set_yscale("log")
+        low, high = ax.get_ylim()
+        ax.yaxis.set_minor_locator(LogLocator(subs=(2, 3, 5, 7) if high < 100 * low else (2, 5)))
+        for formatter in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+            formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.tick_params(axis="y", which="both", labelsize="small")
+        ax.grid(axis="y", which="both", alpha=0.3)
+        for x in range(len(layers) + 1):
+            ax.axvline(x - 0.5, color="grey", alpha=0.15, linewidth=0.8)
+    axes[0].legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    axes[1].set_xticks(range(len(layers)), layers, rotation=90, fontsize="small")
+    axes[1].set_xlim(-0.5, len(layers) - 0.5)
+    fig.suptitle(f"sepconv and its peers, {context.get('sepconv_dispatch', '?')} dispatch"
+                 f" ({context.get('host_name', '')}, {context.get('date', '')[:10]})")
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    print(f"chart: {path}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bench", default="build/release/bench/bench_sepconv")
+    p.add_argument("--repetitions", type=int, default=3, help="repetitions per process")
+    p.add_argument("--processes", type=int, default=3, help="bench processes, run one after the other")
+    p.add_argument("--min-time", type=float, default=0.2, help="seconds per repetition")
+    p.add_argument("--out", default="build/release/bench/report.json")
+    p.add_argument("--chart", help="the chart's PNG (default: the JSON's path with .png)")
+    p.add_argument("--from-json", metavar="PATH", help="print and chart this saved report; run nothing")
+    p.add_argument("--filter", default="^(sepconv|sepconv_f16|sepconv_block|sepconv_int8|onednn|xnnpack|peak)/",
+                   help="benchmarks to run (regex)")
+    p.add_argument("--layers", action="append",
+                   help="layer lists, comma-separated or repeated (default: " + ",".join(DEFAULT_LAYERS) + ")")
+    p.add_argument("--no-tflite", action="store_true",
+                   help="skip today's peers (TFLite's XNNPACK and TF's op, tools/tflite_peer.py)")
+    p.add_argument("--isa", choices=("native", "avx2"), default="native",
+                   help="native: each library's best code here; avx2: sepconv and oneDNN capped at AVX2")
+    args = p.parse_args()
+
+    if args.from_json:
+        source = args.from_json
+        with open(source) as f:
+            report = json.load(f)
+    else:
+        source = args.out
+        lists = [path for item in (args.layers or [",".join(DEFAULT_LAYERS)]) for path in item.split(",") if path]
+        report = run(args, lists)
+        with open(source, "w") as f:
+            json.dump(report, f, indent=1)
+
+    samples, errors = collect(report)
+    # The peak: the median of peak/fma, sampled interleaved with the layers (a busy moment then
+    # weighs on it as on them); the bench's start-up measurement when peak/ was filtered out.
+    peak = {}
+    for t in (1, 2):
+        v = samples.get(("fma", t, "peak"))
+        peak[t] = statistics.median(v) if v else float(report["context"].get(f"fma_peak_gflops_{t}t", "nan"))
+    # Rows in the lists' order (the run itself is interleaved at random); a report saved before the
+    # order was recorded takes the default lists' order.
+    order = report.get("layers") or [row[0] for row in merge_layer_lists(DEFAULT_LAYERS)]
+    measured = {k[0] for k in samples if k[2] != "peak"}
+    layers = [name for name in order if name in measured] + sorted(measured - set(order))
+
+    print_table(report, samples, errors, layers, peak, source)
+    draw_chart(args.chart or os.path.splitext(source)[0] + ".png", report, samples, layers, peak)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # Installs everything sepconv needs on Debian 12, run as root (or with the apt packages present):
 #   apt:  a C++ compiler, GoogleTest (+ its sources, for cross builds), Google Benchmark, Python's
 #         venv, clang for the fuzzers, the aarch64 cross compiler and qemu-user
-#   PyPI: tools/requirements.txt into the project-local .venv (Halide 21, CMake, ninja, TF, numpy)
+#   PyPI: tools/requirements.txt into the project-local .venv (Halide 21, CMake, ninja, TF, numpy,
+#         matplotlib)
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

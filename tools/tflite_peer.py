@@ -14,7 +14,7 @@
 Each layer's TFLite output is first checked against sepconv's, computed by the CLI (`sepconv run`)
 on the same .npy tensors. Timing: warm-up, then `invoke()` in a loop without tensor copies (the
 input is set once), `--repetitions` samples of at least `--min-time` seconds each, GFLOP counted as
-the bench counts it (2 * Ho * Wo * C * (k * k + Cout), sepconv::flop_count).
+the bench counts it (2 * N * Ho * Wo * C * (k * k + Cout), sepconv::flop_count).
 
 Prints Google Benchmark-like JSON ({"benchmarks": [...]}, one "iteration" entry per sample), which
 tools/bench_report.py merges into its report.
@@ -33,7 +33,7 @@ import time
 
 def read_layers(path):
     """The rows of a layer list (tools/cli/layer_list.h): name,height,width,in_channels,out_channels,
-    stride[,kernel[,type]], kernel 3 and type float32 when absent."""
+    stride[,kernel[,type[,batch]]], kernel 3, type float32 and batch 1 when absent."""
     layers = []
     with open(path) as f:
         for line in f:
@@ -44,7 +44,8 @@ def read_layers(path):
             name, h, w, c, cout, stride = fields[0], *map(int, fields[1:6])
             kernel = int(fields[6]) if len(fields) > 6 and fields[6] else 3
             dtype = fields[7] if len(fields) > 7 and fields[7] else "float32"
-            layers.append((name, h, w, c, cout, stride, kernel, dtype))
+            batch = int(fields[8]) if len(fields) > 8 and fields[8] else 1
+            layers.append((name, h, w, c, cout, stride, kernel, dtype, batch))
     return layers
 
 
@@ -96,18 +97,18 @@ def main():
                                "run_name": f"{impl}/{name}/threads:{args.threads}/real_time",
                                "run_type": "iteration", "GFLOP": gflop / s, "label": label})
 
-    for name, h, w, c, cout, stride, kernel, dtype in read_layers(args.layers):
+    for name, h, w, c, cout, stride, kernel, dtype, batch in read_layers(args.layers):
         if dtype != "float32":
             errors.append(f"tflite_xnnpack {name}: a {dtype} layer (the peers run float32)")
             continue
         ho, wo = -(-h // stride), -(-w // stride)
-        gflop = 2.0 * ho * wo * c * (kernel * kernel + cout) * 1e-9
-        x = rng.uniform(-1, 1, (1, h, w, c)).astype(np.float32)
+        gflop = 2.0 * batch * ho * wo * c * (kernel * kernel + cout) * 1e-9
+        x = rng.uniform(-1, 1, (batch, h, w, c)).astype(np.float32)
         dw = rng.uniform(-1, 1, (kernel, kernel, c, 1)).astype(np.float32)
         pw = rng.uniform(-1, 1, (1, 1, c, cout)).astype(np.float32)
 
         # TFLite: the Keras layer with these weights, converted; XNNPACK is the default delegate.
-        inp = tf.keras.Input((h, w, c), batch_size=1)
+        inp = tf.keras.Input((h, w, c), batch_size=batch)
         layer = tf.keras.layers.SeparableConv2D(cout, kernel, strides=stride, padding="same", use_bias=False)
         model = tf.keras.Model(inp, layer(inp))
         layer.set_weights([dw, pw])
@@ -139,13 +140,14 @@ def main():
                f"TFLite {tf.__version__} XNNPACK")
 
         # TFLite int8: the MobileNet block, checked against sepconv's int8 result.
-        model = tq.to_int8(tq.keras_block(h, w, c, 1, cout, kernel, stride, 1, "same", "relu6", "relu6"), rng)
+        model = tq.to_int8(tq.keras_block(h, w, c, 1, cout, kernel, stride, 1, "same", "relu6", "relu6", batch=batch),
+                           rng)
         dwq, pwq, quant = tq.extract(model, "relu6")
         interpreter = tq.interpreter_for(model, args.threads)
         if not tq.delegate_took_all(interpreter):
             errors.append(f"tflite_xnnpack_int8 {name}: XNNPACK did not take both ops")
         else:
-            xq = rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)
+            xq = rng.integers(-128, 128, (batch, h, w, c), dtype=np.int8)
             got = tq.run(interpreter, xq).astype(np.int32)
             with tempfile.TemporaryDirectory() as d:
                 for fname, a in (("x", xq), ("dw", dwq), ("pw", pwq)):

@@ -5,10 +5,10 @@ import numpy as np
 import tensorflow as tf
 
 
-def keras_block(h, w, c, m, cout, k, stride, dilation, padding, dw_act, pw_act, use_bias=True):
+def keras_block(h, w, c, m, cout, k, stride, dilation, padding, dw_act, pw_act, use_bias=True, batch=1):
     """DepthwiseConv2D (+ bias, + ReLU/ReLU6) then a 1x1 Conv2D (+ bias, + ReLU/ReLU6)."""
     act = {"none": None, "relu": lambda: tf.keras.layers.ReLU(), "relu6": lambda: tf.keras.layers.ReLU(6.0)}
-    x = inputs = tf.keras.Input((h, w, c), batch_size=1)
+    x = inputs = tf.keras.Input((h, w, c), batch_size=batch)
     x = tf.keras.layers.DepthwiseConv2D(k, strides=stride, padding=padding, depth_multiplier=m, dilation_rate=dilation,
                                         use_bias=use_bias, bias_initializer="random_normal")(x)
     if act[dw_act]:

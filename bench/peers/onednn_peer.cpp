@@ -20,14 +20,15 @@ public:
     OneDnnPeer(const PeerLayer &l, int threads) : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_), threads_(threads) {
         // oneDNN partitions the work for the thread count at primitive creation: set it first.
         omp_set_num_threads(threads_);
-        const memory::dims src{1, l.c, l.h, l.w}, mid{1, l.c, l.ho, l.wo}, dst{1, l.cout, l.ho, l.wo};
+        const memory::dims src{l.n, l.c, l.h, l.w}, mid{l.n, l.c, l.ho, l.wo}, dst{l.n, l.cout, l.ho, l.wo};
+        const memory::dims dw_dims{l.c, 1, 1, l.kernel, l.kernel};
         auto src_md = memory::desc(src, dt::f32, tag::nhwc);
         auto mid_md = memory::desc(mid, dt::f32, tag::nhwc);
         auto dst_md = memory::desc(dst, dt::f32, tag::nhwc);
 
         dnnl::convolution_forward::desc dw_desc(
             dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
-            memory::desc({l.c, 1, 1, 3, 3}, dt::f32, tag::any), mid_md, {l.stride, l.stride}, {l.pad_top, l.pad_left},
+            memory::desc(dw_dims, dt::f32, tag::any), mid_md, {l.stride, l.stride}, {l.pad_top, l.pad_left},
             {l.pad_bottom, l.pad_right});
         dw_pd_ = dnnl::convolution_forward::primitive_desc(dw_desc, engine_);
         dnnl::convolution_forward::desc pw_desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
@@ -35,9 +36,9 @@ public:
                                                 {1, 1}, {0, 0}, {0, 0});
         pw_pd_ = dnnl::convolution_forward::primitive_desc(pw_desc, engine_);
 
-        // TF's weights: depthwise [3][3][C][1] is oneDNN's "hwigo" (goihw dims g=C, o=1, i=1);
+        // TF's weights: depthwise [K][K][C][1] is oneDNN's "hwigo" (goihw dims g=C, o=1, i=1);
         // pointwise [1][1][C][Cout] is "hwio". Reorder each once into what the primitive chose.
-        dw_weights_ = reorder(memory({{l.c, 1, 1, 3, 3}, dt::f32, tag::hwigo}, engine_, const_cast<float *>(l.depthwise_filter)),
+        dw_weights_ = reorder(memory({dw_dims, dt::f32, tag::hwigo}, engine_, const_cast<float *>(l.depthwise_filter)),
                               dw_pd_.weights_desc());
         pw_weights_ = reorder(memory({{l.cout, l.c, 1, 1}, dt::f32, tag::hwio}, engine_, const_cast<float *>(l.pointwise_filter)),
                               pw_pd_.weights_desc());

@@ -11,10 +11,10 @@ namespace sepconv_bench {
 
 // One layer in TF's terms, with TF's SAME padding already resolved (asymmetric when odd).
 struct PeerLayer {
-    int h, w, c, cout, stride;
+    int n, h, w, c, cout, kernel, stride;
     int ho, wo, pad_top, pad_bottom, pad_left, pad_right;
-    const float *input;             // NHWC [1, h, w, c]
-    const float *depthwise_filter;  // TF [3, 3, c, 1]
+    const float *input;             // NHWC [n, h, w, c]
+    const float *depthwise_filter;  // TF [kernel, kernel, c, 1]
     const float *pointwise_filter;  // TF [1, 1, c, cout]
 };
 
@@ -22,7 +22,7 @@ class Peer {
 public:
     virtual ~Peer() = default;
     virtual void run() = 0;
-    virtual const float *output() const = 0;  // NHWC [1, ho, wo, cout]
+    virtual const float *output() const = 0;  // NHWC [n, ho, wo, cout]
 };
 
 // nullptr and `why` when the peer was not built in or cannot serve the layer.

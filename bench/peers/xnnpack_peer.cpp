@@ -17,21 +17,21 @@ public:
     bool init(const PeerLayer &l, int threads, std::string *why) {
         if (xnn_initialize(nullptr) != xnn_status_success) return *why = "xnn_initialize failed", false;
         pool_ = threads > 1 ? pthreadpool_create(threads) : nullptr;
-        mid_.resize(size_t(l.ho) * l.wo * l.c);
-        out_.resize(size_t(l.ho) * l.wo * l.cout);
+        mid_.resize(size_t(l.n) * l.ho * l.wo * l.c);
+        out_.resize(size_t(l.n) * l.ho * l.wo * l.cout);
         // Pointwise weights: XNNPACK wants [Cout][Cin]; TF's are [Cin][Cout].
         std::vector<float> pw(size_t(l.c) * l.cout);
         for (int q = 0; q < l.c; ++q)
             for (int o = 0; o < l.cout; ++o) pw[size_t(o) * l.c + q] = l.pointwise_filter[size_t(q) * l.cout + o];
         const float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
-        // The depthwise kernel with the depthwise flag is [1][3][3][C]: TF's [3][3][C][1] as is.
-        if (xnn_create_convolution2d_nhwc_f32(l.pad_top, l.pad_right, l.pad_bottom, l.pad_left, 3, 3, l.stride,
-                                              l.stride, 1, 1, l.c, 1, 1, l.c, l.c, l.depthwise_filter, nullptr, lo, hi,
-                                              XNN_FLAG_DEPTHWISE_CONVOLUTION, &dw_) != xnn_status_success ||
+        // The depthwise kernel with the depthwise flag is [1][K][K][C]: TF's [K][K][C][1] as is.
+        if (xnn_create_convolution2d_nhwc_f32(l.pad_top, l.pad_right, l.pad_bottom, l.pad_left, l.kernel, l.kernel,
+                                              l.stride, l.stride, 1, 1, l.c, 1, 1, l.c, l.c, l.depthwise_filter, nullptr,
+                                              lo, hi, XNN_FLAG_DEPTHWISE_CONVOLUTION, &dw_) != xnn_status_success ||
             xnn_create_convolution2d_nhwc_f32(0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, l.c, l.cout, l.c, l.cout, pw.data(),
                                               nullptr, lo, hi, 0, &pw_) != xnn_status_success ||
-            xnn_setup_convolution2d_nhwc_f32(dw_, 1, l.h, l.w, l.input, mid_.data(), pool_) != xnn_status_success ||
-            xnn_setup_convolution2d_nhwc_f32(pw_, 1, l.ho, l.wo, mid_.data(), out_.data(), pool_) != xnn_status_success) {
+            xnn_setup_convolution2d_nhwc_f32(dw_, l.n, l.h, l.w, l.input, mid_.data(), pool_) != xnn_status_success ||
+            xnn_setup_convolution2d_nhwc_f32(pw_, l.n, l.ho, l.wo, mid_.data(), out_.data(), pool_) != xnn_status_success) {
             *why = "XNNPACK refused the layer";
             return false;
         }

@@ -17,6 +17,7 @@
 
 #include "HalideRuntime.h"
 #include "cpu_dispatch.h"
+#include "microarchitecture.h"
 #include "sepconv/sepconv.h"
 
 namespace sepconv {
@@ -178,6 +179,7 @@ CpuInfo cpu_info() {
 #undef SEPCONV_CPU_FEATURE
 #endif
     info.dispatched_target = internal::dispatched_target();
+    info.microarchitecture = internal::microarchitecture();
     info.l1d_bytes = caches().l1d;
     info.l2_bytes = caches().l2;
     info.caches_assumed = caches().assumed;

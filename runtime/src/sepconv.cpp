@@ -12,6 +12,7 @@
 #include "gpu_probe.h"
 #include "halide_call.h"
 #include "jit_hook.h"
+#include "microarchitecture.h"
 #include "variant_table.h"
 #include "weights.h"
 #include "worker_pool.h"
@@ -69,6 +70,7 @@ Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace out
                                                    "(or auto), got ") + to_string(device));
     }
     choice->device = device;
+    choice->uarch = internal::microarchitecture();
 #ifndef SEPCONV_HAS_GPU
     if (device == Device::kCuda || device == Device::kOpenCL) {
         return {StatusCode::kUnavailable, std::string("device ") + to_string(device) +
@@ -429,7 +431,7 @@ std::vector<VariantInfo> variants() {
     std::vector<VariantInfo> out;
     for (const internal::VariantRow &row : internal::variant_table()) {
         std::vector<std::string> tuned_shapes;
-        for (const internal::TunedShape &t : row.tuned_shapes) tuned_shapes.push_back(t.key.to_string());
+        for (const internal::TunedShape &t : row.tuned_shapes) tuned_shapes.push_back(t.to_string());
         const internal::RunningCode code = internal::running_code(row, nullptr, Activation::kNone, false);
         out.push_back({row.name, row.constraints(), row.spec.tunables, row.spec.device, row.spec.type, row.spec.origin,
                        tuned_shapes, code.isa, code.configuration});

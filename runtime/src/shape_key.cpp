@@ -5,6 +5,7 @@
 
 #include "conv_geometry.h"
 #include "data_types.h"
+#include "microarchitecture.h"
 
 namespace sepconv::internal {
 std::string ShapeKey::to_string() const {
@@ -72,6 +73,23 @@ bool ShapeKey::same_layer(const ShapeKey &o) const {
            multiplier == o.multiplier && out_channels == o.out_channels && kernel_h == o.kernel_h &&
            kernel_w == o.kernel_w && stride_h == o.stride_h && stride_w == o.stride_w &&
            dilation_h == o.dilation_h && dilation_w == o.dilation_w && same == o.same;
+}
+
+std::string TunedKey::to_string() const { return shape.to_string() + (uarch.empty() ? "" : "@" + uarch); }
+
+bool TunedKey::parse(const std::string &text, TunedKey *key, std::string *error) {
+    const size_t at = text.find('@');
+    TunedKey k;
+    if (!ShapeKey::parse(text.substr(0, at), &k.shape, error)) return false;
+    if (at != std::string::npos) {
+        k.uarch = text.substr(at + 1);
+        if (!valid_microarchitecture(k.uarch)) {
+            *error = "'" + text + "': after '@', a microarchitecture name like amd-zen4 (lower-case letters, digits, '-')";
+            return false;
+        }
+    }
+    *key = k;
+    return true;
 }
 
 }  // namespace sepconv::internal

@@ -5,6 +5,11 @@
 //   f32_nhwc_n1_h112_w112_c32_m1_co64_k3x3_s1x1_d1x1_same
 //   data type (data_types.h), layout, batch, input height/width, input channels, channel
 //   multiplier, output channels, kernel height x width, strides, dilations, padding (same | valid).
+//
+// A database entry's key is a shape key, optionally followed by '@' and the microarchitecture it
+// was tuned on (microarchitecture.h); without one, the entry serves every machine:
+//
+//   f32_nhwc_n1_h112_w112_c32_m1_co64_k3x3_s1x1_d1x1_same@amd-zen4
 #pragma once
 
 #include <cstdint>
@@ -39,6 +44,16 @@ struct ShapeKey {
 
     // Everything but the batch, which only scales the work (the schedules fuse images and rows).
     bool same_layer(const ShapeKey &other) const;
+};
+
+// A database entry's key: the shape, and the microarchitecture ("" = any machine).
+struct TunedKey {
+    ShapeKey shape;
+    std::string uarch;
+
+    std::string to_string() const;
+    // False, with `error`, unless `text` is a shape key, optionally '@' and a microarchitecture name.
+    static bool parse(const std::string &text, TunedKey *key, std::string *error);
 };
 
 }  // namespace sepconv::internal

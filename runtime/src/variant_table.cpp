@@ -80,11 +80,14 @@ std::vector<VariantRow> build_table() {
         std::stringstream keys(row.spec.tuned_shapes);
         std::string text, error;
         while (keys >> text) {
-            TunedShape t;
+            TunedKey key;
             ConvGeometry g;
             // The build wrote these keys from a database it parsed with the same grammar; a key
             // that still fails here is skipped, leaving the variant reachable only by name.
-            if (!ShapeKey::parse(text, &t.key, &error) || !t.key.geometry(&g).ok()) continue;
+            if (!TunedKey::parse(text, &key, &error) || !key.shape.geometry(&g).ok()) continue;
+            TunedShape t;
+            t.key = key.shape;
+            t.uarch = key.uarch;
             t.out_pixels = g.out_height * g.out_width;
             row.tuned_shapes.push_back(t);
         }
@@ -215,11 +218,18 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
     }
 
     if (call) {
+        // Rules 1 and 2 read the entries tuned here (0) or for any machine (1), in that order.
+        auto rank = [&](const TunedShape &t) { return t.uarch == device.uarch ? 0 : t.uarch.empty() ? 1 : -1; };
         // 1. Tuned for exactly this layer.
-        for (const VariantRow *row : serving) {
-            for (const TunedShape &t : row->tuned_shapes) {
-                if (!call->explicit_padding && t.key.same_layer(call->key)) {
-                    if (why) *why = "tuned for this exact shape (" + t.key.to_string() + "; " + row->spec.origin + ")";
+        for (int wanted : {0, 1}) {
+            for (const VariantRow *row : serving) {
+                for (const TunedShape &t : row->tuned_shapes) {
+                    if (rank(t) != wanted || call->explicit_padding || !t.key.same_layer(call->key)) continue;
+                    if (why) {
+                        *why = std::string("tuned for this exact shape") +
+                               (wanted == 0 ? " on this microarchitecture" : "") + " (" + t.to_string() + "; " +
+                               row->spec.origin + ")";
+                    }
                     return row;
                 }
             }
@@ -231,7 +241,10 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
         for (const VariantRow *row : serving) {
             for (const TunedShape &t : row->tuned_shapes) {
                 const double d = shape_class_distance(*call, t);
-                if (d >= 0 && (!nearest || d < best)) nearest = row, nearest_shape = &t, best = d;
+                if (d < 0 || rank(t) < 0) continue;
+                if (!nearest || d < best || (d == best && rank(t) < rank(*nearest_shape))) {
+                    nearest = row, nearest_shape = &t, best = d;
+                }
             }
         }
         // 3. The cost model's choice among the most specialized variants it ranks.
@@ -251,7 +264,7 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
         if (why && (keep_nearest || modeled)) {
             std::ostringstream s;
             if (nearest) {
-                s << "tuned for the nearest shape in this shape class (" << nearest_shape->key.to_string()
+                s << "tuned for the nearest shape in this shape class (" << nearest_shape->to_string()
                   << ": output pixels, C*M and output channels within " << kShapeClassFactor << "x; "
                   << nearest->spec.origin << ")";
             }

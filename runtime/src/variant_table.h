@@ -1,12 +1,15 @@
 // The table of compiled variants and the rule that picks one. The rows come from the build's
 // variant list (tools/variants: the untuned variants, the basis configurations and one per tuned
-// configuration), so each
-// variant's constraints are written in exactly one place. Among the variants whose constraints all
-// hold for a call, the table picks, in this order:
-//   1. a tuned variant tuned for exactly this layer (every field of the shape key but the batch);
-//   2. the tuned variant of the nearest tuned shape in the same shape class: output pixels, C*M
-//      and output channels each within a factor of 2 (kShapeClassFactor) of the tuned shape;
-//      nearest = the smallest sum of |log2| of the three ratios;
+// configuration), so each variant's constraints are written in exactly one place. Among the
+// variants whose constraints all hold for a call, the table picks, in this order:
+//   1. a tuned variant tuned for exactly this layer (every field of the shape key but the batch):
+//      first one tuned on this machine's microarchitecture (microarchitecture.h), then one tuned
+//      for any machine (a database key without '@'). What another microarchitecture measured is
+//      not a measurement here: those entries take part in rule 3 only;
+//   2. the tuned variant of the nearest tuned shape in the same shape class, among the same two
+//      kinds of entries (this microarchitecture's winning a tie): output pixels, C*M and output
+//      channels each within a factor of 2 (kShapeClassFactor) of the tuned shape; nearest = the
+//      smallest sum of |log2| of the three ratios;
 //   3. the cost model's choice (schedules/cpu/cost_model.h): among the most specialized variants
 //      whose constraints hold, tuned, basis or default, the configuration with the fewest modeled
 //      cycles on this call, this machine's caches and the ISA that runs. Rule 2 stands only where
@@ -33,12 +36,16 @@ namespace sepconv::internal {
 struct DeviceChoice {
     Device device = Device::kCpu;
     int cuda_capability = 0;
+    std::string uarch;  // the CPU's microarchitecture (microarchitecture()), which tuned entries prefer
 };
 
 // A shape a tuned variant was tuned for, with its output pixels (for the shape-class distance).
 struct TunedShape {
     ShapeKey key;
+    std::string uarch;  // the microarchitecture it was tuned on; "" = any machine
     int64_t out_pixels = 0;
+
+    std::string to_string() const { return TunedKey{key, uarch}.to_string(); }
 };
 
 // A call's shape as the table matches it; explicit padding never matches a tuned key exactly.

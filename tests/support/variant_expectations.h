@@ -44,15 +44,20 @@ inline bool is_3x3_d1_m1_nhwc(const ConvCase &k) {
     return !k.nchw && k.kh == 3 && k.kw == 3 && k.dh == 1 && k.dw == 1 && k.m == 1;
 }
 
-// A tuned shape key ("f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same") as a ConvCase.
-inline bool parse_tuned_shape(const std::string &key, ConvCase *k) {
+// A tuned shape key ("f32_nhwc_n1_h56_w56_c128_m1_co128_k3x3_s1x1_d1x1_same", optionally followed by
+// "@" and the microarchitecture it was tuned on) as a ConvCase and that microarchitecture ("" = any).
+inline bool parse_tuned_shape(const std::string &key, ConvCase *k, std::string *uarch) {
     char type[8] = {}, layout[5] = {}, padding[6] = {};
     long long n, h, w, c, m, co, kh, kw, sh, sw, dh, dw;
+    int used = 0;
     if (std::sscanf(key.c_str(),
-                    "%7[a-z0-9]_%4[a-z]_n%lld_h%lld_w%lld_c%lld_m%lld_co%lld_k%lldx%lld_s%lldx%lld_d%lldx%lld_%5[a-z]", type,
-                    layout, &n, &h, &w, &c, &m, &co, &kh, &kw, &sh, &sw, &dh, &dw, padding) != 15) {
+                    "%7[a-z0-9]_%4[a-z]_n%lld_h%lld_w%lld_c%lld_m%lld_co%lld_k%lldx%lld_s%lldx%lld_d%lldx%lld_%5[a-z]%n",
+                    type, layout, &n, &h, &w, &c, &m, &co, &kh, &kw, &sh, &sw, &dh, &dw, padding, &used) != 15) {
         return false;
     }
+    const std::string rest = key.substr(used);
+    if (!rest.empty() && (rest[0] != '@' || rest.size() == 1)) return false;
+    *uarch = rest.empty() ? "" : rest.substr(1);
     k->nchw = std::string(layout) == "nchw";
     k->n = n, k->h = h, k->w = w, k->c = c, k->m = m, k->cout = co;
     k->kh = kh, k->kw = kw, k->sh = sh, k->sw = sw, k->dh = dh, k->dw = dw;
@@ -69,7 +74,14 @@ struct TunedExpectation {
     std::string name;
     sepconv::DataType type;
     std::vector<ConvCase> shapes;
+    std::vector<std::string> uarchs;  // per shape: the microarchitecture it was tuned on, "" = any
 };
+
+// This machine's microarchitecture: the tuned entries recorded on it are its first choice.
+inline const std::string &this_microarchitecture() {
+    static const std::string u = sepconv::cpu_info().microarchitecture;
+    return u;
+}
 
 // Tuned shape keys the parser above could not read (tuned_variant_test requires none).
 inline std::vector<std::string> &unparsed_tuned_shapes() {
@@ -85,11 +97,13 @@ inline const std::vector<TunedExpectation> &tuned_variants() {
             TunedExpectation t{info.name, info.type, {}};
             for (const std::string &key : info.tuned_shapes) {
                 ConvCase k;
-                if (!parse_tuned_shape(key, &k)) {
+                std::string uarch;
+                if (!parse_tuned_shape(key, &k, &uarch)) {
                     unparsed_tuned_shapes().push_back(info.name + ": " + key);
                     continue;
                 }
                 t.shapes.push_back(k);
+                t.uarchs.push_back(uarch);
             }
             if (!t.shapes.empty()) out.push_back(t);
         }
@@ -149,14 +163,20 @@ inline const std::vector<VariantExpectation> &expected_variants() {
     return v;
 }
 
-// The tuned variant tuned for exactly this layer (the batch aside), or "" when there is none.
-inline std::string expected_exact_tuned_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32) {
-    for (const TunedExpectation &t : tuned_variants()) {
-        if (t.type != type) continue;
-        for (const ConvCase &s : t.shapes) {
-            if (k.pad != Pad::kExplicit && same_filter_geometry(k, s) && k.h == s.h && k.w == s.w && k.c == s.c &&
-                k.cout == s.cout && k.pad == s.pad) {
-                return t.name;
+// The tuned variant tuned for exactly this layer (the batch aside) on `uarch` (this machine's
+// by default), else for any machine, or "" when there is none: what another microarchitecture
+// measured is never an exact match.
+inline std::string expected_exact_tuned_variant(const ConvCase &k, sepconv::DataType type = sepconv::DataType::kFloat32,
+                                                const std::string &uarch = this_microarchitecture()) {
+    for (const std::string &wanted : {uarch, std::string()}) {
+        for (const TunedExpectation &t : tuned_variants()) {
+            if (t.type != type) continue;
+            for (size_t i = 0; i < t.shapes.size(); ++i) {
+                const ConvCase &s = t.shapes[i];
+                if (t.uarchs[i] == wanted && k.pad != Pad::kExplicit && same_filter_geometry(k, s) && k.h == s.h &&
+                    k.w == s.w && k.c == s.c && k.cout == s.cout && k.pad == s.pad) {
+                    return t.name;
+                }
             }
         }
     }

@@ -20,7 +20,7 @@ Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *laye
         std::string field;
         std::vector<std::string> fields;
         while (std::getline(row, field, ',')) fields.push_back(field);
-        bool ok = fields.size() >= 6 && fields.size() <= 8;
+        bool ok = fields.size() >= 6 && fields.size() <= 9;
         try {
             if (ok) {
                 l.name = fields[0];
@@ -30,16 +30,17 @@ Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *laye
                 l.out_channels = std::stoll(fields[4]);
                 l.stride = std::stoll(fields[5]);
                 if (fields.size() >= 7) l.kernel = std::stoll(fields[6]);
-                if (fields.size() == 8) ok = parse_data_type(fields[7], &l.type);
+                if (fields.size() >= 8) ok = parse_data_type(fields[7], &l.type);
+                if (fields.size() == 9) l.batch = std::stoll(fields[8]);
             }
         } catch (...) {
             ok = false;
         }
         if (!ok || l.height < 1 || l.width < 1 || l.in_channels < 1 || l.out_channels < 1 || l.stride < 1 ||
-            l.kernel < 1) {
+            l.kernel < 1 || l.batch < 1) {
             return Status::InvalidArgument(path + ":" + std::to_string(number) +
-                                           ": expected name,height,width,in_channels,out_channels,stride[,kernel[,type]]"
-                                           " (type: float32, int8 or float16)");
+                                           ": expected name,height,width,in_channels,out_channels,stride"
+                                           "[,kernel[,type[,batch]]] (type: float32, int8 or float16)");
         }
         layers->push_back(l);
     }

@@ -1,10 +1,11 @@
 // The model layers (bench/layers*.csv): one format read by the
-// bench, `sepconv bench` and `sepconv-tune`.
+// bench, `sepconv bench`, `sepconv-tune` and tools/tflite_peer.py.
 //
-// One row per layer: name,height,width,in_channels,out_channels,stride[,kernel[,type]]
+// One row per layer: name,height,width,in_channels,out_channels,stride[,kernel[,type[,batch]]]
 // Every layer is a square `kernel` x `kernel` depthwise conv (3 when the column is absent), channel
-// multiplier 1, SAME padding, NHWC, batch 1, followed by the 1x1 pointwise conv, in data type
-// `type` (float32 when absent; the names of sepconv::to_string(DataType)).
+// multiplier 1, SAME padding, NHWC, followed by the 1x1 pointwise conv, in data type `type`
+// (float32 when absent; the names of sepconv::to_string(DataType)), on `batch` images (1 when
+// absent). A later column needs the earlier ones written out.
 #pragma once
 
 #include <string>
@@ -18,6 +19,7 @@ struct ModelLayer {
     std::string name;
     int64_t height = 0, width = 0, in_channels = 0, out_channels = 0, stride = 1, kernel = 3;
     DataType type = DataType::kFloat32;
+    int64_t batch = 1;
 };
 
 // Reads `path`, or the repository's bench/layers.csv when `path` is empty.

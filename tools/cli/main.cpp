@@ -278,14 +278,14 @@ int cmd_bench(const Args &a) {
                                                 {"float16", sepconv::DataType::kFloat16},
                                                 {"int8", sepconv::DataType::kInt8}});
     }
-    const int batch = a.integer("batch", 1, 1, 1 << 16);
+    if (a.has("batch")) layer.batch = a.integer("batch", 1, 1, 1 << 16);  // overrides the layer list's batch column
     const int repeats = a.integer("repeats", 0, 0, 1 << 20);
 
     sepconv::Options o;
     o.strides = {1, layer.stride, layer.stride, 1};
     o.padding = sepconv::Padding::kSame;
     parse_common(a, &o);
-    const std::vector<int64_t> in_shape{batch, layer.height, layer.width, layer.in_channels};
+    const std::vector<int64_t> in_shape{layer.batch, layer.height, layer.width, layer.in_channels};
     const std::vector<int64_t> dw_shape{layer.kernel, layer.kernel, layer.in_channels, 1};
     const std::vector<int64_t> pw_shape{1, 1, layer.in_channels, layer.out_channels};
     if (layer.type == sepconv::DataType::kInt8) {
@@ -425,11 +425,11 @@ int cmd_layers(const Args &a) {
     std::vector<sepconv::tools::ModelLayer> layers;
     Status s = sepconv::tools::load_layer_list(a.get("layers"), &layers);
     if (!s.ok()) return fail(s.message);
-    std::printf("%-28s %6s %6s %6s %6s %6s %6s\n", "name", "H", "W", "Cin", "Cout", "stride", "kernel");
+    std::printf("%-28s %6s %6s %6s %6s %6s %6s %6s\n", "name", "H", "W", "Cin", "Cout", "stride", "kernel", "batch");
     for (const auto &l : layers) {
-        std::printf("%-28s %6lld %6lld %6lld %6lld %6lld %6lld\n", l.name.c_str(), (long long)l.height,
+        std::printf("%-28s %6lld %6lld %6lld %6lld %6lld %6lld %6lld\n", l.name.c_str(), (long long)l.height,
                     (long long)l.width, (long long)l.in_channels, (long long)l.out_channels, (long long)l.stride,
-                    (long long)l.kernel);
+                    (long long)l.kernel, (long long)l.batch);
     }
     return 0;
 }
@@ -446,6 +446,7 @@ int cmd_variants() {
     for (const auto &f : cpu.features) features += (features.empty() ? "" : " ") + f;
     std::printf("cpu features: %s\n", features.c_str());
     std::printf("dispatch:     %s\n", cpu.dispatched_target.c_str());
+    std::printf("microarch:    %s (tuned entries recorded on it are preferred)\n", cpu.microarchitecture.c_str());
     std::printf("caches:       L1d %lld KiB, L2 %lld KiB per core%s\n", static_cast<long long>(cpu.l1d_bytes / 1024),
                 static_cast<long long>(cpu.l2_bytes / 1024), cpu.caches_assumed ? " (assumed: the system does not say)" : "");
     return 0;

@@ -12,6 +12,7 @@
 #include "families.h"
 #include "jit_candidate.h"
 #include "layer_list.h"
+#include "microarchitecture.h"
 #include "sepconv/sepconv.h"
 #include "tune_layer.h"
 
@@ -26,7 +27,7 @@ const char *kUsage =
     "                    [--target host|HALIDE_TARGET] [--threads N] [--report-threads N[,N...]]\n"
     "                    [--budget-seconds S] [--max-candidates N] [--seed N]\n"
     "                    [--baselines NAME[,NAME...]|none] [--tunables K:V,...] [--retune]\n"
-    "                    [--verbose]\n"
+    "                    [--uarch host|any|NAME] [--verbose]\n"
     "  Tunes every layer of the lists (default: bench/layers.csv) whose entry in the database has\n"
     "  no configuration for the target's ISA (avx512, avx2, sse41, neon, ...) yet, and\n"
     "  saves the database after each layer; rerun to continue, Ctrl-C leaves it valid.\n"
@@ -36,6 +37,9 @@ const char *kUsage =
     "              only that one, against the default).\n"
     "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
     "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n"
+    "  --uarch: the microarchitecture the entries are keyed by ([shape key@NAME]): host (the\n"
+    "           default) is this machine's (`sepconv info` prints it), any writes entries that serve\n"
+    "           every machine ([shape key]). The runtime prefers its own microarchitecture's.\n"
     "  --verbose: one line per candidate with its GFLOP/s in the search.\n";
 
 std::atomic<bool> g_stop{false};
@@ -83,7 +87,7 @@ struct Args {
 
 Args parse_args(int argc, char **argv) {
     static const char *known[] = {"layers", "layer", "db", "target", "threads", "report-threads",
-                                  "budget-seconds", "max-candidates", "seed", "baselines", "tunables"};
+                                  "budget-seconds", "max-candidates", "seed", "baselines", "tunables", "uarch"};
     Args a;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -164,6 +168,11 @@ std::vector<Job> collect_jobs(const Args &a) {
                 throw std::runtime_error("--layers: " + l.name + " is " + sepconv::to_string(l.type) +
                                          ": sepconv-tune measures float32 layers only");
             }
+            if (l.batch != 1) {
+                // Entries match a call's layer whatever its batch (ShapeKey::same_layer).
+                throw std::runtime_error("--layers: " + l.name + " has batch " + std::to_string(l.batch) +
+                                         ": sepconv-tune tunes batch-1 shapes, which serve every batch");
+            }
             sepconv::internal::ShapeKey k;
             k.height = l.height, k.width = l.width, k.channels = l.in_channels, k.out_channels = l.out_channels;
             k.type = l.type;
@@ -198,11 +207,12 @@ std::vector<std::string> existing_configurations(const TunedDb &db, const sepcon
                                                  const TuneSettings &settings) {
     std::vector<std::string> out;
     for (const auto &[key_text, entry] : db.entries()) {
-        sepconv::internal::ShapeKey other;
+        sepconv::internal::TunedKey tuned;
         std::string ignored;
-        if (!sepconv::internal::ShapeKey::parse(key_text, &other, &ignored) || entry.get("family") != settings.family) {
+        if (!sepconv::internal::TunedKey::parse(key_text, &tuned, &ignored) || entry.get("family") != settings.family) {
             continue;
         }
+        const sepconv::internal::ShapeKey &other = tuned.shape;
         const bool same_filter = other.type == k.type && other.nchw == k.nchw && other.kernel_h == k.kernel_h &&
                                  other.kernel_w == k.kernel_w && other.stride_h == k.stride_h &&
                                  other.stride_w == k.stride_w && other.dilation_h == k.dilation_h &&
@@ -237,6 +247,12 @@ int run(int argc, char **argv) {
         a.get("baselines", settings.family == "gpu" ? "Anderson2021" : "Adams2019,Mullapudi2016");
     if (baselines != "none") settings.autoschedulers = split(baselines, ',');
     settings.machine = machine_description(cores);
+    const std::string uarch = a.get("uarch", "host");
+    settings.uarch = uarch == "host" ? sepconv::cpu_info().microarchitecture : uarch == "any" ? "" : uarch;
+    if (!settings.uarch.empty() && !sepconv::internal::valid_microarchitecture(settings.uarch)) {
+        throw std::runtime_error("--uarch: expected host, any or a name like amd-zen4 (lower-case letters, digits, "
+                                 "'-'), got '" + uarch + "'");
+    }
     const std::string db_path = a.get("db", SEPCONV_DEFAULT_TUNED_DB);
 
     std::string error;
@@ -251,15 +267,19 @@ int run(int argc, char **argv) {
     if (!db.load(db_path, &error)) throw std::runtime_error(error);
     const std::vector<Job> jobs = collect_jobs(a);
     std::vector<const Job *> todo;
+    auto entry_key = [&](const Job &j) { return sepconv::internal::TunedKey{j.key, settings.uarch}.to_string(); };
     for (const Job &j : jobs) {
-        const TunedEntry *e = db.find(j.key.to_string());
+        const TunedEntry *e = db.find(entry_key(j));
         if (a.retune || !e || e->get("family") != settings.family || e->get(settings.isa + ".tunables").empty()) {
             todo.push_back(&j);
         }
     }
-    std::fprintf(stderr, "sepconv-tune: %zu layer(s), %zu already in %s; target %s (%s), %d thread(s), seed %llu\n",
+    std::fprintf(stderr,
+                 "sepconv-tune: %zu layer(s), %zu already in %s; target %s (%s), %d thread(s), seed %llu, "
+                 "entries for %s\n",
                  jobs.size(), jobs.size() - todo.size(), db_path.c_str(), settings.target.to_string().c_str(),
-                 settings.isa.c_str(), settings.threads, static_cast<unsigned long long>(settings.seed));
+                 settings.isa.c_str(), settings.threads, static_cast<unsigned long long>(settings.seed),
+                 settings.uarch.empty() ? "any machine" : settings.uarch.c_str());
 
     std::signal(SIGINT, on_interrupt);
     const double per_layer = settings.budget.max_seconds + 15.0 * (1 + settings.autoschedulers.size());
@@ -269,7 +289,7 @@ int run(int argc, char **argv) {
         const Job &job = *todo[i];
         progress.start_layer(static_cast<int>(i), job.names);
         const auto existing = existing_configurations(db, job.key, settings);
-        const TunedEntry *before = db.find(job.key.to_string());
+        const TunedEntry *before = db.find(entry_key(job));
         TunedEntry entry = before && before->get("family") == settings.family ? *before : TunedEntry{};
         if (!sepconv::tune::tune_layer(job.key, job.names, existing, settings, g_stop, progress, &entry, &error)) {
             if (g_stop) break;

@@ -223,7 +223,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     std::string joined;
     for (const std::string &n : notes) joined += (joined.empty() ? "" : "; ") + n;
     fields.emplace_back("notes", joined);
-    entry->key = key.to_string();
+    entry->key = internal::TunedKey{key, settings.uarch}.to_string();
     entry->set("layers", names);
     entry->set("family", settings.family);
     entry->replace_prefixed(settings.isa + ".", fields);

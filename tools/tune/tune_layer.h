@@ -24,6 +24,7 @@ struct TuneSettings {
     SearchBudget budget;
     uint64_t seed = 1;
     std::string machine;  // CPU model, cores and target, for the database
+    std::string uarch;    // the microarchitecture the entry is keyed by (shape_key.h); "" = any machine
     std::string try_first;  // a configuration to measure right after the default (--tunables)
     bool verbose = false;   // a log line per candidate (--verbose)
 };

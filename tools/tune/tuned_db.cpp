@@ -8,8 +8,9 @@ namespace sepconv::tune {
 namespace {
 
 const char *kHeader =
-    "# sepconv tuned schedules: one [shape key] section per layer, written by sepconv-tune (tools/tune);\n"
-    "# fields <isa>.* hold each ISA's configuration and the run that chose it (tools/tune/tuned_db.h).\n"
+    "# sepconv tuned schedules: one [shape key] or [shape key@microarchitecture] section per layer,\n"
+    "# written by sepconv-tune (tools/tune); fields <isa>.* hold each ISA's configuration and the run\n"
+    "# that chose it (tools/tune/tuned_db.h).\n"
     "# The build reads it (SEPCONV_TUNED_DB, tools/variants) and emits one variant per distinct tuned\n"
     "# configuration. GFLOP/s were measured side by side in one run of the tuner.\n";
 

@@ -17,6 +17,11 @@
 // on one ISA rewrites that ISA's fields and keeps every other's. An ISA without a section runs the
 // family's defaults.
 //
+// A section whose key names a microarchitecture, [f32_nhwc_..._same@amd-zen4] (shape_key.h's
+// TunedKey), holds what was tuned on that microarchitecture; the runtime prefers it there, and
+// elsewhere ranks it with the cost model only. Its ISAs without a section read the unqualified
+// entry's, so that it differs from that entry only where that microarchitecture measured better.
+//
 // Sections are sorted by key and fields keep their order, so rewriting a database changes only
 // the lines of the layers that were tuned again.
 #pragma once

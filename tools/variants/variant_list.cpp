@@ -110,6 +110,23 @@ bool entry_sections(const tune::TunedEntry &e, const Family &family, std::string
     return true;
 }
 
+// A microarchitecture's entry with the configuration of the unqualified entry of its shape for
+// every ISA it was not tuned on (tuned_db.h), so that its variant runs what the unqualified one
+// would wherever that microarchitecture measured nothing.
+tune::TunedEntry with_unqualified_defaults(const tune::TunedDb &db, const internal::TunedKey &key,
+                                           const tune::TunedEntry &entry) {
+    const tune::TunedEntry *any = key.uarch.empty() ? nullptr : db.find(key.shape.to_string());
+    if (any == nullptr || any->get("family") != entry.get("family")) return entry;
+    tune::TunedEntry merged = entry;
+    for (const auto &[field, value] : any->fields) {
+        const size_t dot = field.find('.');
+        if (dot != std::string::npos && field.substr(dot + 1) == "tunables" && entry.get(field).empty()) {
+            merged.set(field, value);
+        }
+    }
+    return merged;
+}
+
 }  // namespace
 
 bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, const std::string &db_name,
@@ -130,12 +147,14 @@ bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, co
 
     std::map<std::string, size_t> by_name;  // a tuned variant per distinct name (its configuration)
     std::map<std::string, std::string> layers_of;
-    for (const auto &[key_text, entry] : db.entries()) {
-        internal::ShapeKey key;
-        if (!internal::ShapeKey::parse(key_text, &key, error)) return false;
+    for (const auto &[key_text, stored] : db.entries()) {
+        internal::TunedKey key;
+        if (!internal::TunedKey::parse(key_text, &key, error)) return false;
+        const tune::TunedEntry entry = with_unqualified_defaults(db, key, stored);
         const std::string family = entry.get("family");
+        const std::string layers = entry.get("layers") + (key.uarch.empty() ? "" : " on " + key.uarch);
         std::vector<std::pair<VariantSpec, const Family *>> found;
-        VariantSpec v = VariantSpec::for_layer(key);
+        VariantSpec v = VariantSpec::for_layer(key.shape);
         if (family == cpu->name) {
             if (!entry_sections(entry, *cpu, &v.tunables, error)) return false;
             found.emplace_back(v, cpu);
@@ -179,10 +198,10 @@ bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, co
             if (it == by_name.end()) {
                 by_name[name] = variants.size();
                 variants.push_back(spec);
-                layers_of[name] = entry.get("layers");
+                layers_of[name] = layers;
             } else {
                 variants[it->second].tuned_shapes += " " + key_text;
-                layers_of[name] += "," + entry.get("layers");
+                layers_of[name] += "," + layers;
             }
         }
     }
@@ -196,8 +215,8 @@ bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, co
 bool canonicalize(tune::TunedDb *db, std::string *error) {
     std::vector<tune::TunedEntry> rewritten;
     for (const auto &[key_text, entry] : db->entries()) {
-        internal::ShapeKey key;
-        if (!internal::ShapeKey::parse(key_text, &key, error)) return false;
+        internal::TunedKey key;
+        if (!internal::TunedKey::parse(key_text, &key, error)) return false;
         const Family *family = find_family(entry.get("family"));
         if (family == nullptr) {
             *error = key_text + ": unknown family '" + entry.get("family") + "'";
@@ -210,7 +229,7 @@ bool canonicalize(tune::TunedDb *db, std::string *error) {
             const IsaRow *isa = family->isa(field.substr(0, dot));
             std::string text;
             if (isa == nullptr ||
-                !isa_configuration(*family, *isa, key.nchw, section_text(isa->isa.name, value), &text, error)) {
+                !isa_configuration(*family, *isa, key.shape.nchw, section_text(isa->isa.name, value), &text, error)) {
                 *error = key_text + ": " + field + ": " + (isa ? *error : "no such ISA in the " + family->name + " family");
                 return false;
             }

@@ -242,6 +242,8 @@ std::vector<VariantInfo> variants();
 struct CpuInfo {
     std::vector<std::string> features;  // e.g. {"sse4.1", "avx", "avx2", "fma", "f16c"}
     std::string dispatched_target;      // e.g. "x86-64-linux-avx2-fma"
+    // e.g. "amd-zen4": the tuned entries recorded on this microarchitecture are preferred here.
+    std::string microarchitecture;
     // Per-core data caches, as the variant choice's cost model reads them (sysconf, else sysfs;
     // where neither tells, 32 KiB and 512 KiB, marked by caches_assumed).
     int64_t l1d_bytes = 0, l2_bytes = 0;
