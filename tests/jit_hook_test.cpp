@@ -64,17 +64,20 @@ TEST(JitHook, KernelsSwappedWhileThreadsRunTheLayer) {
     auto kernel = std::make_shared<const VariantKernel>(row_named(variant));
 
     std::atomic<bool> done{false};
-    std::atomic<int> wrong{0};
+    std::atomic<int> wrong{0}, swaps{0};
     std::vector<std::shared_ptr<AlternatingHook>> hooks;
     for (int i = 0; i < 4; ++i) hooks.push_back(std::make_shared<AlternatingHook>(kernel));
     std::thread swapper([&] {
-        for (int i = 0; !done; ++i) sepconv::internal::set_layer_jit(*layer, i % 5 == 4 ? nullptr : hooks[i % 4]);
+        for (int i = 0; !done; ++i, ++swaps) sepconv::internal::set_layer_jit(*layer, i % 5 == 4 ? nullptr : hooks[i % 4]);
     });
     std::vector<std::thread> callers;
     for (int c = 0; c < 3; ++c) {
         callers.emplace_back([&] {
             std::vector<float> out(t.expected.size());
-            for (int n = 0; n < 200; ++n) {
+            // At least 200 calls each, and on until the swapper has swapped a while and the hook's
+            // kernel has served calls: on a busy machine the callers can finish before the swapper
+            // first runs (bounded, so a broken seam fails below instead of hanging).
+            for (int n = 0; n < 200 || ((swaps.load() < 100 || kernel->runs.load() == 0) && n < 100000); ++n) {
                 out.assign(out.size(), std::nanf(""));
                 if (!layer->run({t.input.data(), t.in_shape}, {out.data(), t.out_shape}).ok() || !all_close(t.expected, out)) {
                     ++wrong;

@@ -37,6 +37,8 @@ refuses("cannot open the layer list" --layers "${WORK_DIR}/missing.csv")
 refuses("broken.db:2:" --layers "${LAYERS}" --db "${WORK_DIR}/broken.db")
 refuses("no layers to tune" --layers "${LAYERS}" --layer no_such_layer)
 refuses("unknown or incomplete argument '--bogus'" --bogus 1)
+refuses("--uarch: expected host, any or a name like amd-zen4" --uarch unknown)
+refuses("--uarch: expected host, any or a name like amd-zen4" --uarch Zen4)
 set(db "${WORK_DIR}/tiny.db")
 set(tune "${TUNER}" --layers "${LAYERS}" --db "${db}" --max-candidates 3 --budget-seconds 60
          --baselines none --threads 1 --seed 7)

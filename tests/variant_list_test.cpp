@@ -118,7 +118,22 @@ TEST(VariantList, AMicroarchitecturesEntryKeepsTheUnqualifiedEntrysOtherIsas) {
     // Zen 5 measured the unqualified configuration best: one variant, both keys.
     ASSERT_NE(by_shapes[c13 + " " + c13 + "@amd-zen5"], nullptr);
 
-    for (const char *bad : {"@Zen4", "@", "@amd zen4"}) {
+    // A GPU entry tuned for OpenCL alone keeps the unqualified entry's CUDA section, its target
+    // (the capability) included.
+    const tune::TunedDb gpu = db_of(
+        "[" + c7 + "]\nlayers = g\nfamily = gpu\ncuda.tunables = x_tile:8\ncuda.target = x86-64-linux-cuda-cuda_capability_80\n"
+        "[" + c7 + "@amd-zen4]\nlayers = g\nfamily = gpu\nopencl.tunables = x_tile:8\nopencl.target = x86-64-linux-opencl\n");
+    ASSERT_TRUE(build("x86", true, gpu, "test.db", &list, &error)) << error;
+    int cuda = 0;
+    for (const VariantSpec &v : list.variants) {
+        if (v.device != Device::kCuda || v.tuned_shapes.find("@amd-zen4") == std::string::npos) continue;
+        ++cuda;
+        EXPECT_EQ(v.cuda_capability, 80);
+    }
+    EXPECT_EQ(cuda, 1);
+    EXPECT_TRUE(list.skipped.empty()) << list.skipped.front();
+
+    for (const char *bad : {"@Zen4", "@", "@amd zen4", "@unknown"}) {
         EXPECT_FALSE(build("x86", false, db_of("[" + c7 + bad + "]\nfamily = x86\n"), "t.db", &list, &error)) << bad;
         EXPECT_NE(error.find("microarchitecture"), std::string::npos) << error;
     }

@@ -62,6 +62,8 @@ def main():
     worst_default, worst_adams = math.inf, math.inf
     for key, e in sorted(entries.items(), key=lambda kv: kv[1].get("layers", "")):
         group = "hand" if set(e.get("layers", "").split(",")) & hand else "outside"
+        # An entry keyed by a microarchitecture ("<shape>@amd-zen4") was measured on that core.
+        label = e.get("layers", key) + (" @" + key.split("@", 1)[1] if "@" in key else "")
         # Each ISA's fields ("avx2.gflops_1_thread") describe the run that configured that ISA.
         for field in sorted(f for f in e if re.match(r"[a-z0-9_]+\.gflops_", f)):
             isa = field.split(".")[0]
@@ -74,7 +76,7 @@ def main():
             worst_default = min(worst_default, r_default)
             if not math.isnan(r_adams):
                 worst_adams = min(worst_adams, r_adams)
-            print(f"| {e.get('layers', key)} | {isa} | {threads} | {g['tuned']:.1f} | {g['default']:.1f} | "
+            print(f"| {label} | {isa} | {threads} | {g['tuned']:.1f} | {g['default']:.1f} | "
                   f"{g.get('adams2019', float('nan')):.1f} | {g.get('mullapudi2016', float('nan')):.1f} | "
                   f"{r_default:.2f} | {r_adams:.2f} | "
                   f"{search.group(1) + ' in ' + search.group(2) + ' s' if search else ''} |")

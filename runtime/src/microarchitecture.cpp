@@ -17,8 +17,10 @@ struct ModelRange {
     const char *name;
 };
 constexpr ModelRange kAmd[] = {
-    {0x17, 0x00, 0x2f, "zen"},  {0x17, 0x30, 0xff, "zen2"}, {0x19, 0x00, 0x0f, "zen3"}, {0x19, 0x10, 0x1f, "zen4"},
-    {0x19, 0x20, 0x5f, "zen3"}, {0x19, 0x60, 0x7f, "zen4"}, {0x19, 0xa0, 0xaf, "zen4"}, {0x1a, 0x00, 0x7f, "zen5"},
+    {0x17, 0x00, 0x2f, "zen"},  {0x17, 0x50, 0x5f, "zen"},  {0x17, 0x30, 0x4f, "zen2"}, {0x17, 0x60, 0x7f, "zen2"},
+    {0x17, 0x90, 0x91, "zen2"}, {0x17, 0xa0, 0xaf, "zen2"}, {0x19, 0x00, 0x0f, "zen3"}, {0x19, 0x20, 0x5f, "zen3"},
+    {0x19, 0x10, 0x1f, "zen4"}, {0x19, 0x60, 0x7f, "zen4"}, {0x19, 0xa0, 0xaf, "zen4"}, {0x1a, 0x00, 0x2f, "zen5"},
+    {0x1a, 0x40, 0x4f, "zen5"}, {0x1a, 0x60, 0x7f, "zen5"},
 };
 constexpr ModelRange kIntel[] = {
     {6, 0x3c, 0x3c, "haswell"},        {6, 0x3f, 0x3f, "haswell"},        {6, 0x45, 0x46, "haswell"},
@@ -47,11 +49,11 @@ constexpr ArmPart kArmParts[] = {
 std::string detect() {
 #if defined(__x86_64__) || defined(__i386__)
     unsigned a = 0, b = 0, c = 0, d = 0;
-    if (!__get_cpuid(0, &a, &b, &c, &d)) return "unknown";
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return kUnknownMicroarchitecture;
     char vendor[13] = {};
     std::snprintf(vendor, sizeof vendor, "%.4s%.4s%.4s", reinterpret_cast<char *>(&b), reinterpret_cast<char *>(&d),
                   reinterpret_cast<char *>(&c));
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return "unknown";
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return kUnknownMicroarchitecture;
     // The display family and model (the vendors' rule): extended fields count from family 15
     // (and, on Intel, family 6).
     const int base_family = (a >> 8) & 0xf, base_model = (a >> 4) & 0xf;
@@ -59,7 +61,8 @@ std::string detect() {
     const int model = base_family == 0xf || base_family == 6 ? base_model | (((a >> 16) & 0xf) << 4) : base_model;
     return x86_microarchitecture(vendor, family, model);
 #elif defined(__aarch64__)
-    // MIDR's fields as the kernel prints them for the first processor.
+    // MIDR's fields as the kernel prints them for the first processor. On a big.LITTLE system that
+    // is often a little core: such a machine is named after cpu0, whichever cores run the work.
     std::ifstream f("/proc/cpuinfo");
     std::string line;
     int implementer = -1, part = -1;
@@ -68,9 +71,9 @@ std::string detect() {
         if (std::sscanf(line.c_str(), "CPU implementer : %x", &value) == 1) implementer = static_cast<int>(value);
         if (std::sscanf(line.c_str(), "CPU part : %x", &value) == 1) part = static_cast<int>(value);
     }
-    return implementer < 0 || part < 0 ? "unknown" : arm_microarchitecture(implementer, part);
+    return implementer < 0 || part < 0 ? kUnknownMicroarchitecture : arm_microarchitecture(implementer, part);
 #else
-    return "unknown";
+    return kUnknownMicroarchitecture;
 #endif
 }
 
@@ -103,7 +106,7 @@ std::string arm_microarchitecture(int implementer, int part) {
 }
 
 bool valid_microarchitecture(const std::string &name) {
-    if (name.empty()) return false;
+    if (name.empty() || name == kUnknownMicroarchitecture) return false;
     for (char ch : name) {
         if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
     }

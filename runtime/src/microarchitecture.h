@@ -4,7 +4,8 @@
 //   amd-zen4, intel-sapphirerapids, arm-neoverse-n1     a known core (the tables in the .cpp)
 //   amd-family25-model17, arm-0x41-0xd4f              any other: vendor, family and model as CPUID
 //                                                     (or ARM's MIDR) report them
-//   unknown                                           nothing to read (e.g. a user-mode emulator)
+//   unknown                                           nothing to read (e.g. a user-mode emulator):
+//                                                     not a name entries can be keyed by
 //
 // Names are lower-case letters, digits and '-', so that they can follow a shape key after '@'.
 // Vendor, family and model, not the brand string: a VM reports "AMD EPYC" for Zen 3, 4 and 5.
@@ -14,6 +15,8 @@
 
 namespace sepconv::internal {
 
+constexpr const char *kUnknownMicroarchitecture = "unknown";
+
 // This machine's name, read once per process.
 const std::string &microarchitecture();
 
@@ -22,7 +25,8 @@ std::string x86_microarchitecture(const std::string &vendor, int family, int mod
 // The name of an ARM CPU from MIDR's implementer and part number.
 std::string arm_microarchitecture(int implementer, int part);
 
-// Whether `name` is a well-formed microarchitecture name (the grammar above).
+// Whether `name` is a microarchitecture name entries can be keyed by (the grammar above; not
+// "unknown", which would match every machine that cannot say what it is).
 bool valid_microarchitecture(const std::string &name);
 
 }  // namespace sepconv::internal

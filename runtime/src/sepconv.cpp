@@ -70,7 +70,7 @@ Status choose_device(const Options &o, MemorySpace input_memory, MemorySpace out
                                                    "(or auto), got ") + to_string(device));
     }
     choice->device = device;
-    choice->uarch = internal::microarchitecture();
+    if (device == Device::kCpu) choice->uarch = internal::microarchitecture();
 #ifndef SEPCONV_HAS_GPU
     if (device == Device::kCuda || device == Device::kOpenCL) {
         return {StatusCode::kUnavailable, std::string("device ") + to_string(device) +

@@ -84,7 +84,8 @@ bool TunedKey::parse(const std::string &text, TunedKey *key, std::string *error)
     if (at != std::string::npos) {
         k.uarch = text.substr(at + 1);
         if (!valid_microarchitecture(k.uarch)) {
-            *error = "'" + text + "': after '@', a microarchitecture name like amd-zen4 (lower-case letters, digits, '-')";
+            *error = "'" + text + "': after '@', a microarchitecture name like amd-zen4 (lower-case letters, "
+                     "digits, '-'; not unknown)";
             return false;
         }
     }

@@ -219,7 +219,9 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
 
     if (call) {
         // Rules 1 and 2 read the entries tuned here (0) or for any machine (1), in that order.
-        auto rank = [&](const TunedShape &t) { return t.uarch == device.uarch ? 0 : t.uarch.empty() ? 1 : -1; };
+        auto rank = [&](const TunedShape &t) {
+            return t.uarch.empty() ? 1 : t.uarch == device.uarch ? 0 : -1;
+        };
         // 1. Tuned for exactly this layer.
         for (int wanted : {0, 1}) {
             for (const VariantRow *row : serving) {

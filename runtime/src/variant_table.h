@@ -22,6 +22,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conv_geometry.h"
@@ -36,7 +37,9 @@ namespace sepconv::internal {
 struct DeviceChoice {
     Device device = Device::kCpu;
     int cuda_capability = 0;
-    std::string uarch;  // the CPU's microarchitecture (microarchitecture()), which tuned entries prefer
+    // The CPU's microarchitecture (microarchitecture(); static storage, read on every call), whose
+    // tuned entries the choice prefers; empty for GPU calls, whose entries serve any host.
+    std::string_view uarch;
 };
 
 // A shape a tuned variant was tuned for, with its output pixels (for the shape-class distance).

@@ -38,8 +38,9 @@ const char *kUsage =
     "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
     "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n"
     "  --uarch: the microarchitecture the entries are keyed by ([shape key@NAME]): host (the\n"
-    "           default) is this machine's (`sepconv info` prints it), any writes entries that serve\n"
-    "           every machine ([shape key]). The runtime prefers its own microarchitecture's.\n"
+    "           default on CPUs) is this machine's (`sepconv variants` prints it), any (GPUs) writes\n"
+    "           entries that serve every machine ([shape key]). The runtime prefers its own\n"
+    "           microarchitecture's; a rerun skips the layers this microarchitecture has tuned.\n"
     "  --verbose: one line per candidate with its GFLOP/s in the search.\n";
 
 std::atomic<bool> g_stop{false};
@@ -247,11 +248,19 @@ int run(int argc, char **argv) {
         a.get("baselines", settings.family == "gpu" ? "Anderson2021" : "Adams2019,Mullapudi2016");
     if (baselines != "none") settings.autoschedulers = split(baselines, ',');
     settings.machine = machine_description(cores);
-    const std::string uarch = a.get("uarch", "host");
+    // GPU entries serve their device on any host CPU.
+    const std::string uarch = a.get("uarch", settings.family == "gpu" ? "any" : "host");
     settings.uarch = uarch == "host" ? sepconv::cpu_info().microarchitecture : uarch == "any" ? "" : uarch;
+    if (uarch == "host" && !sepconv::internal::valid_microarchitecture(settings.uarch)) {
+        throw std::runtime_error("--uarch host: this machine's microarchitecture is " + settings.uarch +
+                                 "; name it (--uarch NAME) or write entries for any machine (--uarch any)");
+    }
     if (!settings.uarch.empty() && !sepconv::internal::valid_microarchitecture(settings.uarch)) {
         throw std::runtime_error("--uarch: expected host, any or a name like amd-zen4 (lower-case letters, digits, "
-                                 "'-'), got '" + uarch + "'");
+                                 "'-'; not unknown), got '" + uarch + "'");
+    }
+    if (!settings.uarch.empty() && settings.family == "gpu") {
+        throw std::runtime_error("--uarch: GPU entries serve any host CPU; use --uarch any");
     }
     const std::string db_path = a.get("db", SEPCONV_DEFAULT_TUNED_DB);
 

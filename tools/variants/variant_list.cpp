@@ -110,9 +110,9 @@ bool entry_sections(const tune::TunedEntry &e, const Family &family, std::string
     return true;
 }
 
-// A microarchitecture's entry with the configuration of the unqualified entry of its shape for
-// every ISA it was not tuned on (tuned_db.h), so that its variant runs what the unqualified one
-// would wherever that microarchitecture measured nothing.
+// A microarchitecture's entry with the unqualified entry's fields (configuration, target, ...)
+// for every ISA it was not tuned on (tuned_db.h), so that its variant runs what the unqualified
+// one would wherever that microarchitecture measured nothing.
 tune::TunedEntry with_unqualified_defaults(const tune::TunedDb &db, const internal::TunedKey &key,
                                            const tune::TunedEntry &entry) {
     const tune::TunedEntry *any = key.uarch.empty() ? nullptr : db.find(key.shape.to_string());
@@ -120,7 +120,7 @@ tune::TunedEntry with_unqualified_defaults(const tune::TunedDb &db, const intern
     tune::TunedEntry merged = entry;
     for (const auto &[field, value] : any->fields) {
         const size_t dot = field.find('.');
-        if (dot != std::string::npos && field.substr(dot + 1) == "tunables" && entry.get(field).empty()) {
+        if (dot != std::string::npos && entry.get(field.substr(0, dot) + ".tunables").empty()) {
             merged.set(field, value);
         }
     }
