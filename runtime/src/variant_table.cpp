@@ -222,19 +222,22 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
         auto rank = [&](const TunedShape &t) {
             return t.uarch.empty() ? 1 : t.uarch == device.uarch ? 0 : -1;
         };
-        // 1. Tuned for exactly this layer.
-        for (int wanted : {0, 1}) {
-            for (const VariantRow *row : serving) {
-                for (const TunedShape &t : row->tuned_shapes) {
-                    if (rank(t) != wanted || call->explicit_padding || !t.key.same_layer(call->key)) continue;
-                    if (why) {
-                        *why = std::string("tuned for this exact shape") +
-                               (wanted == 0 ? " on this microarchitecture" : "") + " (" + t.to_string() + "; " +
-                               row->spec.origin + ")";
-                    }
-                    return row;
-                }
+        // 1. Tuned for exactly this layer: the first entry of the best rank, in the table's order.
+        const VariantRow *exact = nullptr;
+        const TunedShape *exact_shape = nullptr;
+        for (const VariantRow *row : serving) {
+            for (const TunedShape &t : row->tuned_shapes) {
+                if (call->explicit_padding || rank(t) < 0 || !t.key.same_layer(call->key)) continue;
+                if (!exact || rank(t) < rank(*exact_shape)) exact = row, exact_shape = &t;
             }
+        }
+        if (exact) {
+            if (why) {
+                *why = std::string("tuned for this exact shape") +
+                       (rank(*exact_shape) == 0 ? " on this microarchitecture" : "") + " (" + exact_shape->to_string() +
+                       "; " + exact->spec.origin + ")";
+            }
+            return exact;
         }
         // 2. The nearest tuned shape in the same shape class.
         const VariantRow *nearest = nullptr;

@@ -106,29 +106,21 @@ Args parse_args(int argc, char **argv) {
     return a;
 }
 
-// The CPU's name and microarchitecture as /proc/cpuinfo gives them: x86's vendor, family and model
-// (the name alone, "AMD EPYC" on a VM, does not tell Zen 3 from Zen 5), ARM's implementer and part.
+// The CPU's name as /proc/cpuinfo gives it ("model name" on x86, "Hardware" on some ARM kernels),
+// and its microarchitecture as the runtime names it (the name alone, "AMD EPYC" on a VM, does not
+// tell Zen 3 from Zen 5; the microarchitecture comes from CPUID's family and model, or ARM's MIDR).
 std::string cpu_model() {
     std::ifstream f("/proc/cpuinfo");
-    std::string line, name, id;
-    const std::pair<const char *, const char *> fields[] = {{"vendor_id", ""},       {"cpu family", "family "},
-                                                            {"model", "model "},     {"CPU implementer", "implementer "},
-                                                            {"CPU part", "part "}};
-    bool first_block = true;  // the identity fields of the first processor only
-    while (std::getline(f, line)) {
-        if (line.empty()) first_block = false;
+    std::string line, name;
+    while (name.empty() && std::getline(f, line)) {
         const size_t colon = line.find(':');
         if (colon == std::string::npos) continue;
         std::string key = line.substr(0, colon);
         key.erase(key.find_last_not_of(" \t") + 1);
-        const std::string value = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
-        if ((key == "model name" || key == "Hardware") && name.empty()) name = value;
-        for (const auto &[field, label] : fields) {
-            if (first_block && key == field) id += (id.empty() ? "" : " ") + std::string(label) + value;
-        }
+        if (key == "model name" || key == "Hardware") name = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
     }
     if (name.empty()) name = "unknown CPU";
-    return id.empty() ? name : name + " (" + id + ")";
+    return name + " (" + sepconv::cpu_info().microarchitecture + ")";
 }
 
 // The target the AOT build dispatches to on this machine, asked of the library's own dispatcher:
