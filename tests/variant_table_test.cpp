@@ -310,7 +310,7 @@ TEST(Microarchitecture, NamesCoresByVendorFamilyAndModel) {
         EXPECT_TRUE(sepconv::internal::valid_microarchitecture(got)) << got;
     }
     const std::string &here = sepconv::internal::microarchitecture();
-    EXPECT_TRUE(sepconv::internal::valid_microarchitecture(here) || here == "unknown") << here;
+    EXPECT_TRUE(sepconv::internal::valid_microarchitecture(here) || here == sepconv::internal::kUnknownMicroarchitecture) << here;
     EXPECT_EQ(sepconv::cpu_info().microarchitecture, sepconv::internal::microarchitecture());
     for (const char *bad : {"", "Zen4", "amd zen4", "amd@zen4", "amd_zen4", "unknown"}) {
         EXPECT_FALSE(sepconv::internal::valid_microarchitecture(bad)) << bad;

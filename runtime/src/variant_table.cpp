@@ -225,10 +225,12 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
         // 1. Tuned for exactly this layer: the first entry of the best rank, in the table's order.
         const VariantRow *exact = nullptr;
         const TunedShape *exact_shape = nullptr;
-        for (const VariantRow *row : serving) {
-            for (const TunedShape &t : row->tuned_shapes) {
-                if (call->explicit_padding || rank(t) < 0 || !t.key.same_layer(call->key)) continue;
-                if (!exact || rank(t) < rank(*exact_shape)) exact = row, exact_shape = &t;
+        if (!call->explicit_padding) {
+            for (const VariantRow *row : serving) {
+                for (const TunedShape &t : row->tuned_shapes) {
+                    if (rank(t) < 0 || !t.key.same_layer(call->key)) continue;
+                    if (!exact || rank(t) < rank(*exact_shape)) exact = row, exact_shape = &t;
+                }
             }
         }
         if (exact) {

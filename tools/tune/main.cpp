@@ -109,7 +109,7 @@ Args parse_args(int argc, char **argv) {
 // The CPU's name as /proc/cpuinfo gives it ("model name" on x86, "Hardware" on some ARM kernels),
 // and its microarchitecture as the runtime names it (the name alone, "AMD EPYC" on a VM, does not
 // tell Zen 3 from Zen 5; the microarchitecture comes from CPUID's family and model, or ARM's MIDR).
-std::string cpu_model() {
+std::string cpu_model(const sepconv::CpuInfo &info) {
     std::ifstream f("/proc/cpuinfo");
     std::string line, name;
     while (name.empty() && std::getline(f, line)) {
@@ -120,7 +120,7 @@ std::string cpu_model() {
         if (key == "model name" || key == "Hardware") name = colon + 2 <= line.size() ? line.substr(colon + 2) : "";
     }
     if (name.empty()) name = "unknown CPU";
-    return name + " (" + sepconv::cpu_info().microarchitecture + ")";
+    return name + " (" + info.microarchitecture + ")";
 }
 
 // The target the AOT build dispatches to on this machine, asked of the library's own dispatcher:
@@ -138,7 +138,7 @@ std::string machine_description(int cores) {
     const sepconv::CpuInfo &info = sepconv::cpu_info();
     std::string features;
     for (const std::string &f : info.features) features += (features.empty() ? "" : " ") + f;
-    return cpu_model() + "; " + std::to_string(cores) + " cores; L1d " + std::to_string(info.l1d_bytes / 1024) +
+    return cpu_model(info) + "; " + std::to_string(cores) + " cores; L1d " + std::to_string(info.l1d_bytes / 1024) +
            " KiB, L2 " + std::to_string(info.l2_bytes / 1024) + " KiB; " + features;
 }
 
