@@ -130,6 +130,23 @@ function(sepconv_add_variant NAME)
     if (ARG_DEVICE STREQUAL "cuda")
         set_property(GLOBAL APPEND PROPERTY SEPCONV_PTX_FILES ${${NAME}_PTX})
     endif ()
+    if (ARG_DEVICE STREQUAL "cpu")
+        # Each target's entry point, as Halide names it (<name>-<target>-<features>; <name> alone
+        # for a single target), for the runtime to call itself: the multi-target wrapper keeps the
+        # first target it picks for the rest of the process, so a later set_max_target would not
+        # reach it.
+        set(entries "")
+        list(LENGTH targets count)
+        foreach (target IN LISTS targets)
+            set(symbol "${NAME}-${target}-user_context-no_runtime")
+            if (count EQUAL 1)
+                set(symbol "${NAME}")
+            endif ()
+            string(APPEND entries "\t.8byte \\\"${symbol}\\\"\\n")
+        endforeach ()
+        set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_CPU_VARIANT_TARGETS
+                     "SEPCONV_CPU_TARGETS(${NAME}, \"${entries}\")\n")
+    endif ()
     set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
     set_property(GLOBAL APPEND PROPERTY SEPCONV_TUNED_KEYS ${ARG_TUNED_SHAPES})
     set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
@@ -161,11 +178,15 @@ function(sepconv_add_variant_list)
     message(STATUS "sepconv: ${count} variants")
 endfunction()
 
-# Writes <dir>/sepconv_variant_headers.inc (one #include per variant) and
-# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(name, spec...) X-macro row per variant).
+# Writes <dir>/sepconv_variant_headers.inc (one #include per variant),
+# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(name, spec...) X-macro row per variant) and
+# <dir>/sepconv_variant_targets.inc (one SEPCONV_CPU_TARGETS(name, assembly) row per CPU variant:
+# its targets' entry points, in SEPCONV_TARGETS order, as .8byte directives).
 function(sepconv_write_variant_table DIR)
     get_property(names GLOBAL PROPERTY SEPCONV_VARIANT_NAMES)
     get_property(rows GLOBAL PROPERTY SEPCONV_VARIANT_ROWS)
+    get_property(cpu_targets GLOBAL PROPERTY SEPCONV_CPU_VARIANT_TARGETS)
+    file(CONFIGURE OUTPUT "${DIR}/sepconv_variant_targets.inc" CONTENT "${cpu_targets}")
     set(includes "")
     foreach (name IN LISTS names)
         string(APPEND includes "#include \"${name}.h\"\n")

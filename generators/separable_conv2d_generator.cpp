@@ -7,8 +7,8 @@
 //   input             NHWC: (C, W, H, N)          NCHW: (W, H, C, N)
 //   depthwise_filter  TF [kh, kw, C, M]  ->  (M, C, kw, kh)
 //   pointwise_filter  TF [1, 1, C*M, Cout], packed by the runtime in blocks of kPackedWeightsBlock
-//                     output channels and groups of G rows (packed_weights.h: G = 1, int8 2):
-//                     (b*G + k%G, k/G, j) = TF[0, 0, k, j*B + b], zero past Cout and C*M;
+//                     output channels and groups of G rows (packed_weights.h: G = 1, int8 4):
+//                     (offset(b, k%G), k/G, j) = TF[0, 0, k, j*B + b], zero past Cout and C*M;
 //                     extents (B*G, ceil(C*M / G), ceil(Cout / B))
 //   bias              (Cout)                    zeros when the caller has no bias
 //   depthwise_bias    (C*M), channel c*M + m    zeros when the caller has none
@@ -42,6 +42,7 @@
 #include "kernel_args.h"
 #include "packed_weights.h"
 #include "families.h"
+#include "cpu/cpu_schedule.h"
 #include "schedule.h"
 #include "sepconv_pipeline.h"
 
@@ -312,9 +313,12 @@ public:
         auto define_pointwise = [&](const std::vector<Var> &at, const std::function<Expr(Expr, Expr)> &depthwise_at) {
             if (quantized) {
                 // Groups of G channels, in the form the target's dot product takes (SepconvPipeline::Int8Dot).
-                const int G = packed_row_group(true);
+                // Under the pairs order (packed_weights.h) a group is two halves of 2 rows, each one
+                // step of the sum; otherwise one step of G / H rows for each of H lanes.
+                const int G = packed_row_group(true), B = kPackedWeightsBlock;
                 const Int8Dot form = schedule.int8_dot;
-                const int H = form == Int8Dot::kLanes ? G : form == Int8Dot::kPairs ? 2 : 1, per_step = G / H;
+                const bool pairs = cpu::int8_pairs_order(get_target());
+                const int H = form == Int8Dot::kLanes ? G : 1, halves = pairs ? 2 : 1, per_step = G / H / halves;
                 const bool offset = form == Int8Dot::kQuadsU8;  // +128: the unsigned operand
                 const Type k_type = offset ? UInt(8) : form == Int8Dot::kQuadsS8 ? Int(8) : Int(16);
                 const Type w_type = k_type.bits() == 8 ? Int(8) : Int(16);
@@ -330,14 +334,16 @@ public:
                 p.depthwise_k = Func("depthwise_k");
                 const Expr value = depthwise_at(kk % mult, kk / mult) + (offset ? 128 : 0);
                 p.depthwise_k(k_at) = cast(k_type, select(p.k < K, value, offset ? 128 : 0));
-                RDom r(0, per_step, 0, (K + G - 1) / G, "r_group");
+                RDom r(0, per_step, 0, halves, 0, (K + G - 1) / G, "r_group");
                 p.r_channel = r;
-                const Expr in_group = p.h * per_step + r.x;
+                const Expr in_group = (p.h * halves + r.y) * per_step + r.x;
                 std::vector<Expr> k_of(at.begin(), at.end());
-                k_of[0] = r.y * G + in_group;
-                // (co % B) * G + in_group, written so that a vector over (in_group, co) is one ramp.
-                const Expr w = cast(w_type, pointwise_filter((co_read * G + in_group) % (kPackedWeightsBlock * G), r.y,
-                                                             min(co_read / kPackedWeightsBlock, last_block)));
+                k_of[0] = r.z * G + in_group;
+                // packed_int8_offset(co % B, in_group), written so that a vector over (in_group, co)
+                // (quads) or over (r.x, co) (pairs) is one ramp.
+                const Expr row_offset = pairs ? r.y * (2 * B) + (co_read * 2 + r.x) % (2 * B)
+                                              : (co_read * G + in_group) % (B * G);
+                const Expr w = cast(w_type, pointwise_filter(row_offset, r.z, min(co_read / B, last_block)));
                 std::vector<Var> h_at{p.h};
                 h_at.insert(h_at.end(), at.begin(), at.end());
                 p.pointwise_groups = Func("pointwise_groups");

@@ -211,6 +211,36 @@ TEST(Int8Layer, RunsOnManySizesAndOwnsItsCopies) {
     }
 }
 
+// A Layer run once at the best target, then under every ceiling: each run is the capped target's
+// code (Halide's multi-target wrapper alone would keep its first choice), reading the pointwise
+// filter in that target's order (packed_weights.h: pmaddwd's pairs or the quads of vpdpbusd), and
+// equals TFLite's arithmetic.
+TEST(Int8Layer, FollowsACeilingSetAfterItsFirstRun) {
+    ConvCase k;
+    k.c = 13, k.cout = 29, k.h = 7, k.w = 9, k.bias = true, k.activation = 2;
+    const Int8Tensors t = make_int8_tensors(k, 11);
+    std::unique_ptr<sepconv::Layer> layer;
+    ASSERT_TRUE(sepconv::Layer::create({t.dwf.data(), DataType::kInt8, t.dw_shape},
+                                       {t.pwf.data(), DataType::kInt8, t.pw_shape}, int8_options(k, t), &layer)
+                    .ok());
+    auto run = [&] {
+        std::vector<int8_t> out(t.expected.size(), 0x5a);
+        const sepconv::Status s = layer->run({t.input.data(), DataType::kInt8, t.in_shape},
+                                             {out.data(), DataType::kInt8, t.out_shape});
+        EXPECT_TRUE(s.ok()) << s.message;
+        return out;
+    };
+    ASSERT_TRUE(bit_equal(t.expected, run()));
+    for (const std::string &target : sepconv::compiled_targets()) {
+        if (!cpu_runs(target)) continue;
+        ASSERT_TRUE(sepconv::set_max_target(target).ok());
+        EXPECT_EQ(sepconv::cpu_info().dispatched_target, target);
+        EXPECT_TRUE(bit_equal(t.expected, run())) << "capped at " << target;
+    }
+    sepconv::set_max_target("");
+    EXPECT_TRUE(bit_equal(t.expected, run())) << "without a ceiling again";
+}
+
 // Every rule of the quantization, each broken once: refused, the field named, nothing written.
 struct BadQuantization {
     const char *name;

@@ -20,7 +20,7 @@ public:
     int run(sepconv::internal::CallContext *context, const sepconv::KernelBuffers<halide_buffer_t *> &buffers,
             const sepconv::KernelScalars &scalars) const override {
         ++runs;
-        return sepconv::call_kernel(row_.fn, context, buffers, scalars);
+        return sepconv::call_kernel(row_.kernel(), context, buffers, scalars);
     }
     std::string name() const override { return row_.name; }
     mutable std::atomic<int> runs{0};

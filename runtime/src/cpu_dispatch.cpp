@@ -1,7 +1,7 @@
-// What the CPU offers, which compiled target Halide's multi-target dispatch runs, and an optional
-// ceiling on that choice. The dispatch wrapper in every variant asks the Halide runtime
-// (halide_can_use_target_features) which targets it may run; this file answers through the same
-// function, so what it reports is what runs.
+// What the CPU offers, which compiled target runs, and an optional ceiling on that choice. The
+// choice is Halide's (halide_can_use_target_features, which the ceiling overrides); the runtime
+// asks it on every call and calls that target's entry point itself (VariantRow::kernel), since
+// Halide's multi-target wrapper keeps the first target it picks for the rest of the process.
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -18,6 +18,7 @@
 #include "HalideRuntime.h"
 #include "cpu_dispatch.h"
 #include "microarchitecture.h"
+#include "packed_weights.h"
 #include "sepconv/sepconv.h"
 
 namespace sepconv {
@@ -37,6 +38,7 @@ constexpr NamedFeature kTargetFeatures[] = {
     {"f16c", halide_target_feature_f16c},     {"avx512", halide_target_feature_avx512},
     {"avx512_skylake", halide_target_feature_avx512_skylake},
     {"avx512_zen4", halide_target_feature_avx512_zen4},
+    {"avx512_sapphirerapids", halide_target_feature_avx512_sapphirerapids},
     {"arm_dot_prod", halide_target_feature_arm_dot_prod},
     {"arm_fp16", halide_target_feature_arm_fp16},
 };
@@ -137,18 +139,39 @@ Status set_max_target(const std::string &ceiling) {
 
 namespace internal {
 
-const std::string &dispatched_target() {
-    // (Parsed once, and returned by reference: every call's variant choice asks.)
+namespace {
+
+// (Parsed once: every call asks.)
+const std::vector<std::pair<std::string, FeatureBits>> &targets_with_features() {
     static const std::vector<std::pair<std::string, FeatureBits>> targets = [] {
         std::vector<std::pair<std::string, FeatureBits>> t;
         for (const std::string &target : compiled_targets()) t.emplace_back(target, feature_bits(target));
         return t;
     }();
-    for (const auto &[target, bits] : targets) {
-        if (halide_can_use_target_features(kFeatureWords, bits.data()) != 0) return target;
+    return targets;
+}
+
+}  // namespace
+
+int dispatched_target_index() {
+    const auto &targets = targets_with_features();
+    for (size_t i = 0; i < targets.size(); ++i) {
+        if (halide_can_use_target_features(kFeatureWords, targets[i].second.data()) != 0) return static_cast<int>(i);
     }
+    return -1;
+}
+
+const std::string &dispatched_target() {
+    const int i = dispatched_target_index();
     static const std::string none;
-    return none;
+    return i < 0 ? none : targets_with_features()[static_cast<size_t>(i)].first;
+}
+
+bool int8_pairs_order(const std::string &target) {
+    const FeatureBits bits = feature_bits(target);
+    auto has = [&](halide_target_feature_t f) { return (bits[f / 64] >> (f % 64) & 1) != 0; };
+    const bool vnni = has(halide_target_feature_avx512_zen4) || has(halide_target_feature_avx512_sapphirerapids);
+    return sepconv::int8_pairs_order(target.rfind("x86", 0) == 0, vnni);
 }
 
 cpu::CacheSizes cache_sizes() { return {caches().l1d, caches().l2}; }

@@ -7,8 +7,14 @@
 
 namespace sepconv::internal {
 
-// The compiled target Halide's multi-target dispatch runs now (under set_max_target's ceiling).
+// The compiled target a CPU variant runs now (under set_max_target's ceiling), and its index in
+// compiled_targets(); "" and -1 when the CPU runs none of them.
 const std::string &dispatched_target();
+int dispatched_target_index();
+
+// The order of int8's packed pointwise filter that `target`'s variants read (packed_weights.h);
+// the same rule the generator applies to its target (schedules/cpu/cpu_schedule.h).
+bool int8_pairs_order(const std::string &target);
 
 // The per-core data caches (cpu_info().l1d_bytes and l2_bytes), read once per process.
 cpu::CacheSizes cache_sizes();

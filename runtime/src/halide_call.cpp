@@ -155,7 +155,7 @@ Status call_variant(const VariantRow &variant, const ConvGeometry &g, const Call
     const KernelBuffers<halide_buffer_t *> buffers{input.get(),          depthwise.get(),         pointwise.get(),
                                                    bias.get(),           depthwise_bias.get(),    depthwise_requant.get(),
                                                    pointwise_requant.get(), output.get()};
-    auto run = [&] { return call_kernel(variant.fn, &context, buffers, scalars); };
+    auto run = [&] { return call_kernel(variant.kernel(), &context, buffers, scalars); };
     int rc = 0;
     if (variant.spec.device == Device::kCpu) {
         rc = kernel ? kernel->run(&context, buffers, scalars) : run();

@@ -109,6 +109,13 @@ internal::CallShape call_shape(const ConvGeometry &g, DataType type, const Optio
     return c;
 }
 
+// The order of int8's packed pointwise filter that `variant` reads now: its CPU code is the target
+// Halide's dispatch picks (the GPU variants are float only).
+bool int8_pairs_for(const internal::VariantRow &variant) {
+    return variant.spec.weights_type == DataType::kInt8 && variant.spec.device == Device::kCpu &&
+           internal::int8_pairs_order(internal::dispatched_target());
+}
+
 // The variant a call runs: where it runs (choose_device), then the table's choice there. `g` is
 // null when the input is not known yet (Layer::create); `why` may be null (a failure's Status
 // still says why).
@@ -214,21 +221,27 @@ Status run_with_filters(const FilterGeometry &f, const Options &options, const C
         if (!s.ok()) return s;
         if (source.choices) source.choices->put(input.shape, input.memory, output.memory, variant);
     }
-    // A Layer's weights were prepared for the type the variant it picked at create reads; a
-    // variant that reads another (a device with another arithmetic) gets a copy per call.
-    const bool reuse = prepared != nullptr && prepared->type() == variant->spec.weights_type;
+    // A Layer's weights were prepared for the type (and int8's order) the variant it picked at
+    // create reads; a variant that reads another (a device with another arithmetic, a CPU target
+    // under another set_max_target) gets a copy per call.
+    const bool pairs = int8_pairs_for(*variant);
+    const bool reuse = prepared != nullptr && prepared->type() == variant->spec.weights_type &&
+                       prepared->int8_pairs() == pairs;
     s = check_memory(f, options, &g, *variant,
                      reuse ? 0 : internal::Weights::bytes(f, caller.type, variant->spec.weights_type));
     if (!s.ok()) return s;
     internal::Weights scratch;
-    if (!reuse) {
+    if (!reuse && prepared != nullptr && prepared->type() == variant->spec.weights_type) {
+        scratch = prepared->with_int8_order(f, pairs);
+        prepared = &scratch;
+    } else if (!reuse) {
         if (caller.data.pointwise == nullptr) {
             return {StatusCode::kInternal, std::string("variant ") + variant->name + " reads " +
                                                to_string(variant->spec.weights_type) + " weights, the layer holds " +
                                                to_string(prepared->type())};
         }
         scratch = internal::Weights::prepare(f, caller.type, caller.data, variant->spec.weights_type,
-                                             options.quantization, caller.requant);
+                                             options.quantization, caller.requant, pairs);
         prepared = &scratch;
     }
     internal::CallArgs args{input.data,
@@ -346,7 +359,7 @@ Status Layer::create(const TensorView &depthwise_filter, const TensorView &point
     s = check_memory(f, options, /*g=*/nullptr, *row, internal::Weights::bytes(f, type, row->spec.weights_type));
     if (!s.ok()) return s;
     impl->weights = internal::Weights::prepare(f, type, caller.data, row->spec.weights_type, options.quantization,
-                                               caller.requant);
+                                               caller.requant, int8_pairs_for(*row));
     impl->type = type;
     impl->variant = row->name;
     impl->tunables = row->spec.tunables;

@@ -15,8 +15,30 @@
 // sepconv_write_variant_table() from the build's variant list (tools/variants).
 #include "sepconv_variant_headers.inc"
 
+// Each CPU variant's table of entry points, one per compiled target (SEPCONV_TARGETS order), in
+// assembly: Halide names them <variant>-<target>-<features>, which C++ cannot spell.
+#define SEPCONV_CPU_TARGETS(name, entries)                                                          \
+    asm(".pushsection .data.rel.ro,\"aw\"\n\t.balign 8\n\t.globl sepconv_targets_" #name "\n\t.hidden " \
+        "sepconv_targets_" #name "\nsepconv_targets_" #name ":\n" entries ".popsection\n");         \
+    extern "C" const sepconv::KernelFn sepconv_targets_##name[];
+#include "sepconv_variant_targets.inc"
+#undef SEPCONV_CPU_TARGETS
+
 namespace sepconv::internal {
 namespace {
+
+// The entry points of the CPU variant `name` (null for a GPU variant, which has one target).
+const KernelFn *target_fns(const char *name) {
+    static const std::vector<std::pair<std::string, const KernelFn *>> tables = {
+#define SEPCONV_CPU_TARGETS(name, entries) {#name, sepconv_targets_##name},
+#include "sepconv_variant_targets.inc"
+#undef SEPCONV_CPU_TARGETS
+    };
+    for (const auto &[variant, fns] : tables) {
+        if (variant == name) return fns;
+    }
+    return nullptr;
+}
 
 // The configurations the cost model ranks `v` by, one per ISA of its family; empty where the model
 // does not apply (see the header).
@@ -92,6 +114,7 @@ std::vector<VariantRow> build_table() {
             row.tuned_shapes.push_back(t);
         }
         row.modeled_configs = modeled_configs(row.spec);
+        row.target_fns = target_fns(row.name);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const VariantRow &a, const VariantRow &b) {
         if (a.specificity() != b.specificity()) return a.specificity() > b.specificity();
@@ -110,6 +133,11 @@ void describe(std::ostringstream &s, const char *what, int a, int b, const char 
 }
 
 }  // namespace
+
+KernelFn VariantRow::kernel() const {
+    const int target = dispatched_target_index();
+    return target_fns != nullptr && target >= 0 ? target_fns[target] : fn;
+}
 
 int VariantRow::specificity() const {
     const VariantSpec &v = spec;

@@ -65,13 +65,18 @@ constexpr double kShapeClassFactor = 2.0;
 struct VariantRow {
     const char *name;
     VariantSpec spec;  // what it was compiled for (generators/variant_spec.h)
-    KernelFn fn;
+    KernelFn fn;  // Halide's multi-target wrapper (it keeps its first choice: see kernel())
+    // A CPU variant's entry point per compiled target (compiled_targets() order); null otherwise.
+    const KernelFn *target_fns = nullptr;
     std::vector<TunedShape> tuned_shapes;  // parsed from spec.tuned_shapes
     // The configuration each ISA of its family reads (in the family's ISA order), where the cost
     // model ranks the variant; empty elsewhere.
     std::vector<cpu::Tunables> modeled_configs;
 
     bool tuned() const { return !tuned_shapes.empty(); }
+    // The code a call runs now: a CPU variant's entry point for the target dispatched_target()
+    // names (so that set_max_target reaches variants already called), else `fn`.
+    KernelFn kernel() const;
 
     int specificity() const;                     // how many constraints are fixed
     std::string constraints() const;             // human-readable

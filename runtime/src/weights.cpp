@@ -48,7 +48,7 @@ AlignedBuffer<T> bias_as(DataType from, const void *data, int64_t n) {
 }  // namespace
 
 template <typename T>
-void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &data, Copies<T> *out) {
+void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &data, bool int8_pairs, Copies<T> *out) {
     const int64_t cm = f.channels * f.multiplier;
     out->depthwise = copy_as<T>(from, data.depthwise, f.kh * f.kw * cm);
     // Packed straight from the caller's filter when no conversion is needed.
@@ -58,7 +58,7 @@ void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &dat
         dense = copy_as<T>(from, data.pointwise, cm * f.out_channels);
         tf = dense.data();
     }
-    out->pointwise = pack_pointwise(tf, cm, f.out_channels, packed_row_group(std::is_same_v<T, int8_t>));
+    out->pointwise = pack_pointwise(tf, cm, f.out_channels, packed_row_group(std::is_same_v<T, int8_t>), int8_pairs);
     if constexpr (!std::is_same_v<T, int8_t>) {  // int8's biases are folded (prepare)
         out->bias = bias_as<T>(from, data.bias, f.out_channels);
         out->depthwise_bias = bias_as<T>(from, data.depthwise_bias, cm);
@@ -66,13 +66,14 @@ void Weights::fill(const FilterGeometry &f, DataType from, const FilterData &dat
 }
 
 Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to,
-                         const Quantization &quantization, const Requantization &requant) {
+                         const Quantization &quantization, const Requantization &requant, bool int8_pairs) {
     Weights w;
     w.type_ = to;
     if (to == DataType::kFloat16) {
-        fill(f, from, data, &w.f16_);  // float16 bits (0 is +0.0)
+        fill(f, from, data, false, &w.f16_);  // float16 bits (0 is +0.0)
     } else if (to == DataType::kInt8) {
-        fill(f, from, data, &w.i8_);
+        w.int8_pairs_ = int8_pairs;
+        fill(f, from, data, int8_pairs, &w.i8_);
         auto copy = [](const std::vector<int32_t> &v) {
             AlignedBuffer<int32_t> out(v.size());
             std::copy(v.begin(), v.end(), out.begin());
@@ -84,7 +85,16 @@ Weights Weights::prepare(const FilterGeometry &f, DataType from, const FilterDat
         w.requant_ = requant;
         w.requant_.pointwise.insert(w.requant_.pointwise.end(), sums.begin(), sums.end());
     } else {
-        fill(f, from, data, &w.f32_);
+        fill(f, from, data, false, &w.f32_);
+    }
+    return w;
+}
+
+Weights Weights::with_int8_order(const FilterGeometry &f, bool int8_pairs) const {
+    Weights w = *this;
+    if (type_ == DataType::kInt8 && int8_pairs != int8_pairs_) {
+        w.int8_pairs_ = int8_pairs;
+        w.i8_.pointwise = repack_int8_pointwise(i8_.pointwise, f.channels * f.multiplier, f.out_channels, int8_pairs);
     }
     return w;
 }

@@ -24,12 +24,19 @@ public:
     // `from` is the type of the caller's tensors (one type per call: the runtime refuses a mix).
     // float16 widens to float32; every other pair must be equal. int8 takes its biases from
     // `quantization` (checked by prepare_quantization) and `requant`.
+    // `int8_pairs`: the order of int8's packed pointwise filter (packed_weights.h) that the target
+    // running the variant reads (int8_pairs_order in cpu_dispatch.h).
     static Weights prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to,
-                           const Quantization &quantization = {}, const Requantization &requant = {});
+                           const Quantization &quantization = {}, const Requantization &requant = {},
+                           bool int8_pairs = false);
+    // A copy whose int8 pointwise filter is in the order `int8_pairs` (set_max_target may move a
+    // Layer prepared for one target's order onto another's).
+    Weights with_int8_order(const FilterGeometry &f, bool int8_pairs) const;
     // Bytes prepare() allocates (the memory check counts them before preparing).
     static int64_t bytes(const FilterGeometry &f, DataType from, DataType to);
 
     DataType type() const { return type_; }
+    bool int8_pairs() const { return int8_pairs_; }
     const void *depthwise() const { return pick(&Copies<float>::depthwise, &Copies<uint16_t>::depthwise, &Copies<int8_t>::depthwise); }
     const void *pointwise() const { return pick(&Copies<float>::pointwise, &Copies<uint16_t>::pointwise, &Copies<int8_t>::pointwise); }
     const void *bias() const { return pick(&Copies<float>::bias, &Copies<uint16_t>::bias, &Copies<int8_t>::bias); }
@@ -48,7 +55,7 @@ private:
         AlignedBuffer<Bias> bias, depthwise_bias;
     };
     template <typename T>
-    static void fill(const FilterGeometry &f, DataType from, const FilterData &data, Copies<T> *out);
+    static void fill(const FilterGeometry &f, DataType from, const FilterData &data, bool int8_pairs, Copies<T> *out);
     template <typename F32, typename F16, typename I8>
     const void *pick(F32 f32, F16 f16, I8 i8) const {
         if (type_ == DataType::kFloat16) return (f16_.*f16).data();
@@ -57,6 +64,7 @@ private:
     }
 
     DataType type_ = DataType::kFloat32;
+    bool int8_pairs_ = false;
     Copies<float> f32_;
     Copies<uint16_t> f16_;  // IEEE binary16 bits
     Copies<int8_t> i8_;

@@ -199,7 +199,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         f.unroll(p.co);
         if (lanes > 1) f.vectorize(p.h);
         Stage update = f.update();
-        const Halide::RVar step = p.r_channel.x, groups = p.r_channel.y;
+        const Halide::RVar step = p.r_channel.x, half = p.r_channel.y, groups = p.r_channel.z;
         Var coi("pw_coi");
         std::vector<Halide::VarOrRVar> order{step, p.h, p.co, pixels};
         if (channels > 1) {
@@ -207,6 +207,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             order.insert(order.begin() + 2, coi);
         }
         if (t.co_vectors > t.tile_x) std::swap(order[order.size() - 2], order[order.size() - 1]);
+        order.push_back(half);  // (unrolled: a loop step is a whole group)
         order.push_back(groups);
         if (!flat) order.push_back(p.y);
         order.push_back(p.n);
@@ -214,7 +215,7 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         if (reduce) update.atomic().vectorize(step);
         if (lanes > 1) update.vectorize(p.h);
         if (channels > 1) update.vectorize(coi);
-        update.unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
+        update.unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf).unroll(half);
     };
     Func pw = p.quantized ? p.pointwise_groups : p.pointwise;
     pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
@@ -298,8 +299,12 @@ void schedule_nchw(SepconvPipeline &p, const Tunables &t, int vec) {
     if (p.quantized) pw.bound(p.h, 0, 1);
     pw.compute_at(out, coo);
     pw.vectorize(p.x, vec, TailStrategy::GuardWithIf);
+    std::vector<Halide::VarOrRVar> order{p.x, p.co};
+    for (int i = 0; i < p.r_channel.dimensions(); ++i) order.push_back(p.r_channel[i]);
+    order.push_back(p.y);
+    order.push_back(p.n);
     pw.update()
-        .reorder(p.x, p.co, p.r_channel.x, p.r_channel.y, p.y, p.n)
+        .reorder(order)
         .vectorize(p.x, vec, TailStrategy::GuardWithIf)
         .unroll(p.x)
         .unroll(p.co);

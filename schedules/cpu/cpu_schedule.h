@@ -4,6 +4,7 @@
 
 #include "common/isa.h"
 #include "cpu_tunables.h"
+#include "packed_weights.h"
 #include "sepconv_pipeline.h"
 
 namespace sepconv::cpu {
@@ -13,16 +14,20 @@ namespace sepconv::cpu {
 inline bool flat_pixels(Layout layout, const Tunables &t) { return layout == Layout::NHWC && t.tile_rows > 0; }
 inline bool unrolled_taps(Layout layout, const Tunables &t) { return layout == Layout::NHWC && t.unroll_kernel; }
 
+// The int8 pointwise filter's order within a row group on `target` (packed_weights.h).
+inline bool int8_pairs_order(const Halide::Target &target) {
+    using Halide::Target;
+    const bool vnni = target.has_feature(Target::AVX512_Zen4) || target.has_feature(Target::AVX512_SapphireRapids);
+    return sepconv::int8_pairs_order(target.arch == Target::X86, vnni);
+}
+
 // int8's dot product on `target`: NHWC vectorizes each group of channels with the output channels,
 // in the widest form the target has (VNNI's vpdpbusd, ARM's sdot, else x86's pmaddwd or ARM's
 // smlal); NCHW vectorizes columns.
 inline Int8Dot int8_dot(const Halide::Target &target, Layout layout) {
     using Halide::Target;
     if (layout == Layout::NCHW) return Int8Dot::kColumns;
-    if (target.arch == Target::X86) {
-        const bool vnni = target.has_feature(Target::AVX512_Zen4) || target.has_feature(Target::AVX512_SapphireRapids);
-        return vnni ? Int8Dot::kQuadsU8 : Int8Dot::kPairs;
-    }
+    if (target.arch == Target::X86) return int8_pairs_order(target) ? Int8Dot::kPairs : Int8Dot::kQuadsU8;
     if (target.arch == Target::ARM && target.has_feature(Target::ARMDotProd)) return Int8Dot::kQuadsS8;
     return Int8Dot::kLanes;
 }
