@@ -18,8 +18,7 @@ const std::vector<Family> &families() {
     // operands): the int16 copy of the padded input drops the bounds select and the row and column
     // tests from every tap, and with pixels innermost (the default) the widened weights stay in
     // registers. With 16 registers, int8's 1x1 step needs one more than float32's (pmaddwd's
-    // product before its add): 4 x 2 accumulators, not 4 x 3, or two of them spill every step
-    // (and 3 x 3 would cut blocks that straddle the packed filter's blocks of 16).
+    // product before its add): 4 x 2 accumulators, not 4 x 3, or two of them spill every step.
     const char *int8 = "pad_copy:1", *int8_16_registers = "pad_copy:1,tile_x:2";
     // A basis configuration of the x86 family: its AVX-512 items, and the items of both 16-register ISAs.
     auto x86_basis = [](const std::string &avx512, const std::string &sixteen_registers) {

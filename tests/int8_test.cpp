@@ -6,7 +6,10 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <sstream>
 
+#include "cpu_dispatch.h"
+#include "families.h"
 #include "quantization.h"
 #include "support/cpu_runs.h"
 #include "support/int8_tester.h"
@@ -131,14 +134,23 @@ TEST_P(Int8IsaSweep, EveryCaseEqualsTflite) {
 INSTANTIATE_TEST_SUITE_P(CompiledTargets, Int8IsaSweep, ::testing::ValuesIn(sepconv::compiled_targets()),
                          [](const ::testing::TestParamInfo<std::string> &info) { return target_test_name(info.param); });
 
-// The untuned int8 NHWC variants read the int16 copy of the padded input (families.cpp's int8
-// configuration), on whichever ISA runs here; NCHW's schedule has no such knob.
-TEST(Int8Selection, NhwcVariantsCopyThePaddedInput) {
+// The untuned int8 NHWC variants read the family's int8 configuration of the ISA that runs here
+// (families.cpp: the int16 copy of the padded input, and pmaddwd's tiles on 16 registers); NCHW's
+// schedule has no such knob.
+TEST(Int8Selection, NhwcVariantsReadTheIsasInt8Configuration) {
+    const std::string target = sepconv::internal::dispatched_target();
+    const sepconv::Family *family = sepconv::family_for_target(target);
+    const sepconv::IsaRow *isa = family == nullptr ? nullptr : family->isa_for(target);
+    if (isa == nullptr) GTEST_SKIP() << "no CPU schedule family for " << target;
     sepconv::Options o;
     sepconv::Explanation e;
     ASSERT_TRUE(sepconv::explain({1, 56, 56, 32}, {3, 3, 32, 1}, {1, 1, 32, 64}, o, &e, DataType::kInt8).ok());
     EXPECT_EQ(e.variant, "qs8_sepconv_nhwc_k3x3_s1_d1_m1");
-    EXPECT_NE(e.configuration.find("pad_copy:1"), std::string::npos) << e.configuration;
+    std::stringstream items(isa->int8_defaults);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        EXPECT_NE(("," + e.configuration + ",").find("," + item + ","), std::string::npos) << item << " in " << e.configuration;
+    }
     o.data_format = sepconv::DataFormat::kNCHW;
     ASSERT_TRUE(sepconv::explain({1, 32, 56, 56}, {3, 3, 32, 1}, {1, 1, 32, 64}, o, &e, DataType::kInt8).ok());
     EXPECT_EQ(e.variant, "qs8_sepconv_nchw_generic");
