@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <algorithm>
 
 #include "aligned_buffer.h"
 #include "packed_weights.h"
