@@ -19,6 +19,8 @@
 
 #include <cstdint>
 
+#include "HalideRuntime.h"
+
 namespace sepconv {
 
 constexpr int kPackedWeightsBlock = 16;
@@ -26,8 +28,13 @@ constexpr int kPackedWeightsBlock = 16;
 // G above.
 constexpr int packed_row_group(bool int8) { return int8 ? 4 : 1; }
 
-// The int8 order above: pairs on x86 without VNNI's vpdpbusd, quads elsewhere.
-constexpr bool int8_pairs_order(bool x86, bool vnni) { return x86 && !vnni; }
+// The int8 order above: pairs on x86 without VNNI's vpdpbusd, quads elsewhere. VNNI is what Halide's
+// avx512_zen4 and avx512_sapphirerapids targets pattern-match; `has(feature)` asks a target for
+// one (Halide's Target::Feature values are the halide_target_feature_t values).
+template <typename HasFeature>
+constexpr bool int8_pairs_order(bool x86, HasFeature has) {
+    return x86 && !has(halide_target_feature_avx512_zen4) && !has(halide_target_feature_avx512_sapphirerapids);
+}
 
 // offset(b, k % G) above, for int8.
 constexpr int64_t packed_int8_offset(int64_t b, int64_t row_in_group, bool pairs) {

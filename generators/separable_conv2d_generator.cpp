@@ -300,7 +300,10 @@ public:
             if (quantized) {
                 Expr q = multiply_by_quantized_multiplier(sum + bias(co), pointwise_requant(co, 0), pointwise_requant(co, 1),
                                                           get_target());
-                return cast(elem_type, clamp(q + output_zero_point, output_min, output_max));
+                // The bounds lie in int8's range (a requirement), so saturating first changes
+                // nothing and lets the clamp run on packed int8 vectors (a quarter of the operations).
+                return clamp(saturating_cast(elem_type, q + output_zero_point), cast(elem_type, output_min),
+                             cast(elem_type, output_max));
             }
             Expr v = sum + cast(sum_type, bias(co));
             return cast(elem_type,
@@ -462,6 +465,8 @@ private:
             add_requirement(pointwise_requant.dim(0).extent() == output.dim(out_c).extent() &&
                                 pointwise_requant.dim(1).extent() == 3,
                             "pointwise_requant must be (Cout, 3)");
+            add_requirement(output_min >= -128 && output_min <= output_max && output_max <= 127,
+                            "output_min and output_max must lie in [-128, 127], in order");
         }
         add_requirement(depthwise_filter.dim(1).extent() == channels,
                         "depthwise_filter channels must equal input channels");

@@ -141,11 +141,21 @@ namespace internal {
 
 namespace {
 
-// (Parsed once: every call asks.)
-const std::vector<std::pair<std::string, FeatureBits>> &targets_with_features() {
-    static const std::vector<std::pair<std::string, FeatureBits>> targets = [] {
-        std::vector<std::pair<std::string, FeatureBits>> t;
-        for (const std::string &target : compiled_targets()) t.emplace_back(target, feature_bits(target));
+// Each compiled target, parsed once: every call asks for the dispatched one.
+struct CompiledTarget {
+    std::string name;
+    FeatureBits features;
+    bool int8_pairs;  // the int8 order its variants read
+};
+
+const std::vector<CompiledTarget> &compiled_target_table() {
+    static const std::vector<CompiledTarget> targets = [] {
+        std::vector<CompiledTarget> t;
+        for (const std::string &target : compiled_targets()) {
+            const FeatureBits bits = feature_bits(target);
+            auto has = [&](halide_target_feature_t f) { return (bits[f / 64] >> (f % 64) & 1) != 0; };
+            t.push_back({target, bits, sepconv::int8_pairs_order(target.rfind("x86", 0) == 0, has)});
+        }
         return t;
     }();
     return targets;
@@ -154,9 +164,9 @@ const std::vector<std::pair<std::string, FeatureBits>> &targets_with_features() 
 }  // namespace
 
 int dispatched_target_index() {
-    const auto &targets = targets_with_features();
+    const auto &targets = compiled_target_table();
     for (size_t i = 0; i < targets.size(); ++i) {
-        if (halide_can_use_target_features(kFeatureWords, targets[i].second.data()) != 0) return static_cast<int>(i);
+        if (halide_can_use_target_features(kFeatureWords, targets[i].features.data()) != 0) return static_cast<int>(i);
     }
     return -1;
 }
@@ -164,14 +174,12 @@ int dispatched_target_index() {
 const std::string &dispatched_target() {
     const int i = dispatched_target_index();
     static const std::string none;
-    return i < 0 ? none : targets_with_features()[static_cast<size_t>(i)].first;
+    return i < 0 ? none : compiled_target_table()[static_cast<size_t>(i)].name;
 }
 
-bool int8_pairs_order(const std::string &target) {
-    const FeatureBits bits = feature_bits(target);
-    auto has = [&](halide_target_feature_t f) { return (bits[f / 64] >> (f % 64) & 1) != 0; };
-    const bool vnni = has(halide_target_feature_avx512_zen4) || has(halide_target_feature_avx512_sapphirerapids);
-    return sepconv::int8_pairs_order(target.rfind("x86", 0) == 0, vnni);
+bool dispatched_int8_pairs() {
+    const int i = dispatched_target_index();
+    return i >= 0 && compiled_target_table()[static_cast<size_t>(i)].int8_pairs;
 }
 
 cpu::CacheSizes cache_sizes() { return {caches().l1d, caches().l2}; }

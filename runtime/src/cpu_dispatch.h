@@ -12,9 +12,9 @@ namespace sepconv::internal {
 const std::string &dispatched_target();
 int dispatched_target_index();
 
-// The order of int8's packed pointwise filter that `target`'s variants read (packed_weights.h);
-// the same rule the generator applies to its target (schedules/cpu/cpu_schedule.h).
-bool int8_pairs_order(const std::string &target);
+// The order of int8's packed pointwise filter that the dispatched target's variants read
+// (packed_weights.h): the rule the generator applies to its target (schedules/cpu/cpu_schedule.h).
+bool dispatched_int8_pairs();
 
 // The per-core data caches (cpu_info().l1d_bytes and l2_bytes), read once per process.
 cpu::CacheSizes cache_sizes();

@@ -113,7 +113,7 @@ internal::CallShape call_shape(const ConvGeometry &g, DataType type, const Optio
 // Halide's dispatch picks (the GPU variants are float only).
 bool int8_pairs_for(const internal::VariantRow &variant) {
     return variant.spec.weights_type == DataType::kInt8 && variant.spec.device == Device::kCpu &&
-           internal::int8_pairs_order(internal::dispatched_target());
+           internal::dispatched_int8_pairs();
 }
 
 // The variant a call runs: where it runs (choose_device), then the table's choice there. `g` is

@@ -25,7 +25,7 @@ public:
     // float16 widens to float32; every other pair must be equal. int8 takes its biases from
     // `quantization` (checked by prepare_quantization) and `requant`.
     // `int8_pairs`: the order of int8's packed pointwise filter (packed_weights.h) that the target
-    // running the variant reads (int8_pairs_order in cpu_dispatch.h).
+    // running the variant reads (dispatched_int8_pairs in cpu_dispatch.h).
     static Weights prepare(const FilterGeometry &f, DataType from, const FilterData &data, DataType to,
                            const Quantization &quantization = {}, const Requantization &requant = {},
                            bool int8_pairs = false);

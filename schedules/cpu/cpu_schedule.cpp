@@ -1,5 +1,6 @@
 #include "cpu_schedule.h"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -144,11 +145,15 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // still has the full, constant size), so each vector of weights is one dense load from the
     // packed filter. ShiftInwards keeps every pixel block full-size (the last one overlaps its
     // neighbour: those pixels are computed and stored twice, the same values).
+    // int8's epilogue takes a pixel's whole channel block as one vector: its int32 results then
+    // narrow to int8 by saturating packs across vectors (two to four int32 vectors a pack), and the
+    // activation clamps whole int8 vectors, where a vector of 8 channels took as many steps alone.
     const Halide::Expr fits = full_blocks(t, /*nchw=*/false, vec, p.output_channels, p.output_width, p.output_height);
+    const int epilogue_vec = p.quantized ? std::max(block, vec) : vec;
     schedule_per_epilogue(blocks, p, [&](Stage s) {
         Stage fast = s.specialize(fits);
         tile_blocks(fast, TailStrategy::ShiftInwards);
-        fast.vectorize(coi, vec).unroll(coi).unroll(xi);
+        fast.vectorize(coi, epilogue_vec).unroll(coi).unroll(xi);
         // Fallback for tiny layers (fewer pixels than a block).
         tile_blocks(s, TailStrategy::GuardWithIf);
     });

@@ -17,8 +17,9 @@ inline bool unrolled_taps(Layout layout, const Tunables &t) { return layout == L
 // The int8 pointwise filter's order within a row group on `target` (packed_weights.h).
 inline bool int8_pairs_order(const Halide::Target &target) {
     using Halide::Target;
-    const bool vnni = target.has_feature(Target::AVX512_Zen4) || target.has_feature(Target::AVX512_SapphireRapids);
-    return sepconv::int8_pairs_order(target.arch == Target::X86, vnni);
+    return sepconv::int8_pairs_order(target.arch == Target::X86, [&](halide_target_feature_t f) {
+        return target.has_feature(static_cast<Target::Feature>(f));
+    });
 }
 
 // int8's dot product on `target`: NHWC vectorizes each group of channels with the output channels,
