@@ -249,7 +249,18 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     }
     p.depthwise.compute_at(dw_at);
     schedule_depthwise_over_channels(p, t, vec);
-    if (t.pad_copy) p.padded.compute_at(dw_at).vectorize(p.c, vec, TailStrategy::GuardWithIf);
+    // int8's narrow copies (the padded input in int16; the groups' channels in int16 or 8 bits)
+    // fill a register with as many lanes as their type holds where `channels` is a whole number of
+    // such vectors (a partial vector would run masked at every pixel); `vec` lanes otherwise.
+    auto vectorize_narrow = [&](Stage s, Var v, int bits, const Halide::Expr &channels) {
+        const int wide = vec * 32 / bits;
+        if (p.quantized && wide > vec) s.specialize(channels % wide == 0).vectorize(v, wide, TailStrategy::GuardWithIf);
+        s.vectorize(v, vec, TailStrategy::GuardWithIf);
+    };
+    if (t.pad_copy) {
+        p.padded.compute_at(dw_at);
+        vectorize_narrow(p.padded, p.c, p.padded.type().bits(), p.input_channels);
+    }
     if (flat) {
         // The blocks read the depthwise result by flat pixel from a copy: one division per pixel.
         p.depthwise_flat.compute_at(dw_at)
@@ -263,7 +274,8 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         // channel k = c * M + m is read at (k % M, k / M), a gather unless M is known to be 1.
         p.depthwise_k.compute_at(dw_at);
         if (p.single_multiplier.defined()) {
-            p.depthwise_k.specialize(p.single_multiplier).vectorize(p.k, vec, TailStrategy::GuardWithIf);
+            vectorize_narrow(p.depthwise_k.specialize(p.single_multiplier), p.k, p.depthwise_k.type().bits(),
+                             p.input_channels);
         }
         p.depthwise_k.vectorize(p.k, vec, TailStrategy::GuardWithIf);
     }
