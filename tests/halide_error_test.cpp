@@ -3,11 +3,16 @@
 // the public API would have refused) must come back as a Status with Halide's message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "conv_geometry.h"
+#include "cpu_dispatch.h"
 #include "halide_call.h"
 #include "packed_pointwise.h"
+#include "support/int8_tester.h"
 #include "support/tester.h"
 #include "variant_table.h"
+#include "weights.h"
 
 namespace sepconv_test {
 namespace {
@@ -61,6 +66,51 @@ TEST(HalideErrors, ComeBackAsAStatusInsteadOfAborting) {
     s = sepconv::internal::call_variant(*row, g, args);
     ASSERT_TRUE(s.ok()) << s.message;
     EXPECT_TRUE(all_close(t.expected, good));
+}
+
+// int8's output clamp runs on int8 values (the kernels saturate first), so its bounds must lie in
+// int8's range: the runtime's always do (CalculateActivationRangeQuantized); a caller of the
+// generated code that passes others gets the variant's requirement back, not wrapped values.
+TEST(HalideErrors, Int8OutputBoundsOutsideInt8AreRefused) {
+    using sepconv::DataType;
+    ConvCase k;
+    k.h = 5, k.w = 7, k.c = 4, k.cout = 6;
+    const Int8Tensors t = make_int8_tensors(k, 11);
+    const sepconv::Options o = int8_options(k, t);
+    sepconv::internal::ConvGeometry g;
+    sepconv::Status s = sepconv::internal::validate_filters(t.dw_shape, t.pw_shape, o, &g.f);
+    if (s.ok()) s = sepconv::internal::resolve_geometry(t.in_shape, g.f, o, &g);
+    sepconv::internal::Requantization requant;
+    if (s.ok()) s = sepconv::internal::prepare_quantization(g.f, o, &requant);
+    ASSERT_TRUE(s.ok()) << s.message;
+    const sepconv::internal::Weights w =
+        sepconv::internal::Weights::prepare(g.f, DataType::kInt8, {t.dwf.data(), t.pwf.data()}, DataType::kInt8,
+                                            o.quantization, requant, sepconv::internal::dispatched_int8_pairs());
+    std::string why;
+    const sepconv::internal::VariantRow *row =
+        sepconv::internal::select_variant(g.f, DataType::kInt8, nullptr, {}, "qs8_sepconv_nhwc_k3x3_s1_d1_m1", &why);
+    if (row == nullptr) GTEST_SKIP() << "this build has no qs8_sepconv_nhwc_k3x3_s1_d1_m1: " << why;
+
+    std::vector<int8_t> out(t.expected.size(), int8_t(0x5a));
+    auto call = [&](const sepconv::internal::Requantization &r) {
+        const sepconv::internal::CallArgs args{t.input.data(), w.depthwise(), w.pointwise(), w.bias(), w.depthwise_bias(),
+                                               out.data(), DataType::kInt8, DataType::kInt8, sepconv::Activation::kNone,
+                                               sepconv::internal::depthwise_epilogue(g.f, DataType::kInt8, sepconv::Activation::kNone),
+                                               &r, /*num_threads=*/1};
+        return sepconv::internal::call_variant(*row, g, args);
+    };
+    for (auto [lo, hi] : {std::pair{-129, 127}, std::pair{-128, 128}, std::pair{5, 4}}) {
+        sepconv::internal::Requantization bad = w.requantization();
+        bad.output_min = lo, bad.output_max = hi;
+        s = call(bad);
+        EXPECT_EQ(s.code, sepconv::StatusCode::kInternal) << lo << ", " << hi;
+        EXPECT_NE(s.message.find("output_min and output_max must lie in [-128, 127]"), std::string::npos) << s.message;
+        EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](int8_t v) { return v == int8_t(0x5a); }))
+            << "a refused call wrote its output";
+    }
+    s = call(w.requantization());
+    ASSERT_TRUE(s.ok()) << s.message;
+    EXPECT_TRUE(bit_equal(t.expected, out));
 }
 
 // Without a GPU, Halide's CUDA runtime fails to find a driver or device. Calling a CUDA variant
