@@ -145,10 +145,10 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // still has the full, constant size), so each vector of weights is one dense load from the
     // packed filter. ShiftInwards keeps every pixel block full-size (the last one overlaps its
     // neighbour: those pixels are computed and stored twice, the same values).
+    const Halide::Expr fits = full_blocks(t, /*nchw=*/false, vec, p.output_channels, p.output_width, p.output_height);
     // int8's epilogue takes a pixel's whole channel block as one vector: its int32 results then
     // narrow to int8 by saturating packs across vectors (two to four int32 vectors a pack), and the
     // activation clamps whole int8 vectors, where a vector of 8 channels took as many steps alone.
-    const Halide::Expr fits = full_blocks(t, /*nchw=*/false, vec, p.output_channels, p.output_width, p.output_height);
     const int epilogue_vec = p.quantized ? std::max(block, vec) : vec;
     schedule_per_epilogue(blocks, p, [&](Stage s) {
         Stage fast = s.specialize(fits);
