@@ -346,7 +346,10 @@ public:
                 // (quads) or over (r.x, co) (pairs) is one ramp.
                 const Expr row_offset = pairs ? r.y * (2 * B) + (co_read * 2 + r.x) % (2 * B)
                                               : (co_read * G + in_group) % (B * G);
-                const Expr w = cast(w_type, pointwise_filter(row_offset, r.z, min(co_read / B, last_block)));
+                Var wi("wi"), wg("wg"), wb("wb");
+                p.int8_weights = Func("int8_weights");
+                p.int8_weights(wi, wg, wb) = cast(w_type, pointwise_filter(wi, wg, wb));
+                const Expr w = p.int8_weights(row_offset, r.z, min(co_read / B, last_block));
                 std::vector<Var> h_at{p.h};
                 h_at.insert(h_at.end(), at.begin(), at.end());
                 p.pointwise_groups = Func("pointwise_groups");

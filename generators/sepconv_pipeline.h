@@ -82,6 +82,10 @@ struct SepconvPipeline {
     int int8_lanes = 1;
     Halide::Var k{"k"}, h{"h"};
     Halide::Func depthwise_k, pointwise_groups;
+    // int8_weights(i, g, b): the packed filter (packed_weights.h: offset i in group g of block b) in
+    // the type the dot product multiplies. Inlined (a widening at every use) unless a schedule stores
+    // a weight block of it, widened once for all the pixel tiles that read the block.
+    Halide::Func int8_weights;
 
     // float16 arithmetic (a target with native float16 FMAs): the pointwise sums run in float16 over
     // blocks of kHalfSumChannels input channels, pointwise_partial(co, x, y, n, b) with r_channel

@@ -46,6 +46,9 @@ struct Family {
     // channels, rows of 5, 10 or 20 pixels, small images with many channels). The runtime's cost
     // model chooses among them and the tuned variants for shapes no variant was tuned for.
     std::vector<std::string> basis;
+    // The same for int8 (its NHWC configurations, each ISA's int8_defaults included): where int8's
+    // defaults serve a shape badly.
+    std::vector<std::string> int8_basis;
 
     const IsaRow *isa_for(const std::string &halide_target) const;  // null when none matches
     // A float16 variant's filters and bias are float16 when some ISA computes in float16, else

@@ -143,6 +143,7 @@ TEST(Int8Selection, NhwcVariantsReadTheIsasInt8Configuration) {
     const sepconv::IsaRow *isa = family == nullptr ? nullptr : family->isa_for(target);
     if (isa == nullptr) GTEST_SKIP() << "no CPU schedule family for " << target;
     sepconv::Options o;
+    o.variant = "qs8_sepconv_nhwc_k3x3_s1_d1_m1";  // (automatic selection may take a basis variant)
     sepconv::Explanation e;
     ASSERT_TRUE(sepconv::explain({1, 56, 56, 32}, {3, 3, 32, 1}, {1, 1, 32, 64}, o, &e, DataType::kInt8).ok());
     EXPECT_EQ(e.variant, "qs8_sepconv_nhwc_k3x3_s1_d1_m1");
@@ -152,6 +153,7 @@ TEST(Int8Selection, NhwcVariantsReadTheIsasInt8Configuration) {
     ASSERT_TRUE(sepconv::isa_configuration(*family, *isa, /*nchw=*/false, int8_items, &expected, &error)) << error;
     EXPECT_EQ(e.configuration, expected);
     o.data_format = sepconv::DataFormat::kNCHW;
+    o.variant.clear();
     ASSERT_TRUE(sepconv::explain({1, 32, 56, 56}, {3, 3, 32, 1}, {1, 1, 32, 64}, o, &e, DataType::kInt8).ok());
     EXPECT_EQ(e.variant, "qs8_sepconv_nchw_generic");
     EXPECT_EQ(e.configuration.find("pad_copy"), std::string::npos) << e.configuration;

@@ -171,18 +171,19 @@ TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
     EXPECT_EQ(list.skipped.size(), 1u) << "a GPU entry in a build without GPU variants";
 }
 
-// The family's basis configurations: float32 3x3 NHWC at stride 1 and 2, named by their
+// The family's basis configurations: float32 and int8 3x3 NHWC at stride 1 and 2, named by their
 // configuration, never taken for tuned (no shapes), and never in the ARM family (none declared).
 TEST(VariantList, EmitsTheFamilysBasisConfigurations) {
     VariantList list;
     std::string error;
     ASSERT_TRUE(build("x86", false, db_of(""), "test.db", &list, &error)) << error;
-    const size_t basis = sepconv::find_family("x86")->basis.size();
+    const size_t basis = sepconv::find_family("x86")->basis.size(), int8_basis = sepconv::find_family("x86")->int8_basis.size();
     ASSERT_GT(basis, 0u);
+    ASSERT_GT(int8_basis, 0u);
     std::map<std::string, int> per_stride;
     for (const VariantSpec &v : list.variants) {
         if (!v.basis) continue;
-        EXPECT_EQ(v.type, DataType::kFloat32) << v.name();
+        EXPECT_TRUE(v.type == DataType::kFloat32 || v.type == DataType::kInt8) << v.name();
         EXPECT_FALSE(v.nchw);
         EXPECT_TRUE(v.tuned_shapes.empty());
         EXPECT_EQ(v.kernel_h, 3);
@@ -192,6 +193,8 @@ TEST(VariantList, EmitsTheFamilysBasisConfigurations) {
     }
     EXPECT_EQ(per_stride["f32_sepconv_nhwc_k3x3_s1_d1_m1"], static_cast<int>(basis));
     EXPECT_EQ(per_stride["f32_sepconv_nhwc_k3x3_s2_d1_m1"], static_cast<int>(basis));
+    EXPECT_EQ(per_stride["qs8_sepconv_nhwc_k3x3_s1_d1_m1"], static_cast<int>(int8_basis));
+    EXPECT_EQ(per_stride["qs8_sepconv_nhwc_k3x3_s2_d1_m1"], static_cast<int>(int8_basis));
     ASSERT_TRUE(build("arm", false, db_of(""), "test.db", &list, &error)) << error;
     for (const VariantSpec &v : list.variants) EXPECT_FALSE(v.basis) << v.name();
 }

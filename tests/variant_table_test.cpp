@@ -175,16 +175,37 @@ TEST(CostModel, ChargesAnImageBeyondTheL2ToThreadsOverWeightBlocks) {
     EXPECT_NEAR(modeled_cycles(channels, kAvx2, small, kZen4), modeled_cycles(rows, kAvx2, small, kZen4), 1e-6);
 }
 
-// Three rows on two threads: one thread computes two of them. Parallel over 4 weight blocks instead:
-// two each.
+// int8 on pmaddwd widens a held weight block to int16 once per run that takes it up: once per row
+// with rows in parallel (14 rows of MobileNet's conv7), once per call over weight blocks.
+TEST(CostModel, ChargesTheWideningOfEachWeightBlockOncePerRun) {
+    Tunables rows = tile(4, 2), channels = tile(4, 2);
+    channels.parallel_over = sepconv::cpu::ParallelOver::Channels;
+    Workload plain = layer(14, 14, 512, 512);
+    plain.weight_bytes = 2;
+    Workload widened = plain;
+    widened.widened_weights = true;
+    const double per_row = modeled_cycles(rows, kAvx2, widened, kZen4) - modeled_cycles(rows, kAvx2, plain, kZen4);
+    const double per_call =
+        modeled_cycles(channels, kAvx2, widened, kZen4) - modeled_cycles(channels, kAvx2, plain, kZen4);
+    EXPECT_GT(per_call, 0);
+    EXPECT_NEAR(per_row / per_call, 14.0, 1e-9);
+}
+
+// Three rows on two threads: one thread computes two of them, and half a row more for finishing
+// apart. Parallel over 4 weight blocks instead: two each, and half a block more.
 TEST(CostModel, SharesWholeUnitsAmongThreads) {
     const Workload one = layer(3, 64, 64, 256, 1), two = layer(3, 64, 64, 256, 2);
     const Tunables rows = tile(4, 4);
-    EXPECT_NEAR(modeled_cycles(rows, kAvx512, two, kZen4) / modeled_cycles(rows, kAvx512, one, kZen4), 2.0 / 3, 1e-9);
+    EXPECT_NEAR(modeled_cycles(rows, kAvx512, two, kZen4) / modeled_cycles(rows, kAvx512, one, kZen4), 2.5 / 3, 1e-9);
     Tunables channels = rows;
     channels.parallel_over = sepconv::cpu::ParallelOver::Channels;
-    EXPECT_NEAR(modeled_cycles(channels, kAvx512, two, kZen4) / modeled_cycles(channels, kAvx512, one, kZen4), 0.5,
-                1e-9);
+    EXPECT_NEAR(modeled_cycles(channels, kAvx512, two, kZen4) / modeled_cycles(channels, kAvx512, one, kZen4),
+                2.5 / 4, 1e-9);
+    // MobileNet's conv4 (28 rows, 8 weight blocks of 32) on two threads: the rows share out better.
+    const Workload conv4 = layer(28, 28, 128, 256, 2);
+    Tunables avx2_rows = tile(4, 2), avx2_channels = avx2_rows;
+    avx2_channels.parallel_over = sepconv::cpu::ParallelOver::Channels;
+    EXPECT_GT(modeled_cycles(avx2_channels, kAvx2, conv4, kZen4), modeled_cycles(avx2_rows, kAvx2, conv4, kZen4) * 1.05);
 }
 
 // ---- The table's use of the model, over shapes that no list names.
@@ -196,12 +217,12 @@ using sepconv::internal::VariantRow;
 DeviceChoice on_this_cpu() { return DeviceChoice{Device::kCpu, 0, sepconv::internal::microarchitecture()}; }
 
 CallShape call_on(int64_t n, int64_t h, int64_t w, int64_t c, int64_t co, int stride, int threads,
-                  FilterGeometry *f) {
+                  FilterGeometry *f, sepconv::DataType type = sepconv::DataType::kFloat32) {
     *f = nhwc_3x3(c, 1);
     f->out_channels = co, f->stride_h = f->stride_w = stride;
     CallShape call;
     sepconv::internal::ShapeKey &k = call.key;
-    k.type = sepconv::DataType::kFloat32;
+    k.type = type;
     k.batch = n, k.height = h, k.width = w, k.channels = c, k.multiplier = 1, k.out_channels = co;
     k.kernel_h = k.kernel_w = 3, k.stride_h = k.stride_w = stride, k.dilation_h = k.dilation_w = 1, k.same = true;
     call.out_height = (h + stride - 1) / stride, call.out_width = (w + stride - 1) / stride;
@@ -217,13 +238,16 @@ double cycles_of(const VariantRow &row, const CallShape &call) {
     if (isa == nullptr || row.modeled_configs.empty()) return -1;
     Workload w = layer(call.out_height, call.out_width, call.key.channels, call.key.out_channels, call.threads);
     w.batch = call.key.batch;
-    w.weight_bytes = sepconv::internal::row_of(row.spec.weights_type).bytes;
+    // int8 on pmaddwd reads its weights widened to int16.
+    w.widened_weights = row.spec.type == sepconv::DataType::kInt8 && sepconv::internal::dispatched_int8_pairs();
+    w.weight_bytes = w.widened_weights ? 2 : sepconv::internal::row_of(row.spec.weights_type).bytes;
     return modeled_cycles(row.modeled_configs[isa - family->isas.data()], isa->isa, w, sepconv::internal::cache_sizes());
 }
 
-// Held-out shapes (MobileNetV1 0.75 at 160x160, odd sizes, batch 2), at 1 and 2 threads: the pick is
-// the fewest modeled cycles among the variants that serve the call, or a nearest tuned shape's
-// variant where it models as few (the nearest-shape rule never picks what the model finds slower).
+// Held-out shapes (MobileNetV1 0.75 at 160x160, odd sizes, batch 2), at 1 and 2 threads, in float32
+// and int8: the pick is the fewest modeled cycles among the variants that serve the call, or a
+// nearest tuned shape's variant where it models as few (the nearest-shape rule never picks what the
+// model finds slower).
 TEST(VariantTable, CpuPicksTheFewestModeledCycles) {
     const sepconv::Family *family = sepconv::family_for_target(sepconv::internal::dispatched_target());
     if (family == nullptr || family->isa_for(sepconv::internal::dispatched_target()) == nullptr) {
@@ -239,26 +263,27 @@ TEST(VariantTable, CpuPicksTheFewestModeledCycles) {
     int modeled = 0;
     for (const Shape &s : shapes) {
         for (int threads : {1, 2}) {
-            FilterGeometry f;
-            const CallShape call = call_on(s.n, s.h, s.w, s.c, s.co, s.stride, threads, &f);
-            SCOPED_TRACE(call.key.to_string() + ", " + std::to_string(threads) + " thread(s)");
-            std::string why;
-            const VariantRow *row =
-                sepconv::internal::select_variant(f, sepconv::DataType::kFloat32, &call, on_this_cpu(), "", &why);
-            ASSERT_NE(row, nullptr) << why;
-            double fewest = -1;
-            for (const VariantRow &r : sepconv::internal::variant_table()) {
-                const double c = r.serves(f, sepconv::DataType::kFloat32, DeviceChoice{}) ? cycles_of(r, call) : -1;
-                if (c >= 0 && (fewest < 0 || c < fewest)) fewest = c;
-            }
-            ASSERT_GE(fewest, 0) << "no variant the model ranks serves the call";
-            const double picked = cycles_of(*row, call);
-            if (why.find("nearest shape") != std::string::npos) {
-                EXPECT_DOUBLE_EQ(picked, fewest) << why;
-            } else {
-                ++modeled;
-                EXPECT_NE(why.find("cost model's choice"), std::string::npos) << why;
-                EXPECT_DOUBLE_EQ(picked, fewest) << why;
+            for (sepconv::DataType type : {sepconv::DataType::kFloat32, sepconv::DataType::kInt8}) {
+                FilterGeometry f;
+                const CallShape call = call_on(s.n, s.h, s.w, s.c, s.co, s.stride, threads, &f, type);
+                SCOPED_TRACE(call.key.to_string() + ", " + std::to_string(threads) + " thread(s)");
+                std::string why;
+                const VariantRow *row = sepconv::internal::select_variant(f, type, &call, on_this_cpu(), "", &why);
+                ASSERT_NE(row, nullptr) << why;
+                double fewest = -1;
+                for (const VariantRow &r : sepconv::internal::variant_table()) {
+                    const double c = r.serves(f, type, DeviceChoice{}) ? cycles_of(r, call) : -1;
+                    if (c >= 0 && (fewest < 0 || c < fewest)) fewest = c;
+                }
+                ASSERT_GE(fewest, 0) << "no variant the model ranks serves the call";
+                const double picked = cycles_of(*row, call);
+                if (why.find("nearest shape") != std::string::npos) {
+                    EXPECT_DOUBLE_EQ(picked, fewest) << why;
+                } else {
+                    ++modeled;
+                    EXPECT_NE(why.find("cost model's choice"), std::string::npos) << why;
+                    EXPECT_DOUBLE_EQ(picked, fewest) << why;
+                }
             }
         }
     }

@@ -40,7 +40,8 @@ int64_t element_count(const std::vector<int64_t> &shape) {
 // the one-shot call's), and Halide's depthwise scratch: one output row of C*M channels per worker
 // thread, or the whole image for a variant whose threads split the output channels
 // (parallel_over=channels). `g` is null before the input is known (Layer::create). The scratch
-// holds the arithmetic's type: the variant's weights type, or int8's int32.
+// holds the arithmetic's type: the variant's weights type, or int8's int32; int8 adds a weight block
+// widened to int16 per worker (pmaddwd's: at most 8 vectors of 8 output channels, cpu_schedule.cpp).
 Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometry *g,
                     const internal::VariantRow &variant, int64_t weight_bytes) {
     const int64_t cm = f.channels * f.multiplier;
@@ -50,6 +51,7 @@ Status check_memory(const FilterGeometry &f, const Options &o, const ConvGeometr
         const int64_t scratch = cm * g->out_width * (variant.spec.whole_image_scratch ? g->out_height : workers);
         const int scratch_bytes = variant.spec.type == DataType::kInt8 ? 4 : internal::row_of(variant.spec.weights_type).bytes;
         bytes += scratch * scratch_bytes;  // each term is < 2^31 elements
+        if (variant.spec.type == DataType::kInt8) bytes += workers * cm * 64 * 2;
     }
     if (bytes > o.memory_limit_bytes) {
         return Status::InvalidArgument("this call needs about " + std::to_string(bytes) +

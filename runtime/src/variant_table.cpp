@@ -43,7 +43,7 @@ const KernelFn *target_fns(const char *name) {
 // The configurations the cost model ranks `v` by, one per ISA of its family; empty where the model
 // does not apply (see the header).
 std::vector<cpu::Tunables> modeled_configs(const VariantSpec &v) {
-    if (v.device != Device::kCpu || v.nchw || v.type == DataType::kInt8) return {};
+    if (v.device != Device::kCpu || v.nchw) return {};
     const Family *family = find_family(v.family(SEPCONV_TARGET_FAMILY));
     if (family == nullptr || family->schedule != ScheduleKind::kCpuTiles) return {};
     std::vector<cpu::Tunables> configs;
@@ -75,7 +75,8 @@ public:
     double cycles(const VariantRow &row) const {
         if (isa_ == nullptr || row.modeled_configs.size() <= isa_index_) return -1;
         cpu::Workload w = w_;
-        w.weight_bytes = row_of(row.spec.weights_type).bytes;
+        w.widened_weights = row.spec.type == DataType::kInt8 && dispatched_int8_pairs();
+        w.weight_bytes = w.widened_weights ? 2 : row_of(row.spec.weights_type).bytes;
         return cpu::modeled_cycles(row.modeled_configs[isa_index_], isa_->isa, w, caches_);
     }
     std::string describe() const {

@@ -15,9 +15,8 @@
 //      cycles on this call, this machine's caches and the ISA that runs. Rule 2 stands only where
 //      the model ranks its configuration first (ties included): a tuned configuration is a
 //      measurement for its own shape and a guess for its neighbours, and the nearest-shape rule
-//      never picks one the model finds slower than its own choice. The model ranks NHWC float32
-//      and float16 on CPUs;
-//   4. elsewhere (NCHW, int8, GPUs, and before the input is known), the most specialized untuned
+//      never picks one the model finds slower than its own choice. The model ranks NHWC on CPUs;
+//   4. elsewhere (NCHW, GPUs, and before the input is known), the most specialized untuned
 //      variant (the schedule's hand defaults; not a basis configuration, which only the model picks).
 #pragma once
 

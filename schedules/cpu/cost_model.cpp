@@ -25,6 +25,10 @@ constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 8;
 // and the depthwise result of the whole image, which every weight block reads again as
 // broadcasts, outgrows the L2: ramped against the L2 as kL2Penalty is against the L1.
 constexpr double kL3Penalty = 0.12;
+// Units of work the busiest thread runs beyond its share when several threads run: they finish
+// their last unit apart (and a VM's virtual cores run at different speeds), which weighs on a
+// few large units (weight blocks of a big image) more than on many small ones (rows).
+constexpr double kUnevenFinish = 0.5;
 // Depthwise cycles per vector tap beyond its FMA: the loads of the taps and the bounds selects.
 constexpr double kDepthwiseOverhead = 1.5;
 
@@ -66,8 +70,8 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
         return std::clamp(std::log2(std::max(bytes, 1.0) / (size / 2)) / 2, 0.0, 1.0);
     };
     step *= 1 + kL2Penalty * beyond(held, double(caches.l1d_bytes));
-    if (over_channels) {
-        const double image = double(w.out_height) * w.out_width * w.channels * 4;
+    if (over_channels) {  // in the type the 1x1 multiplies, as wide as its weights
+        const double image = double(w.out_height) * w.out_width * w.channels * w.weight_bytes;
         step *= 1 + kL3Penalty * beyond(image, double(caches.l2_bytes));
     }
     if (!block_outer) {
@@ -82,6 +86,10 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     const double pixels = double(w.batch) * w.out_height * w.out_width;
     cycles += pixels * ceil_div(w.channels, lanes) * w.taps * kDepthwiseOverhead / VectorCore::kFmasPerCycle;
     if (flat) cycles += pixels * ceil_div(w.out_channels, lanes);  // a store and a copy per vector
+    if (w.widened_weights && block_outer) {  // a widening load and a store per vector of the block
+        const int64_t visits = w.batch * (over_channels ? 1 : runs) * channel_blocks;
+        cycles += double(visits) * w.channels * block * w.weight_bytes / (lanes * 4);
+    }
     if (!full_blocks<int64_t>(t, /*nchw=*/false, lanes, w.out_channels, w.out_width, w.out_height)) {
         cycles *= kPartialPathFactor;
     }
@@ -89,7 +97,7 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     // Threads take whole units: weight blocks, groups of tile_rows rows, or rows (of each image).
     const int64_t units = over_channels ? channel_blocks : runs;
     const int threads = std::max(1, w.threads);
-    const double busiest = double(ceil_div(units, threads)) / (double(units) / threads);
+    const double busiest = (double(ceil_div(units, threads)) + (threads > 1 ? kUnevenFinish : 0)) / (double(units) / threads);
     return cycles / threads * std::max(1.0, busiest);
 }
 

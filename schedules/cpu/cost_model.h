@@ -15,7 +15,9 @@
 //     block runs every weight block, and the whole image's depthwise result against the L2 when
 //     every weight block reads it (parallel_over=channels);
 //   - the depthwise taps, and the extra store and copy of flat runs (tile_rows > 0);
-//   - the threads: whole units of work (rows, row groups or weight blocks) shared out.
+//   - int8 on pmaddwd: the widening of each held weight block, once per run that takes it up;
+//   - the threads: whole units of work (rows, row groups or weight blocks) shared out, and on more
+//     than one thread half a unit more for the busiest (threads finish their last unit apart).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +32,10 @@ struct Workload {
     int64_t channels = 1;      // C*M: the depthwise result's channels, the 1x1's reduction
     int64_t out_channels = 1;
     int64_t taps = 9;          // kh * kw
-    int64_t weight_bytes = 4;  // bytes of one packed 1x1 weight
+    int64_t weight_bytes = 4;  // bytes of one packed 1x1 weight, as the 1x1 step reads it
+    // int8 on pmaddwd: a held weight block is widened to int16 (weight_bytes 2) each time a run of
+    // pixel blocks takes it up (cpu_schedule.cpp).
+    bool widened_weights = false;
     int threads = 1;
 };
 

@@ -226,6 +226,14 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
     if (p.quantized) {
         register_tile_groups(pw);
+        // pmaddwd's int16 weights: a held weight block widened once per run of pixel blocks that takes
+        // it up (a row, a group of rows, or the image), not at every block's loads (a vpmovsxbw a
+        // vector, on the ports the multiply-adds need). cost_model.cpp counts it.
+        if (p.int8_dot == Int8Dot::kPairs && pixels_inside_channel_block) {
+            const Halide::Var wi = p.int8_weights.args()[0];
+            p.int8_weights.compute_at(blocks, coo).store_at(blocks, over_channels || flat ? coo : p.y)
+                .vectorize(wi, 2 * vec, TailStrategy::GuardWithIf);
+        }
     } else if (p.pointwise_partial.defined()) {
         // float16 arithmetic: the register tile is a block's float16 sums, added into float32 sums
         // (kept in memory by LLVM when they do not fit the registers: one load and store per block).
@@ -273,6 +281,13 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         // The groups' channels, next to the depthwise result they narrow (after its flat copy);
         // channel k = c * M + m is read at (k % M, k / M), a gather unless M is known to be 1.
         p.depthwise_k.compute_at(dw_at);
+        if (over_channels) {  // the whole image's, its rows (or runs of pixels) shared out as the depthwise result's
+            if (flat) {
+                p.depthwise_k.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
+            } else {
+                p.depthwise_k.parallel(p.y);
+            }
+        }
         if (p.single_multiplier.defined()) {
             vectorize_narrow(p.depthwise_k.specialize(p.single_multiplier), p.k, p.depthwise_k.type().bits(),
                              p.input_channels);

@@ -123,19 +123,9 @@ inline void add_untuned_variants(const TypeUnderTest &t, std::vector<VariantExpe
     out->push_back({p + "_sepconv_nchw_generic", t.type, [](const ConvCase &k) { return k.nchw; }});
 }
 
-// The int8 variants (untuned only: the tuned database has no int8 entries yet).
-inline const std::vector<VariantExpectation> &quantized_variants() {
-    static const std::vector<VariantExpectation> v = [] {
-        std::vector<VariantExpectation> out;
-        add_untuned_variants({sepconv::DataType::kInt8, "qs8"}, &out);
-        return out;
-    }();
-    return v;
-}
-
-// The basis variants (float32, 3x3 at stride 1 and 2; the family's own configurations, so taken from
-// the public list by name): <prefix>_sepconv_nhwc_k3x3_s<S>_d1_m1_basis_<hash> serves what the
-// untuned variant of that stride serves.
+// The basis variants (float32 and int8, 3x3 at stride 1 and 2; the family's own configurations, so
+// taken from the public list by name): <prefix>_sepconv_nhwc_k3x3_s<S>_d1_m1_basis_<hash> serves
+// what the untuned variant of that stride serves.
 inline void add_basis_variants(std::vector<VariantExpectation> *out) {
     for (const sepconv::VariantInfo &info : sepconv::variants()) {
         const size_t at = info.name.find("_basis_");
@@ -147,6 +137,17 @@ inline void add_basis_variants(std::vector<VariantExpectation> *out) {
         }
         if (serves) out->push_back({info.name, info.type, serves});
     }
+}
+
+// The int8 variants: untuned and basis (the tuned database has no int8 entries yet).
+inline const std::vector<VariantExpectation> &quantized_variants() {
+    static const std::vector<VariantExpectation> v = [] {
+        std::vector<VariantExpectation> out;
+        add_untuned_variants({sepconv::DataType::kInt8, "qs8"}, &out);
+        add_basis_variants(&out);
+        return out;
+    }();
+    return v;
 }
 
 inline const std::vector<VariantExpectation> &expected_variants() {

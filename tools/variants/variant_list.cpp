@@ -51,7 +51,7 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
         }
         // float16 on CUDA only: OpenCL's needs cl_khr_fp16, which not every device has.
         const bool f16 = type.type == DataType::kFloat16;
-        // MobileNet's 3x3 depthwise layers at stride 1 and 2 (float32: with the family's basis
+        // MobileNet's 3x3 depthwise layers at stride 1 and 2 (float32 and int8: with the family's basis
         // configurations beside the defaults), then the general NHWC and NCHW ones.
         for (int stride : {1, 2}) {
             VariantSpec k = v;
@@ -59,8 +59,9 @@ void add_untuned(const Family &cpu, bool gpu, std::vector<VariantSpec> *out) {
             k.stride_h = k.stride_w = stride;
             k.dilation_h = k.dilation_w = k.multiplier = 1;
             out->push_back(k);
-            if (type.type != DataType::kFloat32) continue;
-            for (const std::string &config : cpu.basis) {
+            const bool int8 = type.type == DataType::kInt8;
+            if (type.type != DataType::kFloat32 && !int8) continue;
+            for (const std::string &config : int8 ? cpu.int8_basis : cpu.basis) {
                 VariantSpec b = k;
                 b.tunables = config;
                 b.basis = true;
