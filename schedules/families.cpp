@@ -38,9 +38,11 @@ const std::vector<Family> &families() {
           x86_basis("co_vectors:4,tile_x:5,co_outer:0,depthwise_at:row", "co_vectors:2,tile_x:5,co_outer:0,depthwise_at:row"),
           x86_basis("co_vectors:4,tile_x:5,parallel_over:channels,depthwise_inner:channels",
                     "co_vectors:2,tile_x:5,parallel_over:channels,depthwise_inner:channels")},
-         // int8: threads over weight blocks for small images (7x7 to 14x14: too few rows to share out,
-         // and pmaddwd's weight block, widened to int16 once per visit, then serves the whole image).
-         {x86_basis(std::string(int8) + ",parallel_over:channels", std::string(int8_16_registers) + ",parallel_over:channels")}},
+         // int8 on pmaddwd: threads over weight blocks for small images (too few rows to share out,
+         // and a weight block, widened to int16 once per run, then serves the whole image). VNNI's
+         // code reads its defaults here too: over weight blocks it ran level on one thread and
+         // slower on two.
+         {x86_basis(int8, std::string(int8_16_registers) + ",parallel_over:channels")}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
          {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8},
           {{"neon", 4, 32}, {}, arm, false, int8}}},
