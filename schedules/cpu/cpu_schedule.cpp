@@ -281,13 +281,6 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         // The groups' channels, next to the depthwise result they narrow (after its flat copy);
         // channel k = c * M + m is read at (k % M, k / M), a gather unless M is known to be 1.
         p.depthwise_k.compute_at(dw_at);
-        if (over_channels) {  // the whole image's, its rows (or runs of pixels) shared out as the depthwise result's
-            if (flat) {
-                p.depthwise_k.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
-            } else {
-                p.depthwise_k.parallel(p.y);
-            }
-        }
         if (p.single_multiplier.defined()) {
             vectorize_narrow(p.depthwise_k.specialize(p.single_multiplier), p.k, p.depthwise_k.type().bits(),
                              p.input_channels);
@@ -301,6 +294,11 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             p.depthwise.update(1).parallel(p.y);
         }
         if (t.pad_copy) p.padded.parallel(p.y);
+        if (p.quantized && flat) {  // a flat run's pixels, as its flat copy's
+            p.depthwise_k.parallel(p.pixel, 16, TailStrategy::GuardWithIf);
+        } else if (p.quantized) {
+            p.depthwise_k.parallel(p.y);
+        }
     }
 }
 
