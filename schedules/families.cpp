@@ -15,11 +15,13 @@ const std::vector<Family> &families() {
     const char *x86_16_registers = "co_vectors:4,tile_x:3,co_outer:1,depthwise_at:row";
     const char *arm = "co_vectors:4,tile_x:5,depthwise_at:xtile";
     // int8's depthwise costs more per tap than its 1x1 per product (a requantization per value, int16
-    // operands): the int16 copy of the padded input drops the bounds select and the row and column
-    // tests from every tap, and with pixels innermost (the default) the widened weights stay in
-    // registers. With 16 registers, int8's 1x1 step needs one more than float32's (pmaddwd's
-    // product before its add): 4 x 2 accumulators, not 4 x 3, or two of them spill every step.
-    const char *int8 = "pad_copy:1", *int8_16_registers = "pad_copy:1,tile_x:2";
+    // operands): on pmaddwd (AVX2, SSE4.1) and NEON the int16 copy of the padded input drops the
+    // bounds select and the row and column tests from every tap, and with pixels innermost (the
+    // default) the widened weights stay in registers. AVX-512's code (VNNI's, and pmaddwd's with 32
+    // registers) runs faster without the copy, most on large images with few channels. With 16
+    // registers, int8's 1x1 step needs one more than float32's (pmaddwd's product before its
+    // add): 4 x 2 accumulators, not 4 x 3, or two of them spill every step.
+    const char *int8_avx512 = "pad_copy:0", *int8_16_registers = "pad_copy:1,tile_x:2", *int8_arm = "pad_copy:1";
     // A basis configuration of the x86 family: its AVX-512 items, and the items of both 16-register ISAs.
     auto x86_basis = [](const std::string &avx512, const std::string &sixteen_registers) {
         return section_text("avx512", avx512) + "," + section_text("avx2", sixteen_registers) + "," +
@@ -27,7 +29,7 @@ const std::vector<Family> &families() {
     };
     static const std::vector<Family> table = {
         {"x86", "x86", false, ScheduleKind::kCpuTiles, true,
-         {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row", false, int8},
+         {{{"avx512", 16, 32}, {"avx512_skylake"}, "co_vectors:4,tile_x:4,co_outer:1,depthwise_at:row", false, int8_avx512},
           {{"avx2", 8, 16}, {"avx2"}, x86_16_registers, false, int8_16_registers},
           {{"sse41", 4, 16}, {}, x86_16_registers, false, int8_16_registers}},
          // A depthwise row serving pixel tiles that each run every weight block (filters that stay in
@@ -39,13 +41,13 @@ const std::vector<Family> &families() {
           x86_basis("co_vectors:4,tile_x:5,parallel_over:channels,depthwise_inner:channels",
                     "co_vectors:2,tile_x:5,parallel_over:channels,depthwise_inner:channels")},
          // int8 on pmaddwd: threads over weight blocks for small images (too few rows to share out,
-         // and a weight block, widened to int16 once per run, then serves the whole image). VNNI's
-         // code reads its defaults here too: over weight blocks it ran level on one thread and
+         // and a weight block, widened to int16 once per run, then serves the whole image). AVX-512's
+         // code reads its defaults here too: VNNI's, over weight blocks, ran level on one thread and
          // slower on two.
-         {x86_basis(int8, std::string(int8_16_registers) + ",parallel_over:channels")}},
+         {x86_basis(int8_avx512, std::string(int8_16_registers) + ",parallel_over:channels")}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
-         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8},
-          {{"neon", 4, 32}, {}, arm, false, int8}}},
+         {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8_arm},
+          {{"neon", 4, 32}, {}, arm, false, int8_arm}}},
         {"gpu", "", true, ScheduleKind::kGpuBlocks, false,
          {{{"cuda", 1, 0}, {"cuda"}, "", /*f16_arithmetic=*/true}, {{"opencl", 1, 0}, {"opencl"}, ""}}},
     };
