@@ -208,6 +208,31 @@ TEST(CostModel, SharesWholeUnitsAmongThreads) {
     EXPECT_GT(modeled_cycles(avx2_channels, kAvx2, conv4, kZen4), modeled_cycles(avx2_rows, kAvx2, conv4, kZen4) * 1.05);
 }
 
+// int8 on pmaddwd (an add per vector of products): a one-pixel tile of 8 vectors, whose weights are
+// its multiplies' memory operands, takes fewer instructions a product than 4 x 2 while its weight
+// block (64 channels by the reduction, in int16) fits the L1: MobileNet's conv2 (64 input
+// channels, 8 KiB), not conv7 (512, 64 KiB). With 48 output channels its block of 64 is partial.
+TEST(CostModel, CountsPmaddwdsAddsAndOnePixelTiles) {
+    Tunables one_pixel = tile(8, 1), four_by_two = tile(4, 2);
+    one_pixel.tile_rows = 4;
+    auto int8_pairs = [](Workload w) {
+        w.weight_bytes = 2;
+        w.widened_weights = w.separate_adds = true;
+        return w;
+    };
+    const Workload conv2 = int8_pairs(layer(56, 56, 64, 128)), conv7 = int8_pairs(layer(14, 14, 512, 512));
+    const Workload few_outputs = int8_pairs(layer(80, 80, 24, 48));
+    EXPECT_LT(modeled_cycles(one_pixel, kAvx2, conv2, kZen4), modeled_cycles(four_by_two, kAvx2, conv2, kZen4));
+    EXPECT_GT(modeled_cycles(one_pixel, kAvx2, conv7, kZen4), modeled_cycles(four_by_two, kAvx2, conv7, kZen4));
+    EXPECT_GT(modeled_cycles(one_pixel, kAvx2, few_outputs, kZen4),
+              modeled_cycles(four_by_two, kAvx2, few_outputs, kZen4));
+    // Without the adds (float32's FMA) the same 4 x 2 step is 8 FMAs and 6 loads, 17 instructions
+    // where pmaddwd's is 25.
+    Workload fma = conv2;
+    fma.separate_adds = false;
+    EXPECT_LT(modeled_cycles(four_by_two, kAvx2, fma, kZen4), modeled_cycles(four_by_two, kAvx2, conv2, kZen4));
+}
+
 // ---- The table's use of the model, over shapes that no list names.
 
 using sepconv::internal::CallShape;
@@ -238,8 +263,9 @@ double cycles_of(const VariantRow &row, const CallShape &call) {
     if (isa == nullptr || row.modeled_configs.empty()) return -1;
     Workload w = layer(call.out_height, call.out_width, call.key.channels, call.key.out_channels, call.threads);
     w.batch = call.key.batch;
-    // int8 on pmaddwd reads its weights widened to int16.
-    w.widened_weights = row.spec.type == sepconv::DataType::kInt8 && sepconv::internal::dispatched_int8_pairs();
+    // int8 on pmaddwd reads its weights widened to int16, and adds each vector of products apart.
+    w.widened_weights = w.separate_adds =
+        row.spec.type == sepconv::DataType::kInt8 && sepconv::internal::dispatched_int8_pairs();
     w.weight_bytes = w.widened_weights ? 2 : sepconv::internal::row_of(row.spec.weights_type).bytes;
     return modeled_cycles(row.modeled_configs[isa - family->isas.data()], isa->isa, w, sepconv::internal::cache_sizes());
 }

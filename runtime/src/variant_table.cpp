@@ -75,7 +75,7 @@ public:
     double cycles(const VariantRow &row) const {
         if (isa_ == nullptr || row.modeled_configs.size() <= isa_index_) return -1;
         cpu::Workload w = w_;
-        w.widened_weights = row.spec.type == DataType::kInt8 && dispatched_int8_pairs();
+        w.widened_weights = w.separate_adds = row.spec.type == DataType::kInt8 && dispatched_int8_pairs();
         w.weight_bytes = w.widened_weights ? 2 : row_of(row.spec.weights_type).bytes;
         return cpu::modeled_cycles(row.modeled_configs[isa_index_], isa_->isa, w, caches_);
     }

@@ -18,6 +18,10 @@ constexpr double kL2Penalty = 0.4;
 // Vector instructions a core issues a cycle: a step's FMAs, its loads and broadcasts (separate
 // instructions in code whose strides are run-time values) and its loop.
 constexpr double kVectorIssuePerCycle = 4, kLoopInstructions = 3;
+// The same as kL2Penalty for a weight block whose vectors each serve one pixel (tile_x 1): each is
+// read by its multiply (a memory operand), none held in a register, so every read that misses the
+// L1 stalls a multiply.
+constexpr double kL2PenaltyUnheld = 1.0;
 // Bytes a cycle a core streams from L2, and from L3 or memory: a filter that does not fit the L2,
 // read again for every pixel block, is shared with the other cores and evicted by its own output.
 constexpr double kL2BytesPerCycle = 64, kL3BytesPerCycle = 8;
@@ -52,12 +56,15 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     pixel_blocks *= w.batch;
     const int64_t channel_blocks = ceil_div(w.out_channels, block);
 
-    // One 1x1 step: a reduction channel for a co_vectors x tile_x register tile.
+    // One 1x1 step: a reduction channel for a co_vectors x tile_x register tile. pmaddwd's products
+    // take an add each (2 instructions where an FMA is one); a weight vector that serves one pixel
+    // is its multiply's memory operand, not an instruction of its own.
     const double fmas = double(t.co_vectors) * t.tile_x;
     const double loads = t.co_vectors + t.tile_x;
+    const double instructions =
+        fmas * (w.separate_adds ? 2 : 1) + (t.tile_x == 1 ? t.tile_x : loads) + kLoopInstructions;
     double step = std::max({fmas / VectorCore::kFmasPerCycle, loads / VectorCore::kLoadsPerCycle,
-                            (fmas + loads + kLoopInstructions) / kVectorIssuePerCycle,
-                            double(VectorCore::kFmaLatency)});
+                            instructions / kVectorIssuePerCycle, double(VectorCore::kFmaLatency)});
     // Which operand stays put over a run of steps, and which streams through. A weight block that
     // serves a run of pixel blocks stays (co_outer, parallel_over=channels), and the depthwise
     // result streams as broadcasts; otherwise a pixel block's depthwise values stay, and every
@@ -69,7 +76,7 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     auto beyond = [](double bytes, double size) {
         return std::clamp(std::log2(std::max(bytes, 1.0) / (size / 2)) / 2, 0.0, 1.0);
     };
-    step *= 1 + kL2Penalty * beyond(held, double(caches.l1d_bytes));
+    step *= 1 + (block_outer && t.tile_x == 1 ? kL2PenaltyUnheld : kL2Penalty) * beyond(held, double(caches.l1d_bytes));
     if (over_channels) {  // in the type the 1x1 multiplies, as wide as its weights
         const double image = double(w.out_height) * w.out_width * w.channels * w.weight_bytes;
         step *= 1 + kL3Penalty * beyond(image, double(caches.l2_bytes));
@@ -82,7 +89,12 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
         }
     }
 
-    double cycles = double(pixel_blocks) * channel_blocks * w.channels * step;
+    // A one-pixel tile's last, partial weight block ran 2-2.5x slower a product than its full ones
+    // (measured with int8 on AVX2, 48 output channels in a block of 64; the cause not found): the
+    // partial-blocks path's weight.
+    double blocks_run = double(channel_blocks);
+    if (t.tile_x == 1 && w.out_channels % block != 0) blocks_run += kPartialPathFactor - 1;
+    double cycles = double(pixel_blocks) * blocks_run * w.channels * step;
     const double pixels = double(w.batch) * w.out_height * w.out_width;
     cycles += pixels * ceil_div(w.channels, lanes) * w.taps * kDepthwiseOverhead / VectorCore::kFmasPerCycle;
     if (flat) cycles += pixels * ceil_div(w.out_channels, lanes);  // a store and a copy per vector

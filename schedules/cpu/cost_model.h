@@ -9,9 +9,10 @@
 //     computed full-size), a run of pixels into blocks of tile_x (the last one shifted inwards, so
 //     some pixels are computed twice); a run shorter than one block takes the partial-blocks path;
 //   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, all of them
-//     against the core's issue width, and too few accumulators to hide the FMA latency;
+//     against the core's issue width (pmaddwd's products an add each; a one-pixel tile's weights
+//     its multiplies' memory operands), and too few accumulators to hide the FMA latency;
 //   - cache fit: the operand held over a run of steps (a weight block, or a pixel block's depthwise
-//     values) against the L1, the bandwidth of the filter streamed from L2 or L3 when a pixel
+//     values) against the L1 (more for a one-pixel tile, whose multiplies read the block), the bandwidth of the filter streamed from L2 or L3 when a pixel
 //     block runs every weight block, and the whole image's depthwise result against the L2 when
 //     every weight block reads it (parallel_over=channels);
 //   - the depthwise taps, and the extra store and copy of flat runs (tile_rows > 0);
@@ -36,6 +37,8 @@ struct Workload {
     // int8 on pmaddwd: a held weight block is widened to int16 (weight_bytes 2) each time a run of
     // pixel blocks takes it up (cpu_schedule.cpp).
     bool widened_weights = false;
+    // int8 on pmaddwd: each vector of products takes an add of its own (VNNI's and the FMA's do not).
+    bool separate_adds = false;
     int threads = 1;
 };
 
