@@ -76,7 +76,8 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     auto beyond = [](double bytes, double size) {
         return std::clamp(std::log2(std::max(bytes, 1.0) / (size / 2)) / 2, 0.0, 1.0);
     };
-    step *= 1 + (block_outer && t.tile_x == 1 ? kL2PenaltyUnheld : kL2Penalty) * beyond(held, double(caches.l1d_bytes));
+    const double l1_penalty = block_outer && t.tile_x == 1 ? kL2PenaltyUnheld : kL2Penalty;
+    step *= 1 + l1_penalty * beyond(held, double(caches.l1d_bytes));
     if (over_channels) {  // in the type the 1x1 multiplies, as wide as its weights
         const double image = double(w.out_height) * w.out_width * w.channels * w.weight_bytes;
         step *= 1 + kL3Penalty * beyond(image, double(caches.l2_bytes));

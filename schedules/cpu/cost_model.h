@@ -12,9 +12,10 @@
 //     against the core's issue width (pmaddwd's products an add each; a one-pixel tile's weights
 //     its multiplies' memory operands), and too few accumulators to hide the FMA latency;
 //   - cache fit: the operand held over a run of steps (a weight block, or a pixel block's depthwise
-//     values) against the L1 (more for a one-pixel tile, whose multiplies read the block), the bandwidth of the filter streamed from L2 or L3 when a pixel
-//     block runs every weight block, and the whole image's depthwise result against the L2 when
-//     every weight block reads it (parallel_over=channels);
+//     values) against the L1 (more for a one-pixel tile, whose multiplies read the block), the
+//     bandwidth of the filter streamed from L2 or L3 when a pixel block runs every weight block,
+//     and the whole image's depthwise result against the L2 when every weight block reads it
+//     (parallel_over=channels);
 //   - the depthwise taps, and the extra store and copy of flat runs (tile_rows > 0);
 //   - int8 on pmaddwd: the widening of each held weight block, once per run that takes it up;
 //   - the threads: whole units of work (rows, row groups or weight blocks) shared out, and on more
