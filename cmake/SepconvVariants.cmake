@@ -37,7 +37,26 @@ option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to
 set(SEPCONV_TUNED_DB "${PROJECT_SOURCE_DIR}/schedules/tuned/sepconv_tuned.db"
     CACHE FILEPATH "Tuned-schedule database to build variants from (sepconv-tune's output); empty for none")
 
-add_halide_runtime(sepconv_halide_runtime)
+# A sanitizer build links the variants a host build compiled instead of generating them again:
+# the sanitizers never instrument Halide's generated code, so the objects would be the same. The
+# host build must compile every variant this one lists (it does: the untuned ones always are), for
+# the same SEPCONV_TARGETS.
+set(SEPCONV_VARIANTS_FROM "" CACHE PATH
+    "A host build tree whose compiled variants (its runtime/ folder) this build links; empty to compile them")
+
+# The one Halide runtime, compiled for the union of the variants' targets (CUDA and OpenCL too):
+# a build that links another tree's variants links that tree's runtime as well.
+if (SEPCONV_VARIANTS_FROM)
+    set(runtime_archive "${SEPCONV_VARIANTS_FROM}/libsepconv_halide_runtime.a")
+    if (NOT EXISTS "${runtime_archive}")
+        message(FATAL_ERROR "sepconv: ${runtime_archive} is missing; build that tree first (SEPCONV_VARIANTS_FROM)")
+    endif ()
+    add_library(sepconv_halide_runtime STATIC IMPORTED GLOBAL)
+    set_target_properties(sepconv_halide_runtime PROPERTIES
+        IMPORTED_LOCATION "${runtime_archive}" INTERFACE_LINK_LIBRARIES "Halide::Runtime;Threads::Threads;${CMAKE_DL_LIBS}")
+else ()
+    add_halide_runtime(sepconv_halide_runtime)
+endif ()
 
 # The schedule families' configurations (knob registries, family table): plain C++ compiled into
 # the generator, the runtime, sepconv-variants and the tuner.
@@ -88,6 +107,51 @@ endif ()
 # The data types this build compiles variants for: a preset whose tests need fewer builds fewer.
 set(SEPCONV_TYPES float32 float16 int8 CACHE STRING "Data types compiled into the library (float32, float16, int8)")
 
+# Compiles one variant with the generator; its assembly and PTX feed the tests' checks.
+function(sepconv_compile_variant NAME)
+    cmake_parse_arguments(ARG "" "DEVICE" "TARGETS;PARAMS" ${ARGN})
+    set(extra "")
+    if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
+        list(APPEND extra ASSEMBLY ${NAME}_ASM)
+    endif ()
+    if (ARG_DEVICE STREQUAL "cuda")
+        list(APPEND extra DEVICE_CODE ${NAME}_PTX)  # the PTX, for tests/check_ptx.py
+    endif ()
+    add_halide_library(${NAME}
+        FROM sepconv::halide_generators::separable_conv2d
+        GENERATOR separable_conv2d
+        TARGETS ${ARG_TARGETS}
+        FEATURES user_context
+        USE_RUNTIME sepconv_halide_runtime
+        PARAMS ${ARG_PARAMS}
+        ${extra})
+
+    if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
+        # With several targets GenGen writes <name>-<target>.s, but Halide's helper declares
+        # <name>.s as the output; without that file every build would regenerate the variant.
+        add_custom_command(TARGET ${NAME}.update POST_BUILD
+            COMMAND ${CMAKE_COMMAND} -E touch ${${NAME}_ASM}
+            WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} VERBATIM)
+        set_property(GLOBAL APPEND PROPERTY SEPCONV_CPU_VARIANT_NAMES ${NAME})
+        set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
+    endif ()
+    if (ARG_DEVICE STREQUAL "cuda")
+        set_property(GLOBAL APPEND PROPERTY SEPCONV_PTX_FILES ${${NAME}_PTX})
+    endif ()
+endfunction()
+
+# Links one variant that the build tree SEPCONV_VARIANTS_FROM compiled (its archive and header).
+function(sepconv_import_variant NAME)
+    set(dir "${SEPCONV_VARIANTS_FROM}/runtime")
+    if (NOT EXISTS "${dir}/lib${NAME}.a" OR NOT EXISTS "${dir}/${NAME}.h")
+        message(FATAL_ERROR "sepconv: ${dir} has no variant ${NAME} (lib${NAME}.a and ${NAME}.h); "
+                            "build that tree first (SEPCONV_VARIANTS_FROM)")
+    endif ()
+    add_library(${NAME} STATIC IMPORTED GLOBAL)
+    set_target_properties(${NAME} PROPERTIES
+        IMPORTED_LOCATION "${dir}/lib${NAME}.a" INTERFACE_INCLUDE_DIRECTORIES "${dir}")
+endfunction()
+
 function(sepconv_add_variant NAME)
     cmake_parse_arguments(ARG "" "TYPE;DEVICE;CUDA_CAPABILITY;ROW" "PARAMS;TUNED_SHAPES" ${ARGN})
     if (NOT ARG_TYPE IN_LIST SEPCONV_TYPES)
@@ -103,32 +167,10 @@ function(sepconv_add_variant NAME)
     else ()
         message(FATAL_ERROR "sepconv_add_variant(${NAME}): DEVICE must be cpu, cuda or opencl")
     endif ()
-    set(extra "")
-    if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
-        list(APPEND extra ASSEMBLY ${NAME}_ASM)
-    endif ()
-    if (ARG_DEVICE STREQUAL "cuda")
-        list(APPEND extra DEVICE_CODE ${NAME}_PTX)  # the PTX, for tests/check_ptx.py
-    endif ()
-    add_halide_library(${NAME}
-        FROM sepconv::halide_generators::separable_conv2d
-        GENERATOR separable_conv2d
-        TARGETS ${targets}
-        FEATURES user_context
-        USE_RUNTIME sepconv_halide_runtime
-        PARAMS ${ARG_PARAMS}
-        ${extra})
-
-    if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
-        # With several targets GenGen writes <name>-<target>.s, but Halide's helper declares
-        # <name>.s as the output; without that file every build would regenerate the variant.
-        add_custom_command(TARGET ${NAME}.update POST_BUILD
-            COMMAND ${CMAKE_COMMAND} -E touch ${${NAME}_ASM}
-            WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} VERBATIM)
-        set_property(GLOBAL APPEND PROPERTY SEPCONV_CPU_VARIANT_NAMES ${NAME})
-    endif ()
-    if (ARG_DEVICE STREQUAL "cuda")
-        set_property(GLOBAL APPEND PROPERTY SEPCONV_PTX_FILES ${${NAME}_PTX})
+    if (SEPCONV_VARIANTS_FROM)
+        sepconv_import_variant(${NAME})
+    else ()
+        sepconv_compile_variant(${NAME} DEVICE ${ARG_DEVICE} TARGETS ${targets} PARAMS ${ARG_PARAMS})
     endif ()
     if (ARG_DEVICE STREQUAL "cpu")
         # Each target's entry point, as Halide names it (<name>-<target>-<features>; <name> alone
@@ -149,7 +191,6 @@ function(sepconv_add_variant NAME)
     endif ()
     set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
     set_property(GLOBAL APPEND PROPERTY SEPCONV_TUNED_KEYS ${ARG_TUNED_SHAPES})
-    set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
     set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS "SEPCONV_VARIANT(${NAME}, ${ARG_ROW})\n")
 endfunction()
 

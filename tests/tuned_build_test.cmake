@@ -66,7 +66,7 @@ if (NOT target)
 endif ()
 set(build "${WORK_DIR}/build")
 run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${build}" -G Ninja -DCMAKE_BUILD_TYPE=Release
-    -DSEPCONV_TUNED_DB=${db} -DSEPCONV_TARGETS=${target} -DSEPCONV_GPU=OFF -DSEPCONV_BUILD_BENCH=OFF
+    -DSEPCONV_TUNED_DB=${db} -DSEPCONV_TARGETS=${target} -DSEPCONV_TYPES=float32 -DSEPCONV_GPU=OFF -DSEPCONV_BUILD_BENCH=OFF
     -DSEPCONV_EMIT_ASSEMBLY=OFF -Dsepconv_generators_DIR=${GENERATORS_DIR})
 run("${CMAKE_COMMAND}" --build "${build}" --target tuned_variant_test)
 

@@ -21,9 +21,10 @@ step "release tests and install check"
 [ "${1:-}" = "--quick" ] && exit 0
 
 # The sanitizer suites start from an empty PoCL kernel cache, as on a fresh machine: a cache the
-# release run filled would hide what PoCL does (and leaks) while it compiles. They build the
-# untuned variants only: the sanitizers instrument the library's C++, never Halide's generated
-# code, and the tuned variants' results are checked in the release suites.
+# release run filled would hide what PoCL does (and leaks) while it compiles. They link the
+# release build's untuned variants (the presets' SEPCONV_VARIANTS_FROM): the sanitizers instrument
+# the library's C++, never Halide's generated code, and the tuned variants' results are checked in
+# the release suites.
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 POCL_CACHE_DIR="$(mktemp -d)" ctest --preset asan
