@@ -131,6 +131,16 @@ TEST_P(Int8IsaSweep, EveryCaseEqualsTflite) {
     }
 }
 
+// The same through every int8 variant that serves the case, by name: a basis variant's code for a
+// capped ISA (e.g. AVX2's one-pixel tiles over runs of rows) runs only where the cost model picks it.
+TEST_P(Int8IsaSweep, EveryVariantEqualsTflite) {
+    for (const ConvCase &k : cases_both_layouts()) {
+        for (const VariantExpectation &v : quantized_variants()) {
+            if (v.serves(k)) EXPECT_TRUE(run_and_compare_int8(k, v.name, 7)) << describe(k) << " on " << v.name << " at " << GetParam();
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(CompiledTargets, Int8IsaSweep, ::testing::ValuesIn(sepconv::compiled_targets()),
                          [](const ::testing::TestParamInfo<std::string> &info) { return target_test_name(info.param); });
 

@@ -161,14 +161,26 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // Flat: the output copies the stored blocks, of the whole image (parallel_over=channels) or of a
     // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
     // the image, computed on the zero padding and not copied).
+    // The copy moves whole registers of the output's type where the channels (and the blocks they
+    // are copied by) are a whole number of them: int8's hold 4 x vec lanes, and vec of them went as
+    // scalar moves (64 bits on AVX2).
+    auto vectorize_copy = [&](Var v, int block_channels) {
+        const int wide = vec * 32 / out.type().bits();
+        if (p.quantized && wide > vec && block_channels % wide == 0) {
+            out.specialize(p.output_channels % wide == 0).vectorize(v, wide, TailStrategy::GuardWithIf);
+        }
+        out.vectorize(v, vec, TailStrategy::GuardWithIf);
+    };
     if (flat && !over_channels) out.split(p.y, yo, yi, t.tile_rows, TailStrategy::GuardWithIf);
     const Var rows = over_channels ? p.y : yi, groups = over_channels ? p.n : yo;
     if (flat_per_block) {
-        out.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).reorder(coi, p.x, rows, coo, groups);
-        out.vectorize(coi, vec, TailStrategy::GuardWithIf).parallel(over_channels ? coo : yo);
+        out.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).reorder(coi, p.x, rows, coo, groups)
+            .parallel(over_channels ? coo : yo);
+        vectorize_copy(coi, block);
         blocks.compute_at(out, coo);
     } else if (flat) {
-        out.vectorize(p.co, vec, TailStrategy::GuardWithIf).parallel(yo);
+        out.parallel(yo);
+        vectorize_copy(p.co, /*block_channels: all of them*/ 0);
         blocks.compute_at(out, yo);
     }
 

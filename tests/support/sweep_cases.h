@@ -42,6 +42,7 @@ inline const std::vector<ConvCase> &nhwc_cases() {
         make(1, 6, 1, 8, 8, 3, 3, 1, 1, Pad::kSame),     // Hx1 image
         make(1, 3, 3, 1, 1, 3, 3, 1, 1, Pad::kValid),    // 1x1 output, one channel
         make(1, 12, 12, 32, 64, 3, 3, 2, 2, Pad::kSame), // full register blocks
+        make(2, 5, 6, 16, 64, 3, 3, 1, 1, Pad::kSame),   // and at stride 1, in whole int8 registers
         with_epilogue(make(2, 10, 7, 48, 100, 3, 3, 1, 1, Pad::kSame), 1),
         make(1, 1, 1, 5, 3, 3, 3, 2, 2, Pad::kSame),
         with_explicit(make(1, 5, 5, 9, 3, 3, 3, 1, 1, Pad::kSame), 2, 0, 1, 3),
