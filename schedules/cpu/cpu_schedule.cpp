@@ -158,29 +158,32 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         tile_blocks(s, TailStrategy::GuardWithIf);
     });
 
+    // int8's narrow copies (the padded input in int16; the groups' channels in int16 or 8 bits; the
+    // flat output in 8 bits) fill a register with as many lanes as their type holds where `channels`
+    // (and the blocks of `block_channels` they are copied by, if split) are a whole number of such
+    // vectors (a partial vector would run masked at every pixel); `vec` lanes otherwise, which for
+    // int8 outputs are scalar 64-bit moves on AVX2.
+    auto vectorize_narrow = [&](Stage s, Var v, int bits, const Halide::Expr &channels, int block_channels = 0) {
+        const int wide = vec * 32 / bits;
+        if (p.quantized && wide > vec && block_channels % wide == 0) {
+            s.specialize(channels % wide == 0).vectorize(v, wide, TailStrategy::GuardWithIf);
+        }
+        s.vectorize(v, vec, TailStrategy::GuardWithIf);
+    };
+
     // Flat: the output copies the stored blocks, of the whole image (parallel_over=channels) or of a
     // group of tile_rows rows at a time (GuardWithIf: the last group's blocks may cover rows past
     // the image, computed on the zero padding and not copied).
-    // The copy moves whole registers of the output's type where the channels (and the blocks they
-    // are copied by) are a whole number of them: int8's hold 4 x vec lanes, and vec of them went as
-    // scalar moves (64 bits on AVX2).
-    auto vectorize_copy = [&](Var v, int block_channels) {
-        const int wide = vec * 32 / out.type().bits();
-        if (p.quantized && wide > vec && block_channels % wide == 0) {
-            out.specialize(p.output_channels % wide == 0).vectorize(v, wide, TailStrategy::GuardWithIf);
-        }
-        out.vectorize(v, vec, TailStrategy::GuardWithIf);
-    };
     if (flat && !over_channels) out.split(p.y, yo, yi, t.tile_rows, TailStrategy::GuardWithIf);
     const Var rows = over_channels ? p.y : yi, groups = over_channels ? p.n : yo;
     if (flat_per_block) {
         out.split(p.co, coo, coi, block, TailStrategy::GuardWithIf).reorder(coi, p.x, rows, coo, groups)
             .parallel(over_channels ? coo : yo);
-        vectorize_copy(coi, block);
+        vectorize_narrow(out, coi, out.type().bits(), p.output_channels, block);
         blocks.compute_at(out, coo);
     } else if (flat) {
         out.parallel(yo);
-        vectorize_copy(p.co, /*block_channels: all of them*/ 0);
+        vectorize_narrow(out, p.co, out.type().bits(), p.output_channels);
         blocks.compute_at(out, yo);
     }
 
@@ -269,14 +272,6 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     }
     p.depthwise.compute_at(dw_at);
     schedule_depthwise_over_channels(p, t, vec);
-    // int8's narrow copies (the padded input in int16; the groups' channels in int16 or 8 bits)
-    // fill a register with as many lanes as their type holds where `channels` is a whole number of
-    // such vectors (a partial vector would run masked at every pixel); `vec` lanes otherwise.
-    auto vectorize_narrow = [&](Stage s, Var v, int bits, const Halide::Expr &channels) {
-        const int wide = vec * 32 / bits;
-        if (p.quantized && wide > vec) s.specialize(channels % wide == 0).vectorize(v, wide, TailStrategy::GuardWithIf);
-        s.vectorize(v, vec, TailStrategy::GuardWithIf);
-    };
     if (t.pad_copy) {
         p.padded.compute_at(dw_at);
         vectorize_narrow(p.padded, p.c, p.padded.type().bits(), p.input_channels);
