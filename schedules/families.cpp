@@ -46,9 +46,12 @@ const std::vector<Family> &families() {
          // slower on two.
          // With few input channels (a weight block of 64 that fits the L1) a tile of 8 vectors by
          // one pixel, whose weights are the multiplies' memory operands: 17 instructions a step of
-         // 128 products where 4 x 2 takes 22.
+         // 128 products where 4 x 2 takes 22. With many, the same tile over blocks of 128 channels
+         // (16 KiB of int16 weights, each block serving the whole image from L1), threads over
+         // weight blocks.
          {x86_basis(int8_avx512, std::string(int8_16_registers) + ",parallel_over:channels"),
-          x86_basis(int8_avx512, "co_vectors:8,tile_x:1,tile_rows:4")}},
+          x86_basis(int8_avx512, "co_vectors:8,tile_x:1,tile_rows:4"),
+          x86_basis(int8_avx512, "co_vectors:8,tile_x:1,tile_rows:4,parallel_over:channels,k_block:128")}},
         {"arm", "arm", false, ScheduleKind::kCpuTiles, true,
          {{{"neon_dot_fp16", 4, 32}, {"arm_dot_prod", "arm_fp16"}, arm, /*f16_arithmetic=*/true, int8_arm},
           {{"neon", 4, 32}, {}, arm, false, int8_arm}}},

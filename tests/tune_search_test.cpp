@@ -239,8 +239,8 @@ TEST(CpuTunables, IgnoredKnobsLeaveTheCanonicalForm) {
     EXPECT_EQ(canonical("avx2.tile_x:2,avx512.tile_x:8"),
               "avx512.co_vectors:4,avx512.tile_x:8,avx512.tile_rows:0,avx512.lanes:0,avx512.co_outer:1,"
               "avx512.depthwise_inner:pixels,avx512.unroll_kernel:1,avx512.pad_copy:0,avx512.parallel_over:rows,"
-              "avx2.co_vectors:4,avx2.tile_x:2,avx2.tile_rows:0,avx2.co_outer:1,avx2.depthwise_inner:pixels,"
-              "avx2.unroll_kernel:1,avx2.pad_copy:0,avx2.parallel_over:rows");
+              "avx512.k_block:0,avx2.co_vectors:4,avx2.tile_x:2,avx2.tile_rows:0,avx2.co_outer:1,"
+              "avx2.depthwise_inner:pixels,avx2.unroll_kernel:1,avx2.pad_copy:0,avx2.parallel_over:rows,avx2.k_block:0");
 }
 
 TEST(CpuTuningSpace, SizesTheRegisterTileToTheIsa) {

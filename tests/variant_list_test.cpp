@@ -220,7 +220,7 @@ TEST(VariantList, CanonicalizeWritesEachIsaExplicitlyWithoutIgnoredKnobs) {
     const tune::TunedEntry &e = db.entries().begin()->second;
     EXPECT_EQ(e.get("avx2.tunables"),
               "co_vectors:4,tile_x:2,tile_rows:0,co_outer:1,depthwise_inner:pixels,unroll_kernel:1,pad_copy:0,"
-              "parallel_over:rows");
+              "parallel_over:rows,k_block:0");
     EXPECT_EQ(e.get("avx2.notes"), "kept");
 }
 

@@ -233,6 +233,31 @@ TEST(CostModel, CountsPmaddwdsAddsAndOnePixelTiles) {
     EXPECT_LT(modeled_cycles(four_by_two, kAvx2, fma, kZen4), modeled_cycles(four_by_two, kAvx2, conv2, kZen4));
 }
 
+// k_block: the one-pixel tile over blocks of 128 channels holds 16 KiB of int16 weights where the
+// whole reduction of conv13 (1024 channels) holds 128 KiB, and so beats 4 x 2 there. Where the
+// reduction is one block already (conv3, 128 channels) blocking only adds the tile's store and
+// reload.
+TEST(CostModel, BlocksTheReductionThatOutgrowsTheL1) {
+    auto int8_pairs = [](Workload w) {
+        w.weight_bytes = 2;
+        w.widened_weights = w.separate_adds = true;
+        return w;
+    };
+    Tunables one_pixel = tile(8, 1), blocked = tile(8, 1), four_by_two = tile(4, 2);
+    one_pixel.tile_rows = blocked.tile_rows = 4;
+    blocked.k_block = 128;
+    const Workload conv13 = int8_pairs(layer(7, 7, 1024, 1024)), conv3 = int8_pairs(layer(56, 56, 128, 128));
+    EXPECT_LT(modeled_cycles(blocked, kAvx2, conv13, kZen4), modeled_cycles(one_pixel, kAvx2, conv13, kZen4));
+    EXPECT_LT(modeled_cycles(blocked, kAvx2, conv13, kZen4), modeled_cycles(four_by_two, kAvx2, conv13, kZen4));
+    EXPECT_GT(modeled_cycles(blocked, kAvx2, conv3, kZen4), modeled_cycles(one_pixel, kAvx2, conv3, kZen4));
+    // A tile whose weight block does not serve a run of tiles ignores it (cpu_tunables.cpp).
+    Tunables per_tile = blocked;
+    per_tile.co_outer = false;
+    Tunables plain = per_tile;
+    plain.k_block = 0;
+    EXPECT_EQ(modeled_cycles(per_tile, kAvx2, conv13, kZen4), modeled_cycles(plain, kAvx2, conv13, kZen4));
+}
+
 // ---- The table's use of the model, over shapes that no list names.
 
 using sepconv::internal::CallShape;

@@ -71,7 +71,11 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     // step streams co_vectors vectors of the whole filter, from L2 or, when the filter does not
     // fit there, from L3.
     const bool block_outer = t.co_outer || over_channels;
-    const double held = double(w.channels) * (block_outer ? block * w.weight_bytes : t.tile_x * 4.0);
+    // k_block: the weight block held is a block of the reduction; each block of it stores and
+    // reloads the register tile (a load and a store per accumulator).
+    const bool k_blocks = block_outer && t.k_block > 0;
+    const int64_t reduction_held = k_blocks ? std::min<int64_t>(w.channels, t.k_block) : w.channels;
+    const double held = block_outer ? double(reduction_held) * block * w.weight_bytes : w.channels * t.tile_x * 4.0;
     // 0 while `bytes` fit in half of a cache of `size`, 1 from twice its size on, log-linear between.
     auto beyond = [](double bytes, double size) {
         return std::clamp(std::log2(std::max(bytes, 1.0) / (size / 2)) / 2, 0.0, 1.0);
@@ -96,6 +100,9 @@ double modeled_cycles(const Tunables &t, const Isa &isa, const Workload &w, cons
     double blocks_run = double(channel_blocks);
     if (t.tile_x == 1 && w.out_channels % block != 0) blocks_run += kPartialPathFactor - 1;
     double cycles = double(pixel_blocks) * blocks_run * w.channels * step;
+    if (k_blocks) {
+        cycles += double(pixel_blocks) * blocks_run * ceil_div(w.channels, t.k_block) * 2.0 * fmas / kVectorIssuePerCycle;
+    }
     const double pixels = double(w.batch) * w.out_height * w.out_width;
     cycles += pixels * ceil_div(w.channels, lanes) * w.taps * kDepthwiseOverhead / VectorCore::kFmasPerCycle;
     if (flat) cycles += pixels * ceil_div(w.out_channels, lanes);  // a store and a copy per vector

@@ -111,6 +111,9 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // run, when flat), and a flat run is then stored one channel block at a time (see above).
     const bool pixels_inside_channel_block = t.co_outer || over_channels;
     const bool flat_per_block = flat && pixels_inside_channel_block;
+    // The 1x1 sums in blocks of k_block channels, a run's sums held in memory between them (not
+    // float16 arithmetic's, which sums blocks of its own).
+    const bool k_blocks = pixels_inside_channel_block && t.k_block > 0 && !p.pointwise_partial.defined();
 
     // Channel blocks always start at multiples of the block (GuardWithIf; see the fast path below).
     auto tile_blocks = [&](Stage s, TailStrategy x_tail) {
@@ -195,18 +198,34 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // outer one: co_vectors weight vectors (channels inner) or tile_x pixel broadcasts (pixels
     // inner). Holding the fewer leaves the register file to the accumulators (4 x 3 on AVX2: 12
     // accumulators + 3 broadcasts + 1 weight = 16 registers, where channels inner needs 17).
-    auto register_tile = [&](Func f, std::vector<Halide::VarOrRVar> reduction) {
+    Var tile("pw_tile"), in_tile("pw_in_tile");
+    // A register tile's update loops outside `inner` (the tile and the reduction's inner steps):
+    // the reduction's outermost RVar `r` and the run's pixel tiles. Either each tile sums all of
+    // `r` (its weight block streaming through once a tile), or, with k_blocks, `r` runs in blocks
+    // of `per_block`, each block over every tile of the run while its weights sit in L1.
+    auto tile_and_reduction = [&](Stage update, std::vector<Halide::VarOrRVar> inner, Halide::RVar r, int per_block) {
+        if (k_blocks) {
+            Halide::RVar block_of("pw_k_block"), in_block("pw_k_in_block");
+            update.split(r, block_of, in_block, per_block, TailStrategy::GuardWithIf);
+            inner.insert(inner.end(), {in_block, tile, block_of});
+        } else {
+            inner.insert(inner.end(), {r, tile});
+        }
+        if (!flat) inner.push_back(p.y);
+        inner.push_back(p.n);
+        update.reorder(inner);
+    };
+    auto register_tile = [&](Func f, const std::vector<Halide::RVar> &reduction) {
         f.align_bounds(p.co, block).bound_storage(p.co, block);
         f.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
         Stage update = f.update();
-        std::vector<Halide::VarOrRVar> order{p.co, pixels};
-        if (t.co_vectors > t.tile_x) std::swap(order[0], order[1]);
-        order.insert(order.end(), reduction.begin(), reduction.end());
-        if (!flat) order.push_back(p.y);
-        order.push_back(p.n);
-        update.reorder(order);
         // (Pixels by a constant factor: in the general path the extent is a run-time value.)
-        update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf);
+        update.split(pixels, tile, in_tile, t.tile_x, TailStrategy::GuardWithIf);
+        std::vector<Halide::VarOrRVar> order{p.co, in_tile};
+        if (t.co_vectors > t.tile_x) std::swap(order[0], order[1]);
+        order.insert(order.end(), reduction.begin(), reduction.end() - 1);
+        tile_and_reduction(update, order, reduction.back(), t.k_block);
+        update.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co).unroll(in_tile);
     };
     // int8: the register tile is pointwise_groups(h, co, ...) (SepconvPipeline::depthwise_k): each step
     // a vector of output channels times their groups' lanes h. Where a lane sums several of the
@@ -221,24 +240,22 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         Stage update = f.update();
         const Halide::RVar step = p.r_channel.x, half = p.r_channel.y, groups = p.r_channel.z;
         Var coi("pw_coi");
-        std::vector<Halide::VarOrRVar> order{step, p.h, p.co, pixels};
+        std::vector<Halide::VarOrRVar> order{step, p.h, p.co, in_tile};
         if (channels > 1) {
             update.split(p.co, p.co, coi, channels, TailStrategy::GuardWithIf);
             order.insert(order.begin() + 2, coi);
         }
+        update.split(pixels, tile, in_tile, t.tile_x, TailStrategy::GuardWithIf);
         if (t.co_vectors > t.tile_x) std::swap(order[order.size() - 2], order[order.size() - 1]);
         order.push_back(half);  // (unrolled: a loop step is a whole group)
-        order.push_back(groups);
-        if (!flat) order.push_back(p.y);
-        order.push_back(p.n);
-        update.reorder(order);
+        tile_and_reduction(update, order, groups, t.k_block / packed_row_group(true));
         if (reduce) update.atomic().vectorize(step);
         if (lanes > 1) update.vectorize(p.h);
         if (channels > 1) update.vectorize(coi);
-        update.unroll(p.co).unroll(pixels, t.tile_x, TailStrategy::GuardWithIf).unroll(half);
+        update.unroll(p.co).unroll(in_tile).unroll(half);
     };
     Func pw = p.quantized ? p.pointwise_groups : p.pointwise;
-    pw.compute_at(blocks, pixels_inside_channel_block ? xo : coo);
+    pw.compute_at(blocks, pixels_inside_channel_block && !k_blocks ? xo : coo);
     if (p.quantized) {
         register_tile_groups(pw);
         // pmaddwd's int16 weights: a held weight block widened once per run of pixel blocks that takes

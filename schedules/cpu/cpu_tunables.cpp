@@ -13,6 +13,9 @@ const KnobRegistry<Tunables> &knobs() {
     };
     // parallel_over=channels puts the pixel blocks inside each channel block already.
     auto over_channels = [](const Tunables &t) { return t.parallel_over == ParallelOver::Channels; };
+    // k_block blocks the sums of a run of pixel tiles, which only co_outer and parallel_over=channels
+    // run inside one weight block.
+    auto no_run_per_block = [](const Tunables &t) { return !t.co_outer && t.parallel_over == ParallelOver::Rows; };
     static const KnobRegistry<Tunables> registry({
         knob<&Tunables::co_vectors>("co_vectors", int_values(1, 8)).only(Reads::kNhwc),
         knob<&Tunables::tile_x>("tile_x", int_values(1, 8)).only(Reads::kNhwc),
@@ -26,6 +29,10 @@ const KnobRegistry<Tunables> &knobs() {
         knob<&Tunables::unroll_kernel>("unroll_kernel", {"0", "1"}),
         knob<&Tunables::pad_copy>("pad_copy", {"0", "1"}).only(Reads::kNhwc),
         knob<&Tunables::parallel_over>("parallel_over", {"rows", "channels"}).only(Reads::kNhwc),
+        knob<&Tunables::k_block>("k_block", {"0", "64", "128", "256"})
+            .search({"0", "128"})
+            .only(Reads::kNhwc)
+            .ignored_when(no_run_per_block),
         knob<&Tunables::nchw_co_block>("nchw_co_block", int_values(1, 8)).only(Reads::kNchw),
         knob<&Tunables::nchw_x_vectors>("nchw_x_vectors", int_values(1, 4)).only(Reads::kNchw),
     });

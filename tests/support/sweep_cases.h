@@ -87,6 +87,10 @@ inline const std::vector<ConvCase> &nhwc_cases() {
         // runs on half vectors there), with a multiplier, the depthwise stage and a 5x5 kernel.
         with_block(with_multiplier(make(1, 6, 7, 8, 12, 3, 3, 1, 1, Pad::kSame), 2), 2, 1),
         with_block(make(2, 7, 9, 24, 20, 5, 5, 2, 2, Pad::kSame), 1, 0),
+        // More input channels than a block of the 1x1's reduction (k_block: 128), not a whole
+        // number of blocks nor of int8's groups of 4, and a partial last output-channel block.
+        make(1, 5, 6, 203, 40, 3, 3, 1, 1, Pad::kSame),
+        with_block(make(2, 6, 5, 261, 72, 3, 3, 2, 2, Pad::kSame), 2, 2),
     };
     return cases;
 }
