@@ -146,6 +146,20 @@ void bench_peak(benchmark::State &state) {
     state.SetLabel(std::to_string(threads) + " thread(s) of independent _mm" + std::to_string(bits) + "_fmadd_ps chains");
 }
 
+// int8's peak, beside the FMA's: the 1x1's multiply-add instructions at the dispatched width.
+void bench_peak_int8(benchmark::State &state) {
+    const int threads = static_cast<int>(state.range(0));
+    const std::string target = sepconv::cpu_info().dispatched_target, form = sepconv_bench::int8_peak_form(target);
+    double ops = 0;
+    for (auto _ : state) ops = sepconv_bench::run_int8_chains(threads, target);
+    if (ops == 0) {
+        state.SkipWithError((form + " missing on this CPU").c_str());
+        return;
+    }
+    set_gflops(state, static_cast<int64_t>(ops));
+    state.SetLabel(std::to_string(threads) + " thread(s) of independent " + form + " chains");
+}
+
 // Times a prepared layer on one input: GFLOP/s as the convolutions count them, the variant as the
 // label; a layer that failed to prepare (`s`) skips the benchmark with its message.
 void time_layer(benchmark::State &state, const LayerData &d, sepconv::Status s, const sepconv::Layer *layer,
@@ -337,6 +351,7 @@ int main(int argc, char **argv) {
         b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
     };
     at_thread_counts(benchmark::RegisterBenchmark("peak/fma", bench_peak));
+    at_thread_counts(benchmark::RegisterBenchmark("peak/int8", bench_peak_int8));
     for (const LayerData &d : data) {
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false));
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true));
@@ -360,6 +375,7 @@ int main(int argc, char **argv) {
     benchmark::AddCustomContext("xnnpack", xnnpack);
     const int peak_bits = sepconv_bench::peak_fma_bits(cpu.dispatched_target);
     benchmark::AddCustomContext("fma_peak_bits", std::to_string(peak_bits));
+    benchmark::AddCustomContext("int8_peak_form", sepconv_bench::int8_peak_form(cpu.dispatched_target));
     for (int threads : {1, 2}) {
         benchmark::AddCustomContext("fma_peak_gflops_" + std::to_string(threads) + "t",
                                     std::to_string(sepconv_bench::fma_peak_gflops(threads, peak_bits)));

@@ -39,6 +39,54 @@ __attribute__((target("avx512f"))) float fma_chains_512(long iterations) {
     return _mm512_reduce_add_ps(sum);
 }
 
+// int8: eight accumulators, each step a product of loop-invariant operands the compiler cannot
+// hoist (written in assembly) and its add; the temporaries are renamed, so the steps are independent
+// but for the accumulators' adds (latency 1). VNNI's vpdpbusd accumulates itself (latency 4-5):
+// twelve chains.
+#define SEPCONV_PAIR(w, i, t) "vpmaddwd %%" w "14, %%" w "15, %%" w t "\n vpaddd %%" w t ", %%" w i ", %%" w i "\n"
+#define SEPCONV_PAIRS(w) \
+    SEPCONV_PAIR(w, "0", "8") SEPCONV_PAIR(w, "1", "9") SEPCONV_PAIR(w, "2", "10") SEPCONV_PAIR(w, "3", "11") \
+    SEPCONV_PAIR(w, "4", "12") SEPCONV_PAIR(w, "5", "13") SEPCONV_PAIR(w, "6", "8") SEPCONV_PAIR(w, "7", "9")
+constexpr int kPairsPerStep = 8, kDotsPerStep = 12;
+
+__attribute__((target("avx2"))) void pmaddwd_chains_256(long iterations) {
+    __asm__ volatile("vpcmpeqd %%ymm14, %%ymm14, %%ymm14\n vpabsw %%ymm14, %%ymm15" ::: "xmm14", "xmm15");
+    for (long it = 0; it < iterations; ++it) {
+        __asm__ volatile(SEPCONV_PAIRS("ymm") ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+                         "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");
+    }
+}
+
+__attribute__((target("avx512bw"))) void pmaddwd_chains_512(long iterations) {
+    __asm__ volatile("vpternlogd $0xff, %%zmm14, %%zmm14, %%zmm14\n vpabsw %%zmm14, %%zmm15" ::: "xmm14", "xmm15");
+    for (long it = 0; it < iterations; ++it) {
+        __asm__ volatile(SEPCONV_PAIRS("zmm") ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+                         "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13");
+    }
+}
+
+__attribute__((target("avx512vnni,avx512bw"))) void vpdpbusd_chains_512(long iterations) {
+    __asm__ volatile("vpternlogd $0xff, %%zmm14, %%zmm14, %%zmm14\n vpabsb %%zmm14, %%zmm15" ::: "xmm14", "xmm15");
+    for (long it = 0; it < iterations; ++it) {
+        __asm__ volatile(
+            "vpdpbusd %%zmm14, %%zmm15, %%zmm0\n vpdpbusd %%zmm14, %%zmm15, %%zmm1\n"
+            "vpdpbusd %%zmm14, %%zmm15, %%zmm2\n vpdpbusd %%zmm14, %%zmm15, %%zmm3\n"
+            "vpdpbusd %%zmm14, %%zmm15, %%zmm4\n vpdpbusd %%zmm14, %%zmm15, %%zmm5\n"
+            "vpdpbusd %%zmm14, %%zmm15, %%zmm6\n vpdpbusd %%zmm14, %%zmm15, %%zmm7\n"
+            "vpdpbusd %%zmm14, %%zmm15, %%zmm8\n vpdpbusd %%zmm14, %%zmm15, %%zmm9\n"
+            "vpdpbusd %%zmm14, %%zmm15, %%zmm10\n vpdpbusd %%zmm14, %%zmm15, %%zmm11\n"
+            ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11");
+    }
+}
+
+enum class Int8Form { kPmaddwd256, kPmaddwd512, kVpdpbusd512 };
+
+Int8Form int8_form(const std::string &dispatched_target) {
+    const auto has = [&](const char *part) { return dispatched_target.find(part) != std::string::npos; };
+    if (has("avx512_zen4") || has("avx512_sapphirerapids")) return Int8Form::kVpdpbusd512;
+    return has("avx512") ? Int8Form::kPmaddwd512 : Int8Form::kPmaddwd256;
+}
+
 }  // namespace
 
 int peak_fma_bits(const std::string &dispatched_target) {
@@ -64,6 +112,42 @@ double run_fma_chains(int threads, int bits) {
     volatile float sink = sinks[0];
     (void)sink;
     return 2.0 * (bits / 32) * kChains * static_cast<double>(iterations) * threads;
+}
+
+std::string int8_peak_form(const std::string &dispatched_target) {
+    switch (int8_form(dispatched_target)) {
+        case Int8Form::kVpdpbusd512: return "vpdpbusd 512-bit";
+        case Int8Form::kPmaddwd512: return "vpmaddwd + vpaddd 512-bit";
+        default: return "vpmaddwd + vpaddd 256-bit";
+    }
+}
+
+double run_int8_chains(int threads, const std::string &dispatched_target) {
+    const Int8Form form = int8_form(dispatched_target);
+    const bool supported = form == Int8Form::kVpdpbusd512 ? __builtin_cpu_supports("avx512vnni")
+                           : form == Int8Form::kPmaddwd512 ? __builtin_cpu_supports("avx512bw")
+                                                           : __builtin_cpu_supports("avx2");
+    if (!supported) return 0;
+    // Multiply-adds a step: 16 a 256-bit pmaddwd, 32 a 512-bit one, 64 a vpdpbusd.
+    const double per_step = form == Int8Form::kVpdpbusd512 ? 64.0 * kDotsPerStep
+                            : form == Int8Form::kPmaddwd512 ? 32.0 * kPairsPerStep
+                                                            : 16.0 * kPairsPerStep;
+    // Twice the operations of the 256-bit FMA run: about its time, int8 running faster.
+    const long iterations = static_cast<long>(kIterations * 2 * 8 * kChains / per_step);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([form, iterations] {
+            if (form == Int8Form::kVpdpbusd512) {
+                vpdpbusd_chains_512(iterations);
+            } else if (form == Int8Form::kPmaddwd512) {
+                pmaddwd_chains_512(iterations);
+            } else {
+                pmaddwd_chains_256(iterations);
+            }
+        });
+    }
+    for (auto &t : pool) t.join();
+    return 2.0 * per_step * static_cast<double>(iterations) * threads;
 }
 
 double fma_peak_gflops(int threads, int bits) {

@@ -29,7 +29,9 @@ next to the table, as one file (each benchmark entry tagged with its "process"),
 --isa avx2 measures an AVX2 machine's code on an AVX-512 one: sepconv's dispatch is capped at
 AVX2+FMA (SEPCONV_MAX_TARGET) and oneDNN's JIT at AVX2 (DNNL_MAX_CPU_ISA, ONEDNN_MAX_CPU_ISA).
 XNNPACK has no such cap and runs its best code. The FMA peak is measured at the width of sepconv's
-dispatched code: 512-bit FMAs on an AVX-512 dispatch, 256-bit ones otherwise (and under --isa avx2).
+dispatched code: 512-bit FMAs on an AVX-512 dispatch, 256-bit ones otherwise (and under --isa avx2);
+int8's peak with the instructions its 1x1 multiply-adds with there (vpdpbusd, or pmaddwd and an
+add), whose ratio to the FMA peak bounds int8/float32.
 """
 import argparse
 import json
@@ -147,12 +149,16 @@ def print_table(report, samples, errors, layers, peak, source):
           f"; TFLite/TF {context.get('tensorflow', 'not run')} (XNNPACK delegate)")
     print(f"FMA peak ({context.get('fma_peak_bits', '?')}-bit): {peak[1]:.1f} GFLOP/s on 1 thread, {peak[2]:.1f} on 2"
           f" (medians of {processes} processes x {repetitions} interleaved runs below)")
+    if peak[("int8", 1)] == peak[("int8", 1)]:
+        print(f"int8 peak ({context.get('int8_peak_form', '?')}): {peak[('int8', 1)]:.1f} GOP/s on 1 thread,"
+              f" {peak[('int8', 2)]:.1f} on 2: {peak[('int8', 1)] / peak[1]:.2f} and {peak[('int8', 2)] / peak[2]:.2f}"
+              " times the FMA peak, the ceiling of int8/float32")
     header = (f"{'layer':28} {'thr':>3} {'sepconv':>9} {'oneDNN':>9} {'ratio':>6} {'% peak':>7} {'TFLite':>9}"
               f" {'ratio':>6} {'TF':>7} {'XNN 2022':>9} {'f16':>9} {'f16/f32':>7} {'block':>9} {'blk/f32':>7}"
               f" {'int8':>9} {'i8/f32':>6} {'TFLite i8':>9} {'ratio':>6}")
     print(header)
     print("-" * len(header))
-    ratios, percents, halves, tflite, blocks, int8s, lite8s = ({1: [], 2: []} for _ in range(7))
+    ratios, percents, halves, tflite, blocks, int8s, lite8s, int8_percents = ({1: [], 2: []} for _ in range(8))
     for layer in layers:
         for threads in (1, 2):
             ours, dnnl, xnn, f16, lite, tf, block, i8, lite8 = (median(layer, threads, impl) for impl in (
@@ -165,8 +171,10 @@ def print_table(report, samples, errors, layers, peak, source):
             block_ratio = block / ours if ours == ours and ours > 0 else math.nan
             int8_ratio = i8 / ours if ours == ours and ours > 0 else math.nan
             lite8_ratio = i8 / lite8 if lite8 == lite8 and lite8 > 0 else math.nan
+            int8_percent = 100 * i8 / peak[("int8", threads)]
             for values, v in ((ratios, ratio), (percents, percent), (halves, half), (tflite, lite_ratio),
-                              (blocks, block_ratio), (int8s, int8_ratio), (lite8s, lite8_ratio)):
+                              (blocks, block_ratio), (int8s, int8_ratio), (lite8s, lite8_ratio),
+                              (int8_percents, int8_percent)):
                 if v == v:
                     values[threads].append(v)
             print(f"{layer:28} {threads:3} {ours:9.1f} {dnnl:9.1f} {ratio:6.2f} {percent:6.1f}% {lite:9.1f}"
@@ -186,6 +194,8 @@ def print_table(report, samples, errors, layers, peak, source):
             if values[threads]:
                 print(f"{what}, {threads} thread(s): geomean {geomean(values[threads]):.2f}"
                       + (f", lowest {min(values[threads]):.2f}" if lowest else ""))
+        if int8_percents[threads]:
+            print(f"int8, {threads} thread(s): {geomean(int8_percents[threads]):.1f}% of the int8 peak (geomean)")
     for message in report.get("peer_errors", []):
         print(f"not measured: {message}")
     for key, message in sorted(errors.items()):
@@ -276,6 +286,9 @@ def main():
     for t in (1, 2):
         v = samples.get(("fma", t, "peak"))
         peak[t] = statistics.median(v) if v else float(report["context"].get(f"fma_peak_gflops_{t}t", "nan"))
+        # int8's (GOP/s), where the run timed peak/int8: the denominator of int8's % of peak.
+        v = samples.get(("int8", t, "peak"))
+        peak[("int8", t)] = statistics.median(v) if v else math.nan
     # Rows in the lists' order (the run itself is interleaved at random); a report saved before the
     # order was recorded takes the default lists' order.
     order = report.get("layers") or [row[0] for row in merge_layer_lists(DEFAULT_LAYERS)]
