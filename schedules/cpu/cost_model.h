@@ -11,11 +11,11 @@
 //   - the 1x1 step: co_vectors x tile_x FMAs against co_vectors + tile_x loads, all of them
 //     against the core's issue width (pmaddwd's products an add each; a one-pixel tile's weights
 //     its multiplies' memory operands), and too few accumulators to hide the FMA latency;
-//   - cache fit: the operand held over a run of steps (a weight block, of k_block channels with
-//     k_block, or a pixel block's depthwise values) against the L1 (more for a one-pixel tile, whose multiplies read the block), the
-//     bandwidth of the filter streamed from L2 or L3 when a pixel block runs every weight block,
-//     and the whole image's depthwise result against the L2 when every weight block reads it
-//     (parallel_over=channels);
+//   - cache fit: the operand held over a run of steps (a weight block, k_block channels of it with
+//     k_block, or a pixel block's depthwise values) against the L1 (more for a one-pixel tile,
+//     whose multiplies read the block), the bandwidth of the filter streamed from L2 or L3 when a
+//     pixel block runs every weight block, and the whole image's depthwise result against the L2
+//     when every weight block reads it (parallel_over=channels);
 //   - the depthwise taps, the extra store and copy of flat runs (tile_rows > 0), and k_block's
 //     store and reload of the register tile at each block of the reduction;
 //   - int8 on pmaddwd: the widening of each held weight block, once per run that takes it up;

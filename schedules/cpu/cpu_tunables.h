@@ -56,9 +56,10 @@ struct Tunables {
     ParallelOver parallel_over = ParallelOver::Rows;
     // NHWC, where a weight block serves a run of pixel tiles (co_outer, parallel_over=channels):
     // 0 = each tile sums all C*M channels, its weight block (C*M x co_vectors vectors) streaming
-    // from L2 once a tile when it outgrows the L1; K > 0 = the sums run over blocks of K channels,
-    // each block's weights serving every tile of the run from L1, the run's sums held in memory
-    // between blocks (float16 arithmetic's 16-channel blocks of its own ignore it).
+    // from L2 once a tile when it outgrows the L1; K > 0 = the sums run over blocks of K channels
+    // (K input channels with their M products each, in float), each block's weights serving every
+    // tile of the run from L1, the run's sums held in memory between blocks (float16 arithmetic's
+    // 16-channel blocks of its own ignore it).
     int k_block = 0;
     // NCHW register block: output channels x vectors of output columns.
     int nchw_co_block = 4;
