@@ -79,12 +79,33 @@ __attribute__((target("avx512vnni,avx512bw"))) void vpdpbusd_chains_512(long ite
     }
 }
 
-enum class Int8Form { kPmaddwd256, kPmaddwd512, kVpdpbusd512 };
+// One int8 form: its name, whether the CPU has it, multiply-adds per step of its chains, the chains.
+struct Int8Chains {
+    const char *form;
+    bool (*supported)();
+    double per_step;
+    void (*run)(long iterations);
+};
 
-Int8Form int8_form(const std::string &dispatched_target) {
+// The form of the code sepconv dispatches to: VNNI's targets, else AVX-512's or AVX2's pmaddwd.
+const Int8Chains &int8_chains(const std::string &dispatched_target) {
+    static const Int8Chains vnni{"vpdpbusd 512-bit", [] { return bool(__builtin_cpu_supports("avx512vnni")); },
+                                 64.0 * kDotsPerStep, vpdpbusd_chains_512};
+    static const Int8Chains pairs_512{"vpmaddwd + vpaddd 512-bit", [] { return bool(__builtin_cpu_supports("avx512bw")); },
+                                      32.0 * kPairsPerStep, pmaddwd_chains_512};
+    static const Int8Chains pairs_256{"vpmaddwd + vpaddd 256-bit", [] { return bool(__builtin_cpu_supports("avx2")); },
+                                      16.0 * kPairsPerStep, pmaddwd_chains_256};
     const auto has = [&](const char *part) { return dispatched_target.find(part) != std::string::npos; };
-    if (has("avx512_zen4") || has("avx512_sapphirerapids")) return Int8Form::kVpdpbusd512;
-    return has("avx512") ? Int8Form::kPmaddwd512 : Int8Form::kPmaddwd256;
+    if (has("avx512_zen4") || has("avx512_sapphirerapids")) return vnni;
+    return has("avx512") ? pairs_512 : pairs_256;
+}
+
+// Runs `work(t)` on `threads` threads at once, t = 0..threads-1.
+template <typename Work>
+void on_threads(int threads, const Work &work) {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back([&work, t] { work(t); });
+    for (auto &t : pool) t.join();
 }
 
 }  // namespace
@@ -101,53 +122,22 @@ double run_fma_chains(int threads, int bits) {
     }
     // Half the iterations at twice the width: the same FLOPs, the same tens of milliseconds.
     const long iterations = wide ? kIterations / 2 : kIterations;
-    std::vector<std::thread> pool;
     std::vector<float> sinks(static_cast<size_t>(threads));
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&sinks, t, wide, iterations] {
-            sinks[t] = wide ? fma_chains_512(iterations) : fma_chains_256(iterations);
-        });
-    }
-    for (auto &t : pool) t.join();
+    on_threads(threads, [&](int t) { sinks[t] = wide ? fma_chains_512(iterations) : fma_chains_256(iterations); });
     volatile float sink = sinks[0];
     (void)sink;
     return 2.0 * (bits / 32) * kChains * static_cast<double>(iterations) * threads;
 }
 
-std::string int8_peak_form(const std::string &dispatched_target) {
-    switch (int8_form(dispatched_target)) {
-        case Int8Form::kVpdpbusd512: return "vpdpbusd 512-bit";
-        case Int8Form::kPmaddwd512: return "vpmaddwd + vpaddd 512-bit";
-        default: return "vpmaddwd + vpaddd 256-bit";
-    }
-}
+std::string int8_peak_form(const std::string &dispatched_target) { return int8_chains(dispatched_target).form; }
 
 double run_int8_chains(int threads, const std::string &dispatched_target) {
-    const Int8Form form = int8_form(dispatched_target);
-    const bool supported = form == Int8Form::kVpdpbusd512 ? __builtin_cpu_supports("avx512vnni")
-                           : form == Int8Form::kPmaddwd512 ? __builtin_cpu_supports("avx512bw")
-                                                           : __builtin_cpu_supports("avx2");
-    if (!supported) return 0;
-    // Multiply-adds a step: 16 a 256-bit pmaddwd, 32 a 512-bit one, 64 a vpdpbusd.
-    const double per_step = form == Int8Form::kVpdpbusd512 ? 64.0 * kDotsPerStep
-                            : form == Int8Form::kPmaddwd512 ? 32.0 * kPairsPerStep
-                                                            : 16.0 * kPairsPerStep;
+    const Int8Chains &chains = int8_chains(dispatched_target);
+    if (!chains.supported()) return 0;
     // Twice the operations of the 256-bit FMA run: about its time, int8 running faster.
-    const long iterations = static_cast<long>(kIterations * 2 * 8 * kChains / per_step);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([form, iterations] {
-            if (form == Int8Form::kVpdpbusd512) {
-                vpdpbusd_chains_512(iterations);
-            } else if (form == Int8Form::kPmaddwd512) {
-                pmaddwd_chains_512(iterations);
-            } else {
-                pmaddwd_chains_256(iterations);
-            }
-        });
-    }
-    for (auto &t : pool) t.join();
-    return 2.0 * per_step * static_cast<double>(iterations) * threads;
+    const long iterations = static_cast<long>(kIterations * 2 * 8 * kChains / chains.per_step);
+    on_threads(threads, [&](int) { chains.run(iterations); });
+    return 2.0 * chains.per_step * static_cast<double>(iterations) * threads;
 }
 
 double fma_peak_gflops(int threads, int bits) {

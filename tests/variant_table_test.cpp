@@ -123,6 +123,13 @@ Workload layer(int64_t h, int64_t w, int64_t c, int64_t co, int threads = 1) {
     return l;
 }
 
+// The same layer in int8 on pmaddwd: int16 weights, widened once per run, an add per product vector.
+Workload int8_pairs(Workload w) {
+    w.weight_bytes = 2;
+    w.widened_weights = w.separate_adds = true;
+    return w;
+}
+
 // 48 output channels are three vectors of 16: a block of 3 wastes nothing, a block of 4 computes 64.
 TEST(CostModel, CountsTheLastChannelBlockFull) {
     const Workload w = layer(56, 56, 64, 48);
@@ -215,11 +222,6 @@ TEST(CostModel, SharesWholeUnitsAmongThreads) {
 TEST(CostModel, CountsPmaddwdsAddsAndOnePixelTiles) {
     Tunables one_pixel = tile(8, 1), four_by_two = tile(4, 2);
     one_pixel.tile_rows = 4;
-    auto int8_pairs = [](Workload w) {
-        w.weight_bytes = 2;
-        w.widened_weights = w.separate_adds = true;
-        return w;
-    };
     const Workload conv2 = int8_pairs(layer(56, 56, 64, 128)), conv7 = int8_pairs(layer(14, 14, 512, 512));
     const Workload few_outputs = int8_pairs(layer(80, 80, 24, 48));
     EXPECT_LT(modeled_cycles(one_pixel, kAvx2, conv2, kZen4), modeled_cycles(four_by_two, kAvx2, conv2, kZen4));
@@ -238,11 +240,6 @@ TEST(CostModel, CountsPmaddwdsAddsAndOnePixelTiles) {
 // reduction is one block already (conv3, 128 channels) blocking only adds the tile's store and
 // reload.
 TEST(CostModel, BlocksTheReductionThatOutgrowsTheL1) {
-    auto int8_pairs = [](Workload w) {
-        w.weight_bytes = 2;
-        w.widened_weights = w.separate_adds = true;
-        return w;
-    };
     Tunables one_pixel = tile(8, 1), blocked = tile(8, 1), four_by_two = tile(4, 2);
     one_pixel.tile_rows = blocked.tile_rows = 4;
     blocked.k_block = 128;

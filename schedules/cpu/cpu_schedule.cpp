@@ -199,11 +199,13 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
     // inner). Holding the fewer leaves the register file to the accumulators (4 x 3 on AVX2: 12
     // accumulators + 3 broadcasts + 1 weight = 16 registers, where channels inner needs 17).
     Var tile("pw_tile"), in_tile("pw_in_tile");
-    // A register tile's update loops outside `inner` (the tile and the reduction's inner steps):
-    // the reduction's outermost RVar `r` and the run's pixel tiles. Either each tile sums all of
-    // `r` (its weight block streaming through once a tile), or, with k_blocks, `r` runs in blocks
-    // of `per_block`, each block over every tile of the run while its weights sit in L1.
+    // A register tile's update loops outside `inner` (the tile, whose pixels are `in_tile`, and the
+    // reduction's inner steps): the reduction's outermost RVar `r` and the run's pixel tiles. Either
+    // each tile sums all of `r` (its weight block streaming through once a tile), or, with k_blocks,
+    // `r` runs in blocks of `per_block`, each block over every tile of the run while its weights sit
+    // in L1. (Pixels by a constant factor: in the general path the extent is a run-time value.)
     auto tile_and_reduction = [&](Stage update, std::vector<Halide::VarOrRVar> inner, Halide::RVar r, int per_block) {
+        update.split(pixels, tile, in_tile, t.tile_x, TailStrategy::GuardWithIf);
         if (k_blocks) {
             Halide::RVar block_of("pw_k_block"), in_block("pw_k_in_block");
             update.split(r, block_of, in_block, per_block, TailStrategy::GuardWithIf);
@@ -219,8 +221,6 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
         f.align_bounds(p.co, block).bound_storage(p.co, block);
         f.vectorize(p.co, vec, TailStrategy::GuardWithIf).unroll(p.co);
         Stage update = f.update();
-        // (Pixels by a constant factor: in the general path the extent is a run-time value.)
-        update.split(pixels, tile, in_tile, t.tile_x, TailStrategy::GuardWithIf);
         std::vector<Halide::VarOrRVar> order{p.co, in_tile};
         if (t.co_vectors > t.tile_x) std::swap(order[0], order[1]);
         order.insert(order.end(), reduction.begin(), reduction.end() - 1);
@@ -245,7 +245,6 @@ void schedule_nhwc(SepconvPipeline &p, const Tunables &t, int vec) {
             update.split(p.co, p.co, coi, channels, TailStrategy::GuardWithIf);
             order.insert(order.begin() + 2, coi);
         }
-        update.split(pixels, tile, in_tile, t.tile_x, TailStrategy::GuardWithIf);
         if (t.co_vectors > t.tile_x) std::swap(order[order.size() - 2], order[order.size() - 1]);
         order.push_back(half);  // (unrolled: a loop step is a whole group)
         tile_and_reduction(update, order, groups, t.k_block / packed_row_group(true));
