@@ -181,9 +181,10 @@ void time_layer(benchmark::State &state, const LayerData &d, sepconv::Status s, 
 
 // TF's op (block = false), or the same layer as a MobileNet block: a depthwise bias and relu6, then
 // the pointwise conv with its bias and relu6, fused (the FLOPs counted are the convolutions' alone).
-void bench_sepconv(benchmark::State &state, const LayerData *d, bool block) {
+void bench_sepconv(benchmark::State &state, const LayerData *d, bool block, std::string variant) {
     sepconv::Options o = d->options;
     o.num_threads = static_cast<int>(state.range(0));
+    o.variant = variant;
     if (block) {
         o.depthwise_bias = {d->depthwise_bias.data(), {d->layer.in_channels}};
         o.depthwise_activation = sepconv::Activation::kRelu6;
@@ -199,10 +200,11 @@ void bench_sepconv(benchmark::State &state, const LayerData *d, bool block) {
 // sepconv in int8 on the same layer as a MobileNet block (int32 biases, ReLU6 after each conv: what
 // TFLite's int8 peer runs), with scales typical of a trained layer. Its arithmetic is tested
 // bit-exact elsewhere (int8_test, tflite_int8_parity); here it is timed.
-void bench_sepconv_int8(benchmark::State &state, const LayerData *d) {
+void bench_sepconv_int8(benchmark::State &state, const LayerData *d, std::string variant) {
     using sepconv::DataType;
     sepconv::Options o = d->options;
     o.num_threads = static_cast<int>(state.range(0));
+    o.variant = variant;
     o.quantization = sepconv::tools::typical_quantization(d->dw_shape[0] * d->dw_shape[1], d->layer.in_channels,
                                                           d->layer.out_channels);
     o.activation = o.depthwise_activation = sepconv::Activation::kRelu6;
@@ -342,6 +344,15 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "bench_sepconv: %s\n", s.message.c_str());
         return 1;
     }
+    std::vector<std::string> forced_variants;
+    if (const char *names = std::getenv("SEPCONV_BENCH_VARIANTS")) {
+        std::string all = names;
+        for (size_t at = 0; at <= all.size();) {
+            const size_t end = std::min(all.find(',', at), all.size());
+            if (end > at) forced_variants.push_back(all.substr(at, end - at));
+            at = end + 1;
+        }
+    }
     static std::vector<LayerData> data;
     data.reserve(layers.size());
     for (const auto &l : layers) data.push_back(make_layer(l));
@@ -353,13 +364,25 @@ int main(int argc, char **argv) {
     at_thread_counts(benchmark::RegisterBenchmark("peak/fma", bench_peak));
     at_thread_counts(benchmark::RegisterBenchmark("peak/int8", bench_peak_int8));
     for (const LayerData &d : data) {
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false));
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false, std::string()));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true, std::string()));
 #ifdef SEPCONV_HAS_JIT
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_jit/" + d.layer.name).c_str(), bench_sepconv_jit, &d));
 #endif
         at_thread_counts(benchmark::RegisterBenchmark(("sepconv_f16/" + d.layer.name).c_str(), bench_sepconv_f16, &d));
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_int8/" + d.layer.name).c_str(), bench_sepconv_int8, &d));
+        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_int8/" + d.layer.name).c_str(), bench_sepconv_int8, &d, std::string()));
+        // SEPCONV_BENCH_VARIANTS=NAME,...: each named variant forced on every layer it serves, beside
+        // the table's choice (an A/B of configurations within one interleaved run). int8's names
+        // start with qs8_, float32's with f32_.
+        for (const std::string &name : forced_variants) {
+            const bool int8 = name.rfind("qs8_", 0) == 0;
+            const std::string bench = (int8 ? "sepconv_int8@" : "sepconv@") + name + "/" + d.layer.name;
+            if (int8) {
+                at_thread_counts(benchmark::RegisterBenchmark(bench.c_str(), bench_sepconv_int8, &d, name));
+            } else {
+                at_thread_counts(benchmark::RegisterBenchmark(bench.c_str(), bench_sepconv, &d, false, name));
+            }
+        }
         at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
                                                       &sepconv_bench::make_onednn_peer, onednn.c_str()));
         at_thread_counts(benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,

@@ -33,6 +33,8 @@ const char *kUsage =
     "  saves the database after each layer; rerun to continue, Ctrl-C leaves it valid.\n"
     "  --target host (the default) is the best of the build's targets that this machine runs.\n"
     "  --budget-seconds / --max-candidates bound the search per layer (default 60 s / 40).\n"
+    "  --report-threads: the final side-by-side measurement's thread counts (default 1 and --threads):\n"
+    "              a new configuration must win at each.\n"
     "  --tunables: a configuration of the ISA to measure right after the default (--max-candidates 2:\n"
     "              only that one, against the default).\n"
     "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
@@ -216,6 +218,20 @@ std::vector<std::string> existing_configurations(const TunedDb &db, const sepcon
     return out;
 }
 
+// What the runtime runs for this shape on this machine without a new entry (variant_table.cpp: the
+// entry of this microarchitecture, else the entry for any machine): the configuration a new entry
+// must beat. Empty when neither has one for this ISA.
+std::string incumbent_configuration(const TunedDb &db, const sepconv::internal::ShapeKey &k,
+                                    const TuneSettings &settings) {
+    for (const std::string &uarch : {settings.uarch, std::string()}) {
+        const TunedEntry *e = db.find(sepconv::internal::TunedKey{k, uarch}.to_string());
+        if (e && e->get("family") == settings.family && !e->get(settings.isa + ".tunables").empty()) {
+            return e->get(settings.isa + ".tunables");
+        }
+    }
+    return "";
+}
+
 int run(int argc, char **argv) {
     const Args a = parse_args(argc, argv);
     TuneSettings settings;
@@ -228,7 +244,9 @@ int run(int argc, char **argv) {
     settings.isa = isa->isa.name;
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     settings.threads = static_cast<int>(a.integer("threads", cores, 1, 1024));
-    for (const std::string &t : split(a.get("report-threads", std::to_string(settings.threads)), ',')) {
+    // An entry serves every thread count: by default it must win on one thread as on all of them.
+    const std::string all_threads = settings.threads > 1 ? "1," + std::to_string(settings.threads) : "1";
+    for (const std::string &t : split(a.get("report-threads", all_threads), ',')) {
         settings.report_threads.push_back(static_cast<int>(parse_integer("report-threads", t, 1, 1024)));
     }
     settings.budget.max_seconds = static_cast<double>(a.integer("budget-seconds", 60, 1, 86400));
@@ -292,7 +310,9 @@ int run(int argc, char **argv) {
         const auto existing = existing_configurations(db, job.key, settings);
         const TunedEntry *before = db.find(entry_key(job));
         TunedEntry entry = before && before->get("family") == settings.family ? *before : TunedEntry{};
-        if (!sepconv::tune::tune_layer(job.key, job.names, existing, settings, g_stop, progress, &entry, &error)) {
+        const std::string incumbent = incumbent_configuration(db, job.key, settings);
+        if (!sepconv::tune::tune_layer(job.key, job.names, existing, incumbent, settings, g_stop, progress, &entry,
+                                       &error)) {
             if (g_stop) break;
             progress.print("sepconv-tune: " + error);
             ++failed;

@@ -63,8 +63,8 @@ bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, i
 }  // namespace
 
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
-                const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
-                std::string *error) {
+                const std::string &incumbent, const TuneSettings &settings, const std::atomic<bool> &stop,
+                Progress &progress, TunedEntry *entry, std::string *error) {
     const auto start = std::chrono::steady_clock::now();
     LayerData data;
     if (!LayerData::make(key, static_cast<uint32_t>(settings.seed), &data, error)) return false;
@@ -138,8 +138,8 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         }
     }
 
-    // The contenders of the final measurement: the default, the tuned configuration (unless it
-    // is the default), then the autoschedulers.
+    // The contenders of the final measurement: the default; the incumbent (what runs here now), if
+    // it is another configuration; the search's choice, if it is neither; then the autoschedulers.
     std::vector<Contender> contenders;
     std::vector<std::string> notes;
     auto add = [&](const std::string &name, const Schedule &schedule) {
@@ -155,14 +155,26 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
             notes.push_back(name + " failed: " + why.substr(0, 200));
         }
     };
-    add("default", Schedule{space.text(space.defaults), ""});
+    auto index_of = [&](const std::string &name) {
+        for (size_t i = 0; i < contenders.size(); ++i) {
+            if (contenders[i].name == name) return static_cast<int>(i);
+        }
+        return -1;
+    };
+    const std::string default_text = space.text(space.defaults);
+    add("default", Schedule{default_text, ""});
     if (contenders.empty()) {
         *error = key.to_string() + ": the default schedule failed in the final measurement";
         return false;
     }
-    const bool tuned_is_default = chosen == space.defaults;
-    if (!tuned_is_default) add("tuned", Schedule{space.text(chosen), ""});
-    const bool tuned_measured = !tuned_is_default && contenders.back().name == "tuned";
+    // The incumbent in the space's own spelling (a configuration of knobs the space does not search
+    // is measured as written).
+    std::string incumbent_text = incumbent;
+    Point incumbent_point;
+    if (!incumbent.empty() && point_of(space, incumbent, &incumbent_point)) incumbent_text = space.text(incumbent_point);
+    if (!incumbent_text.empty() && incumbent_text != default_text) add("incumbent", Schedule{incumbent_text, ""});
+    const std::string chosen_text = space.text(chosen);
+    if (chosen_text != default_text && chosen_text != incumbent_text) add("tuned", Schedule{chosen_text, ""});
     for (const std::string &a : settings.autoschedulers) add(a, Schedule{"", a});
     if (stop) return false;
 
@@ -174,30 +186,45 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         if (!measure_side_by_side(contenders, data, t, settings.seed + t, stop, &gflops, error)) return false;
         measured.emplace_back(t, gflops);
     }
-    // A tuned configuration is kept only if it beats the default by more than the noise at every
+    // The baseline is what runs here now: the incumbent, else the default. The search's choice, or
+    // the default over an incumbent, replaces it only by beating it by more than the noise at every
     // thread count of the final, interleaved measurement; otherwise the search's win was noise, or
-    // holds at one thread count only, and the default is kept. (Smaller wins measured under the JIT
-    // have not survived as built AOT variants.)
-    std::string tunables = space.text(space.defaults);
-    if (tuned_measured) {
+    // holds at one thread count only. (Smaller wins measured under the JIT have not survived as
+    // built AOT variants.) Of two that do, the faster in geometric mean.
+    const int baseline = index_of("incumbent") >= 0 ? index_of("incumbent") : index_of("default");
+    int kept = baseline;
+    double kept_score = 0;
+    for (const std::string &challenger : {"tuned", "default"}) {
+        const int i = index_of(challenger);
+        if (i < 0 || i == baseline) continue;
         bool wins_everywhere = true;
+        double score = 1;
         for (const auto &[t, gflops] : measured) {
-            wins_everywhere = wins_everywhere && gflops[1] >= gflops[0] * (1 + kNoise);
+            wins_everywhere = wins_everywhere && gflops[i] >= gflops[baseline] * (1 + kNoise);
+            score *= gflops[i] / gflops[baseline];
         }
-        if (wins_everywhere) {
-            tunables = space.text(chosen);
-        } else {
-            notes.push_back("the search's best (" + space.text(chosen) + ") lost to the default side by side");
+        if (wins_everywhere && score > kept_score) {
+            kept = i, kept_score = score;
+        } else if (!wins_everywhere) {
+            const std::string what = challenger == "tuned" ? "the search's best (" + chosen_text + ")" : "the default";
+            notes.push_back(what + " lost to the " + contenders[baseline].name + " side by side");
         }
     }
-    // The rows written: tuned (the default's own figures when the default was kept), default, the
-    // autoschedulers.
-    const bool tuned_kept = tunables != space.text(space.defaults);
-    std::vector<std::string> row_names = {"tuned", "default"};
-    for (size_t i = tuned_measured ? 2 : 1; i < contenders.size(); ++i) row_names.push_back(contenders[i].name);
+    const std::string tunables = kept == index_of("tuned") ? chosen_text
+                                 : kept == index_of("incumbent") ? incumbent_text
+                                                                 : default_text;
+    // The rows written: tuned (the kept configuration's figures), default, incumbent (when measured),
+    // the autoschedulers.
+    std::vector<std::string> row_names = {"tuned"};
+    std::vector<int> row_of = {kept};
+    for (size_t i = 0; i < contenders.size(); ++i) {
+        if (contenders[i].name == "tuned") continue;
+        row_names.push_back(contenders[i].name);
+        row_of.push_back(static_cast<int>(i));
+    }
     for (auto &[t, gflops] : measured) {
-        std::vector<double> row = {tuned_kept ? gflops[1] : gflops[0], gflops[0]};
-        row.insert(row.end(), gflops.begin() + (tuned_measured ? 2 : 1), gflops.end());
+        std::vector<double> row;
+        for (int i : row_of) row.push_back(gflops[i]);
         gflops = row;
     }
 

@@ -31,11 +31,13 @@ struct TuneSettings {
 
 // Tunes `key` (serving the model layers `names`) for settings.isa; `existing` are that ISA's
 // configurations already in the database for layers of the same filter geometry, tried first and
-// preferred when within noise (fewer distinct variants to build). `entry` holds this layer's entry
+// preferred when within noise (fewer distinct variants to build). `incumbent` is what the runtime
+// runs for this shape here now ("" = the default): the written configuration replaces it only by
+// beating it at every thread count of the final measurement. `entry` holds this layer's entry
 // so far (empty if none): its settings.isa fields are rewritten, every other ISA's kept as they are.
 // Returns false with `error`, or when `stop` was raised.
 bool tune_layer(const internal::ShapeKey &key, const std::string &names, const std::vector<std::string> &existing,
-                const TuneSettings &settings, const std::atomic<bool> &stop, Progress &progress, TunedEntry *entry,
-                std::string *error);
+                const std::string &incumbent, const TuneSettings &settings, const std::atomic<bool> &stop,
+                Progress &progress, TunedEntry *entry, std::string *error);
 
 }  // namespace sepconv::tune
