@@ -23,6 +23,7 @@
 #ifdef SEPCONV_HAS_JIT
 #include <chrono>
 #include <map>
+#include <tuple>
 
 #include "sepconv/jit.h"
 #endif
@@ -247,33 +248,49 @@ void bench_sepconv_f16(benchmark::State &state, const LayerData *d) {
 
 #ifdef SEPCONV_HAS_JIT
 // sepconv with the JIT tier in autotune mode at its default budget, tuned at the benchmark's
-// thread count. The layer's first call waits for its kernel (synchronous mode): a search on this
-// machine, or a load from the disk cache ($SEPCONV_CACHE_DIR) when an earlier run tuned it. Then a
-// second Layer of the same shape starts from the disk cache as another process would. Counters:
-// first_call_s (the first layer's first call), hit_first_call_ms and load_ms (the second's first
-// call, and the cache load within it), hit_compiles (what the second compiled: 0 on a hit).
-void bench_sepconv_jit(benchmark::State &state, const LayerData *d) {
+// thread count, on TF's op in float32 (int8 = false) or on bench_sepconv_int8's block in int8. The
+// layer's first call waits for its kernel (synchronous mode): a search on this machine, or a load
+// from the disk cache ($SEPCONV_CACHE_DIR) when an earlier run tuned it. Then a second Layer of the
+// same shape starts from the disk cache as another process would. Its result must be the AOT
+// variant's (float32 within rounding, int8 to the bit). Counters: first_call_s (the first layer's
+// first call), hit_first_call_ms and load_ms (the second's first call, and the cache load within
+// it), hit_compiles (what the second compiled: 0 on a hit).
+void bench_sepconv_jit(benchmark::State &state, const LayerData *d, bool int8) {
+    using sepconv::DataType;
     struct Prepared {
         std::unique_ptr<sepconv::Layer> layer;
         sepconv::Status status;
         double first_call_s = 0, hit_first_call_ms = 0, load_ms = 0;
         int64_t hit_compiles = 0;
     };
-    static std::map<std::pair<const LayerData *, int64_t>, Prepared> prepared;  // once per layer and thread count
+    // Once per layer, type and thread count.
+    static std::map<std::tuple<const LayerData *, bool, int64_t>, Prepared> prepared;
     const int threads = static_cast<int>(state.range(0));
-    sepconv::internal::AlignedBuffer<float> out(d->out.size());
-    const sepconv::TensorView input{d->input.data(), d->in_shape};
-    const sepconv::MutableTensorView output{out.data(), d->out_shape};
-    Prepared &p = prepared[{d, threads}];
+    const DataType type = int8 ? DataType::kInt8 : DataType::kFloat32;
+    const size_t out_bytes = d->out.size() * (int8 ? 1 : sizeof(float));
+    sepconv::internal::AlignedBuffer<uint8_t> out(out_bytes), aot_out(out_bytes);
+    const sepconv::TensorView input(int8 ? static_cast<const void *>(d->input8.data()) : d->input.data(), type, d->in_shape);
+    const sepconv::MutableTensorView output(out.data(), type, d->out_shape);
+    sepconv::Options o = d->options;
+    o.num_threads = threads;
+    if (int8) {
+        o.quantization = sepconv::tools::typical_quantization(d->dw_shape[0] * d->dw_shape[1], d->layer.in_channels,
+                                                              d->layer.out_channels);
+        o.activation = o.depthwise_activation = sepconv::Activation::kRelu6;
+    }
+    auto create = [&](std::unique_ptr<sepconv::Layer> *layer) {
+        const void *dwf = int8 ? static_cast<const void *>(d->dwf8.data()) : d->dwf.data();
+        const void *pwf = int8 ? static_cast<const void *>(d->pwf8.data()) : d->pwf.data();
+        return sepconv::Layer::create({dwf, type, d->dw_shape}, {pwf, type, d->pw_shape}, o, layer);
+    };
+    Prepared &p = prepared[{d, int8, threads}];
     if (!p.layer) {
-        sepconv::Options o = d->options;
-        o.num_threads = threads;
         sepconv::jit::Options j;
         j.mode = sepconv::jit::Mode::kAutotune;
         j.synchronous = true;
         j.autotune_threads = threads;
         auto timed_first_call = [&](std::unique_ptr<sepconv::Layer> *layer, double *seconds) {
-            sepconv::Status s = sepconv::Layer::create({d->dwf.data(), d->dw_shape}, {d->pwf.data(), d->pw_shape}, o, layer);
+            sepconv::Status s = create(layer);
             if (s.ok()) s = sepconv::jit::enable(**layer, j);
             const auto t0 = std::chrono::steady_clock::now();
             if (s.ok()) s = (*layer)->run(input, output);
@@ -288,11 +305,20 @@ void bench_sepconv_jit(benchmark::State &state, const LayerData *d) {
             const sepconv::jit::Stats st = sepconv::jit::stats(*second);
             p.hit_first_call_ms = hit * 1e3, p.load_ms = st.last_load_seconds * 1e3, p.hit_compiles = st.compiles;
         }
-        double worst = 0;
-        for (size_t i = 0; p.status.ok() && i < out.size(); ++i) {
-            worst = std::max(worst, std::fabs(double(out[i]) - d->expected[i]) / (1 + std::fabs(d->expected[i])));
+        // The AOT variant's result on the same input, for int8 from a layer without the JIT tier.
+        bool same = true;
+        if (p.status.ok() && int8) {
+            std::unique_ptr<sepconv::Layer> aot;
+            p.status = create(&aot);
+            if (p.status.ok()) p.status = aot->run(input, {aot_out.data(), type, d->out_shape});
+            same = std::equal(out.begin(), out.end(), aot_out.begin());
+        } else if (p.status.ok()) {
+            const float *got = reinterpret_cast<const float *>(out.data());
+            for (size_t i = 0; i < d->out.size(); ++i) {
+                same = same && std::fabs(double(got[i]) - d->expected[i]) <= 1e-4 * (1 + std::fabs(d->expected[i]));
+            }
         }
-        if (worst > 1e-4) p.status = sepconv::Status::Internal("the JIT kernel's result differs from the AOT variant's");
+        if (p.status.ok() && !same) p.status = sepconv::Status::Internal("the JIT kernel's result differs from the AOT variant's");
     }
     if (!p.status.ok()) {
         state.SkipWithError(p.status.message.c_str());
@@ -344,50 +370,43 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "bench_sepconv: %s\n", s.message.c_str());
         return 1;
     }
-    std::vector<std::string> forced_variants;
-    if (const char *names = std::getenv("SEPCONV_BENCH_VARIANTS")) {
-        std::string all = names;
-        for (size_t at = 0; at <= all.size();) {
-            const size_t end = std::min(all.find(',', at), all.size());
-            if (end > at) forced_variants.push_back(all.substr(at, end - at));
-            at = end + 1;
-        }
-    }
+    const char *forced = std::getenv("SEPCONV_BENCH_VARIANTS");
+    const std::vector<std::string> forced_variants = sepconv::tools::split_list(forced ? forced : "");
     static std::vector<LayerData> data;
     data.reserve(layers.size());
     for (const auto &l : layers) data.push_back(make_layer(l));
     static const std::string onednn = sepconv_bench::onednn_version(), xnnpack = sepconv_bench::xnnpack_version();
     // Every implementation at 1 and 2 threads, timed by wall clock (the work runs on other threads).
-    auto at_thread_counts = [](benchmark::internal::Benchmark *b) {
-        b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+    auto add = [](const std::string &name, auto function, auto... args) {
+        benchmark::RegisterBenchmark(name.c_str(), function, args...)
+            ->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
     };
-    at_thread_counts(benchmark::RegisterBenchmark("peak/fma", bench_peak));
-    at_thread_counts(benchmark::RegisterBenchmark("peak/int8", bench_peak_int8));
+    const std::string table_choice;  // Options::variant left empty: the runtime picks
+    add("peak/fma", bench_peak);
+    add("peak/int8", bench_peak_int8);
     for (const LayerData &d : data) {
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv/" + d.layer.name).c_str(), bench_sepconv, &d, false, std::string()));
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_block/" + d.layer.name).c_str(), bench_sepconv, &d, true, std::string()));
+        const std::string &layer = d.layer.name;
+        add("sepconv/" + layer, bench_sepconv, &d, false, table_choice);
+        add("sepconv_block/" + layer, bench_sepconv, &d, true, table_choice);
 #ifdef SEPCONV_HAS_JIT
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_jit/" + d.layer.name).c_str(), bench_sepconv_jit, &d));
+        add("sepconv_jit/" + layer, bench_sepconv_jit, &d, false);
+        add("sepconv_int8_jit/" + layer, bench_sepconv_jit, &d, true);
 #endif
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_f16/" + d.layer.name).c_str(), bench_sepconv_f16, &d));
-        at_thread_counts(benchmark::RegisterBenchmark(("sepconv_int8/" + d.layer.name).c_str(), bench_sepconv_int8, &d, std::string()));
+        add("sepconv_f16/" + layer, bench_sepconv_f16, &d);
+        add("sepconv_int8/" + layer, bench_sepconv_int8, &d, table_choice);
         // SEPCONV_BENCH_VARIANTS=NAME,...: each named variant forced on every layer it serves, beside
         // the table's choice (an A/B of configurations within one interleaved run). int8's names
         // start with qs8_, float32's with f32_.
         for (const std::string &name : forced_variants) {
-            const bool int8 = name.rfind("qs8_", 0) == 0;
-            const std::string bench = (int8 ? "sepconv_int8@" : "sepconv@") + name + "/" + d.layer.name;
-            if (int8) {
-                at_thread_counts(benchmark::RegisterBenchmark(bench.c_str(), bench_sepconv_int8, &d, name));
+            if (name.rfind("qs8_", 0) == 0) {
+                add("sepconv_int8@" + name + "/" + layer, bench_sepconv_int8, &d, name);
             } else {
-                at_thread_counts(benchmark::RegisterBenchmark(bench.c_str(), bench_sepconv, &d, false, name));
+                add("sepconv@" + name + "/" + layer, bench_sepconv, &d, false, name);
             }
         }
-        at_thread_counts(benchmark::RegisterBenchmark(("onednn/" + d.layer.name).c_str(), bench_peer, &d,
-                                                      &sepconv_bench::make_onednn_peer, onednn.c_str()));
-        at_thread_counts(benchmark::RegisterBenchmark(("xnnpack/" + d.layer.name).c_str(), bench_peer, &d,
-                                                      &sepconv_bench::make_xnnpack_peer, xnnpack.c_str()));
-        benchmark::RegisterBenchmark(("naive/" + d.layer.name).c_str(), bench_naive, &d)
+        add("onednn/" + layer, bench_peer, &d, &sepconv_bench::make_onednn_peer, onednn.c_str());
+        add("xnnpack/" + layer, bench_peer, &d, &sepconv_bench::make_xnnpack_peer, xnnpack.c_str());
+        benchmark::RegisterBenchmark(("naive/" + layer).c_str(), bench_naive, &d)
             ->Unit(benchmark::kMillisecond)
             ->Iterations(1);
     }

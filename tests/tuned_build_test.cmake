@@ -39,6 +39,8 @@ refuses("no layers to tune" --layers "${LAYERS}" --layer no_such_layer)
 refuses("unknown or incomplete argument '--bogus'" --bogus 1)
 refuses("--uarch: expected host, any or a name like amd-zen4" --uarch unknown)
 refuses("--uarch: expected host, any or a name like amd-zen4" --uarch Zen4)
+refuses("--tunables 'k_block:65': " --layers "${LAYERS}" --tunables k_block:65)
+refuses("--tunables 'no_such_knob:1': " --layers "${LAYERS}" --tunables no_such_knob:1)
 set(db "${WORK_DIR}/tiny.db")
 set(tune "${TUNER}" --layers "${LAYERS}" --db "${db}" --max-candidates 3 --budget-seconds 60
          --baselines none --threads 1 --seed 7)
@@ -55,6 +57,16 @@ run(${tune})  # resumes: both layers are in the database already
 file(READ "${db}" second)
 if (NOT first STREQUAL second)
     message(FATAL_ERROR "rerunning the tuner changed a complete database")
+endif ()
+
+# --tunables with a value the search never tries (k_block:64) is still measured, beside the default
+# in the final side-by-side measurement, as the row "given" of the entry's GFLOP/s fields.
+set(given_db "${WORK_DIR}/given.db")
+run("${TUNER}" --layers "${LAYERS}" --layer tiny_3x3 --db "${given_db}" --max-candidates 1 --budget-seconds 60
+    --baselines none --threads 1 --tunables co_outer:1,k_block:64)
+file(READ "${given_db}" given)
+if (NOT given MATCHES "\\.gflops_1_thread = tuned [0-9.]+, default [0-9.]+, given [0-9.]+\n")
+    message(FATAL_ERROR "--tunables co_outer:1,k_block:64 was not measured as 'given' in ${given_db}:\n${given}")
 endif ()
 
 # The build targets what the tuner tuned for: the target this machine's dispatcher runs. (Not

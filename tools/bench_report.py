@@ -53,7 +53,8 @@ DEFAULT_LAYERS = ("bench/layers.csv", "bench/layers_mobilenet_v2.csv", "bench/la
 IMPLEMENTATIONS = (("sepconv", "sepconv"), ("onednn", "oneDNN"), ("tflite_xnnpack", "TFLite (XNNPACK)"),
                    ("tf", "TF separable_conv2d"), ("xnnpack", "XNNPACK 2022"), ("sepconv_f16", "sepconv float16"),
                    ("sepconv_block", "sepconv MobileNet block"), ("sepconv_jit", "sepconv JIT"),
-                   ("sepconv_int8", "sepconv int8 (GOP/s)"), ("tflite_xnnpack_int8", "TFLite int8 (GOP/s)"))
+                   ("sepconv_int8", "sepconv int8 (GOP/s)"), ("sepconv_int8_jit", "sepconv int8 JIT (GOP/s)"),
+                   ("tflite_xnnpack_int8", "TFLite int8 (GOP/s)"))
 
 
 def merge_layer_lists(paths):

@@ -7,6 +7,16 @@ namespace sepconv::tools {
 
 const char *default_layer_list() { return SEPCONV_DEFAULT_LAYER_LIST; }
 
+std::vector<std::string> split_list(const std::string &text) {
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) items.push_back(item);
+    }
+    return items;
+}
+
 Status load_layer_list(const std::string &path_in, std::vector<ModelLayer> *layers) {
     const std::string path = path_in.empty() ? default_layer_list() : path_in;
     std::ifstream f(path);

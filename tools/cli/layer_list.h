@@ -22,6 +22,10 @@ struct ModelLayer {
     int64_t batch = 1;
 };
 
+// The items of a comma-separated option value (layer lists, layer or variant names, thread
+// counts), empty items dropped.
+std::vector<std::string> split_list(const std::string &text);
+
 // Reads `path`, or the repository's bench/layers.csv when `path` is empty.
 Status load_layer_list(const std::string &path, std::vector<ModelLayer> *layers);
 const char *default_layer_list();

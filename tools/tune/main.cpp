@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "families.h"
@@ -35,8 +34,9 @@ const char *kUsage =
     "  --budget-seconds / --max-candidates bound the search per layer (default 60 s / 40).\n"
     "  --report-threads: the final side-by-side measurement's thread counts (default 1 and --threads):\n"
     "              a new configuration must win at each.\n"
-    "  --tunables: a configuration of the ISA to measure right after the default (--max-candidates 2:\n"
-    "              only that one, against the default).\n"
+    "  --tunables: a configuration of the ISA (any value of its knobs) that joins the final side-by-side\n"
+    "              measurement; one the search tries also starts the search (--max-candidates 2: it\n"
+    "              and the default only).\n"
     "  --baselines: Halide autoschedulers measured beside the tuned schedule\n"
     "               (default Adams2019,Mullapudi2016 on CPUs, Anderson2021 on GPUs).\n"
     "  --uarch: the microarchitecture the entries are keyed by ([shape key@NAME]): host (the\n"
@@ -50,16 +50,6 @@ std::atomic<bool> g_stop{false};
 void on_interrupt(int) {
     g_stop = true;
     std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once; the database stays valid
-}
-
-std::vector<std::string> split(const std::string &s, char sep) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    std::string item;
-    while (std::getline(in, item, sep)) {
-        if (!item.empty()) out.push_back(item);
-    }
-    return out;
 }
 
 // `value` as an integer in [lo, hi]; otherwise an error naming the option `--name`.
@@ -153,7 +143,7 @@ struct Job {
 std::vector<Job> collect_jobs(const Args &a) {
     std::vector<Job> jobs;
     std::vector<std::vector<std::string>> names;  // per job, every list name of its shape
-    for (const std::string &file : split(a.get("layers", sepconv::tools::default_layer_list()), ',')) {
+    for (const std::string &file : sepconv::tools::split_list(a.get("layers", sepconv::tools::default_layer_list()))) {
         std::vector<sepconv::tools::ModelLayer> layers;
         sepconv::Status s = sepconv::tools::load_layer_list(file, &layers);
         if (!s.ok()) throw std::runtime_error("--layers: " + s.message);
@@ -183,7 +173,7 @@ std::vector<Job> collect_jobs(const Args &a) {
         }
     }
     // --layer picks shapes by any of their names; the entry still lists every name of the shape.
-    const std::vector<std::string> wanted = split(a.get("layer", ""), ',');
+    const std::vector<std::string> wanted = sepconv::tools::split_list(a.get("layer", ""));
     std::vector<Job> picked;
     for (size_t i = 0; i < jobs.size(); ++i) {
         bool want = wanted.empty();
@@ -246,7 +236,7 @@ int run(int argc, char **argv) {
     settings.threads = static_cast<int>(a.integer("threads", cores, 1, 1024));
     // An entry serves every thread count: by default it must win on one thread as on all of them.
     const std::string all_threads = settings.threads > 1 ? "1," + std::to_string(settings.threads) : "1";
-    for (const std::string &t : split(a.get("report-threads", all_threads), ',')) {
+    for (const std::string &t : sepconv::tools::split_list(a.get("report-threads", all_threads))) {
         settings.report_threads.push_back(static_cast<int>(parse_integer("report-threads", t, 1, 1024)));
     }
     settings.budget.max_seconds = static_cast<double>(a.integer("budget-seconds", 60, 1, 86400));
@@ -256,7 +246,7 @@ int run(int argc, char **argv) {
     settings.verbose = a.verbose;
     const std::string baselines =
         a.get("baselines", settings.family == "gpu" ? "Anderson2021" : "Adams2019,Mullapudi2016");
-    if (baselines != "none") settings.autoschedulers = split(baselines, ',');
+    if (baselines != "none") settings.autoschedulers = sepconv::tools::split_list(baselines);
     settings.machine = machine_description(cores);
     // GPU entries serve their device on any host CPU.
     const std::string uarch = a.get("uarch", settings.family == "gpu" ? "any" : "host");
@@ -285,6 +275,15 @@ int run(int argc, char **argv) {
     TunedDb db;
     if (!db.load(db_path, &error)) throw std::runtime_error(error);
     const std::vector<Job> jobs = collect_jobs(a);
+    // --tunables, checked before anything is tuned, in the layout of every layer it is measured on.
+    for (const Job &j : jobs) {
+        std::string checked;
+        if (!settings.try_first.empty() &&
+            !sepconv::isa_configuration(*family, *isa, j.key.nchw, sepconv::section_text(settings.isa, settings.try_first),
+                                        &checked, &error)) {
+            throw std::runtime_error("--tunables '" + settings.try_first + "': " + error);
+        }
+    }
     std::vector<const Job *> todo;
     auto entry_key = [&](const Job &j) { return sepconv::internal::TunedKey{j.key, settings.uarch}.to_string(); };
     for (const Job &j : jobs) {

@@ -29,7 +29,8 @@ std::string fixed1(double v) {
 }
 
 struct Contender {
-    std::string name;  // tuned, default, adams2019, ...
+    std::string name;      // default, incumbent, given, tuned, or an autoscheduler's
+    std::string tunables;  // the configuration it runs ("" for an autoscheduler)
     std::unique_ptr<Candidate> candidate;
     std::vector<double> seconds;  // per round
 };
@@ -91,18 +92,19 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         return 0;
     };
 
-    // The search.
+    // The search. --tunables is measured in the final side by side whatever the search finds; as a
+    // point of the space it also starts the search. Any configuration the ISA's code reads will do,
+    // with values the search does not try (k_block:64) as well.
     std::vector<Point> starts;
+    std::string given_text;
     if (!settings.try_first.empty()) {
-        Point p;
-        std::vector<std::string> ignored;
-        if (!point_of(space, settings.try_first, &p, &ignored) || !ignored.empty()) {
-            // A key the space does not search would be measured as its default: refuse it instead.
-            *error = "--tunables '" + settings.try_first + "' is not a point of the " + settings.family + " space for " +
-                     settings.target.to_string() + (ignored.empty() ? "" : " (not searched here: " + ignored[0] + ")");
+        if (!isa_configuration(*family, *isa, key.nchw, section_text(settings.isa, settings.try_first), &given_text,
+                               error)) {
+            *error = "--tunables '" + settings.try_first + "': " + *error;
             return false;
         }
-        starts.push_back(p);
+        Point p;
+        if (point_of(space, given_text, &p)) starts.push_back(p);
     }
     for (const std::string &t : existing) {
         Point p;
@@ -138,13 +140,17 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         }
     }
 
-    // The contenders of the final measurement: the default; the incumbent (what runs here now), if
-    // it is another configuration; the search's choice, if it is neither; then the autoschedulers.
+    // The contenders of the final measurement: the default; the incumbent (what runs here now), the
+    // --tunables configuration and the search's choice, each unless an earlier one runs it; then the
+    // autoschedulers.
     std::vector<Contender> contenders;
     std::vector<std::string> notes;
     auto add = [&](const std::string &name, const Schedule &schedule) {
+        for (const Contender &c : contenders) {
+            if (schedule.autoscheduler.empty() && c.candidate && c.tunables == schedule.tunables) return;
+        }
         progress.update(evaluated, settings.budget.max_candidates, result.best_gflops, "compiling " + name);
-        Contender c{name, nullptr, {}};
+        Contender c{name, schedule.tunables, nullptr, {}};
         std::string why;
         c.candidate = Candidate::compile(data, settings.target, settings.family, schedule, settings.threads, &why);
         if (c.candidate && c.candidate->run(data, settings.threads, &why) &&
@@ -161,8 +167,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         }
         return -1;
     };
-    const std::string default_text = space.text(space.defaults);
-    add("default", Schedule{default_text, ""});
+    add("default", Schedule{space.text(space.defaults), ""});
     if (contenders.empty()) {
         *error = key.to_string() + ": the default schedule failed in the final measurement";
         return false;
@@ -172,9 +177,9 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     std::string incumbent_text = incumbent;
     Point incumbent_point;
     if (!incumbent.empty() && point_of(space, incumbent, &incumbent_point)) incumbent_text = space.text(incumbent_point);
-    if (!incumbent_text.empty() && incumbent_text != default_text) add("incumbent", Schedule{incumbent_text, ""});
-    const std::string chosen_text = space.text(chosen);
-    if (chosen_text != default_text && chosen_text != incumbent_text) add("tuned", Schedule{chosen_text, ""});
+    if (!incumbent_text.empty()) add("incumbent", Schedule{incumbent_text, ""});
+    if (!given_text.empty()) add("given", Schedule{given_text, ""});
+    add("tuned", Schedule{space.text(chosen), ""});
     for (const std::string &a : settings.autoschedulers) add(a, Schedule{"", a});
     if (stop) return false;
 
@@ -194,7 +199,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     const int baseline = index_of("incumbent") >= 0 ? index_of("incumbent") : index_of("default");
     int kept = baseline;
     double kept_score = 0;
-    for (const std::string &challenger : {"tuned", "default"}) {
+    for (const std::string &challenger : {"tuned", "given", "default"}) {
         const int i = index_of(challenger);
         if (i < 0 || i == baseline) continue;
         bool wins_everywhere = true;
@@ -206,13 +211,13 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         if (wins_everywhere && score > kept_score) {
             kept = i, kept_score = score;
         } else if (!wins_everywhere) {
-            const std::string what = challenger == "tuned" ? "the search's best (" + chosen_text + ")" : "the default";
+            const std::string what = challenger == "tuned"   ? "the search's best (" + contenders[i].tunables + ")"
+                                     : challenger == "given" ? "the --tunables configuration (" + contenders[i].tunables + ")"
+                                                             : "the default";
             notes.push_back(what + " lost to the " + contenders[baseline].name + " side by side");
         }
     }
-    const std::string tunables = kept == index_of("tuned") ? chosen_text
-                                 : kept == index_of("incumbent") ? incumbent_text
-                                                                 : default_text;
+    const std::string tunables = contenders[kept].tunables;
     // The rows written: tuned (the kept configuration's figures), default, incumbent (when measured),
     // the autoschedulers.
     std::vector<std::string> row_names = {"tuned"};
