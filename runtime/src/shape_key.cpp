@@ -67,12 +67,20 @@ Status ShapeKey::geometry(ConvGeometry *g) const {
     return validate_shapes(input_shape(), depthwise_filter_shape(), pointwise_filter_shape(), options(), &f, g);
 }
 
+bool ShapeKey::same_filter(const ShapeKey &o) const {
+    return type == o.type && nchw == o.nchw && kernel_h == o.kernel_h && kernel_w == o.kernel_w &&
+           stride_h == o.stride_h && stride_w == o.stride_w && dilation_h == o.dilation_h &&
+           dilation_w == o.dilation_w && multiplier == o.multiplier;
+}
+
 bool ShapeKey::same_layer(const ShapeKey &o) const {
     // Field by field: the runtime asks this on every call, for every tuned shape.
-    return type == o.type && nchw == o.nchw && height == o.height && width == o.width && channels == o.channels &&
-           multiplier == o.multiplier && out_channels == o.out_channels && kernel_h == o.kernel_h &&
-           kernel_w == o.kernel_w && stride_h == o.stride_h && stride_w == o.stride_w &&
-           dilation_h == o.dilation_h && dilation_w == o.dilation_w && same == o.same;
+    return same_filter(o) && height == o.height && width == o.width && channels == o.channels &&
+           out_channels == o.out_channels && same == o.same;
+}
+
+int tuned_entry_rank(std::string_view entry_uarch, std::string_view machine_uarch) {
+    return entry_uarch.empty() ? 1 : entry_uarch == machine_uarch ? 0 : -1;
 }
 
 std::string TunedKey::to_string() const { return shape.to_string() + (uarch.empty() ? "" : "@" + uarch); }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sepconv/sepconv.h"
@@ -42,6 +43,9 @@ struct ShapeKey {
     // The resolved call (output size, TF's padding), or the runtime's error for an invalid key.
     Status geometry(ConvGeometry *g) const;
 
+    // The filter geometry an AOT variant is specialized on: type, layout, kernel, strides, dilations
+    // and multiplier (not the image or the channel counts).
+    bool same_filter(const ShapeKey &other) const;
     // Everything but the batch, which only scales the work (the schedules fuse images and rows).
     bool same_layer(const ShapeKey &other) const;
 };
@@ -55,5 +59,10 @@ struct TunedKey {
     // False, with `error`, unless `text` is a shape key, optionally '@' and a microarchitecture name.
     static bool parse(const std::string &text, TunedKey *key, std::string *error);
 };
+
+// How an entry tuned on `entry_uarch` serves a machine of `machine_uarch`, best first: 0 = tuned on
+// this microarchitecture, 1 = for any machine (""), -1 = not at all (another microarchitecture).
+// The runtime's choice and the tuner's incumbent both read entries in this order.
+int tuned_entry_rank(std::string_view entry_uarch, std::string_view machine_uarch);
 
 }  // namespace sepconv::internal

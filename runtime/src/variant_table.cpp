@@ -248,9 +248,7 @@ const VariantRow *select_variant(const FilterGeometry &f, DataType type, const C
 
     if (call) {
         // Rules 1 and 2 read the entries tuned here (0) or for any machine (1), in that order.
-        auto rank = [&](const TunedShape &t) {
-            return t.uarch.empty() ? 1 : t.uarch == device.uarch ? 0 : -1;
-        };
+        auto rank = [&](const TunedShape &t) { return tuned_entry_rank(t.uarch, device.uarch); };
         // 1. Tuned for exactly this layer: the first entry of the best rank, in the table's order.
         const VariantRow *exact = nullptr;
         const TunedShape *exact_shape = nullptr;

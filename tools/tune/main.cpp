@@ -197,29 +197,31 @@ std::vector<std::string> existing_configurations(const TunedDb &db, const sepcon
         if (!sepconv::internal::TunedKey::parse(key_text, &tuned, &ignored) || entry.get("family") != settings.family) {
             continue;
         }
-        const sepconv::internal::ShapeKey &other = tuned.shape;
-        const bool same_filter = other.type == k.type && other.nchw == k.nchw && other.kernel_h == k.kernel_h &&
-                                 other.kernel_w == k.kernel_w && other.stride_h == k.stride_h &&
-                                 other.stride_w == k.stride_w && other.dilation_h == k.dilation_h &&
-                                 other.dilation_w == k.dilation_w && other.multiplier == k.multiplier;
         const std::string t = entry.get(settings.isa + ".tunables");
-        if (same_filter && !t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+        if (tuned.shape.same_filter(k) && !t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }
     return out;
 }
 
-// What the runtime runs for this shape on this machine without a new entry (variant_table.cpp: the
-// entry of this microarchitecture, else the entry for any machine): the configuration a new entry
-// must beat. Empty when neither has one for this ISA.
+// What the runtime runs for this shape on this machine without a new entry: of the shape's entries
+// with a configuration for this ISA, the best ranked for the microarchitecture the entries are
+// written for (tuned_entry_rank: its own, else any machine's). The configuration a new entry must
+// beat; empty when there is none.
 std::string incumbent_configuration(const TunedDb &db, const sepconv::internal::ShapeKey &k,
                                     const TuneSettings &settings) {
-    for (const std::string &uarch : {settings.uarch, std::string()}) {
-        const TunedEntry *e = db.find(sepconv::internal::TunedKey{k, uarch}.to_string());
-        if (e && e->get("family") == settings.family && !e->get(settings.isa + ".tunables").empty()) {
-            return e->get(settings.isa + ".tunables");
+    std::string best;
+    int best_rank = -1;
+    for (const auto &[key_text, entry] : db.entries()) {
+        sepconv::internal::TunedKey tuned;
+        std::string ignored;
+        if (!sepconv::internal::TunedKey::parse(key_text, &tuned, &ignored) || !tuned.shape.same_layer(k) ||
+            entry.get("family") != settings.family || entry.get(settings.isa + ".tunables").empty()) {
+            continue;
         }
+        const int rank = sepconv::internal::tuned_entry_rank(tuned.uarch, settings.uarch);
+        if (rank >= 0 && (best_rank < 0 || rank < best_rank)) best = entry.get(settings.isa + ".tunables"), best_rank = rank;
     }
-    return "";
+    return best;
 }
 
 int run(int argc, char **argv) {
