@@ -147,7 +147,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     std::vector<std::string> notes;
     auto add = [&](const std::string &name, const Schedule &schedule) {
         for (const Contender &c : contenders) {
-            if (schedule.autoscheduler.empty() && c.candidate && c.tunables == schedule.tunables) return;
+            if (schedule.autoscheduler.empty() && c.tunables == schedule.tunables) return;
         }
         progress.update(evaluated, settings.budget.max_candidates, result.best_gflops, "compiling " + name);
         Contender c{name, schedule.tunables, nullptr, {}};
@@ -218,8 +218,8 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
         }
     }
     const std::string tunables = contenders[kept].tunables;
-    // The rows written: tuned (the kept configuration's figures), default, incumbent (when measured),
-    // the autoschedulers.
+    // The rows written: tuned (the kept configuration's figures), then every other contender measured
+    // (default, incumbent, given, the autoschedulers).
     std::vector<std::string> row_names = {"tuned"};
     std::vector<int> row_of = {kept};
     for (size_t i = 0; i < contenders.size(); ++i) {
