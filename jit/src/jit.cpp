@@ -570,14 +570,37 @@ private:
         const tune::SearchResult result =
             tune::hill_climb(space, starts, budget, 1, evaluate, [&] { return cancelled(); });
         if (cancelled()) return;
-        // The finalists and the specialized kernel, measured longer (5 samples of 50 ms); a
-        // finalist replaces the specialized kernel only 2% ahead of it.
-        const double final_baseline = measure(*specialized, 5, 0.05);
+        // The specialized kernel and the finalists, measured longer and side by side: rounds of 50 ms
+        // each, in a shuffled order every round, so that a slow spell of the machine hits them alike;
+        // each one's median. A finalist replaces the specialized kernel only beyond noise (3%) ahead.
+        constexpr int kRounds = 7;
+        constexpr double kNoise = 0.03;
+        std::vector<std::pair<std::string, const internal::SpecializedKernel *>> contenders{
+            {recipe.configuration, specialized.get()}};
+        for (const auto &[quick, text, kernel] : finalists) {
+            if (text != recipe.configuration) contenders.emplace_back(text, kernel.get());
+        }
+        std::vector<std::vector<double>> rounds(contenders.size());
+        std::vector<size_t> order(contenders.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::mt19937 shuffle_rng(2);
+        for (int round = 0; round < kRounds && !cancelled(); ++round) {
+            std::shuffle(order.begin(), order.end(), shuffle_rng);
+            for (size_t i : order) rounds[i].push_back(measure(*contenders[i].second, 1, 0.05));
+        }
+        if (cancelled()) return;
+        auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
+        const double final_baseline = median(rounds[0]);
         KernelRecipe best = recipe;
         double best_gflops = final_baseline;
-        for (const auto &[quick, text, kernel] : finalists) {
-            const double g = text == recipe.configuration ? final_baseline : measure(*kernel, 5, 0.05);
-            if (g > best_gflops && g > final_baseline * 1.02) best.configuration = text, best_gflops = g;
+        for (size_t i = 1; i < contenders.size(); ++i) {
+            const double g = median(rounds[i]);
+            if (g > best_gflops && g > final_baseline * (1 + kNoise)) {
+                best.configuration = contenders[i].first, best_gflops = g;
+            }
         }
         log("autotune " + shape_text(shape) + ": " + std::to_string(result.measured.size()) + " candidates, best " +
             std::to_string(best_gflops) + " GFLOP/s (" + best.configuration + "), the specialized kernel " +
