@@ -570,35 +570,28 @@ private:
         const tune::SearchResult result =
             tune::hill_climb(space, starts, budget, 1, evaluate, [&] { return cancelled(); });
         if (cancelled()) return;
-        // The specialized kernel and the finalists, measured longer and side by side: rounds of 50 ms
-        // each, in a shuffled order every round, so that a slow spell of the machine hits them alike;
-        // each one's median. A finalist replaces the specialized kernel only beyond noise (3%) ahead.
-        constexpr int kRounds = 7;
-        constexpr double kNoise = 0.03;
+        // The specialized kernel and the finalists, measured longer and side by side as the offline
+        // tuner's final measurement is (tune::interleaved_medians, 7 rounds of 50 ms each); a finalist
+        // replaces the specialized kernel only beyond noise (tune::kNoise) ahead of it.
         std::vector<std::pair<std::string, const internal::SpecializedKernel *>> contenders{
             {recipe.configuration, specialized.get()}};
         for (const auto &[quick, text, kernel] : finalists) {
             if (text != recipe.configuration) contenders.emplace_back(text, kernel.get());
         }
-        std::vector<std::vector<double>> rounds(contenders.size());
-        std::vector<size_t> order(contenders.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::mt19937 shuffle_rng(2);
-        for (int round = 0; round < kRounds && !cancelled(); ++round) {
-            std::shuffle(order.begin(), order.end(), shuffle_rng);
-            for (size_t i : order) rounds[i].push_back(measure(*contenders[i].second, 1, 0.05));
-        }
-        if (cancelled()) return;
-        auto median = [](std::vector<double> v) {
-            std::sort(v.begin(), v.end());
-            return v[v.size() / 2];
+        std::vector<double> gflops;
+        auto measure_one = [&](size_t i, double *g) {
+            *g = measure(*contenders[i].second, 1, 0.05);  // 0 when it fails: never kept
+            return true;
         };
-        const double final_baseline = median(rounds[0]);
+        if (!tune::interleaved_medians(contenders.size(), 7, 2, measure_one, [&] { return cancelled(); }, &gflops)) {
+            return;
+        }
+        const double final_baseline = gflops[0];
         KernelRecipe best = recipe;
         double best_gflops = final_baseline;
         for (size_t i = 1; i < contenders.size(); ++i) {
-            const double g = median(rounds[i]);
-            if (g > best_gflops && g > final_baseline * (1 + kNoise)) {
+            const double g = gflops[i];
+            if (g > best_gflops && g > final_baseline * (1 + tune::kNoise)) {
                 best.configuration = contenders[i].first, best_gflops = g;
             }
         }

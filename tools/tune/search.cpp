@@ -104,4 +104,28 @@ bool point_of(const TuningSpace &space, const std::string &tunables, Point *poin
     return true;
 }
 
+bool interleaved_medians(size_t contenders, int rounds, uint64_t seed,
+                         const std::function<bool(size_t contender, double *value)> &measure,
+                         const std::function<bool()> &stop, std::vector<double> *medians) {
+    std::mt19937_64 rng(seed);
+    std::vector<size_t> order(contenders);
+    for (size_t i = 0; i < contenders; ++i) order[i] = i;
+    std::vector<std::vector<double>> values(contenders);
+    for (int round = 0; round < rounds; ++round) {
+        std::shuffle(order.begin(), order.end(), rng);
+        for (size_t i : order) {
+            if (stop()) return false;
+            double v = 0;
+            if (!measure(i, &v)) return false;
+            values[i].push_back(v);
+        }
+    }
+    medians->clear();
+    for (std::vector<double> &v : values) {
+        std::sort(v.begin(), v.end());
+        medians->push_back(v.empty() ? 0.0 : v[v.size() / 2]);
+    }
+    return true;
+}
+
 }  // namespace sepconv::tune

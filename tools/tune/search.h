@@ -44,4 +44,16 @@ SearchResult hill_climb(const TuningSpace &space, const std::vector<Point> &star
 bool point_of(const TuningSpace &space, const std::string &tunables, Point *point,
               std::vector<std::string> *ignored = nullptr);
 
+// Closer than this is measurement noise on a shared machine: the offline tuner and the JIT tier keep
+// a challenger over what runs now only this far ahead of it.
+constexpr double kNoise = 0.03;
+
+// The final comparison of both: `rounds` rounds, each measuring every one of `contenders` once
+// (`measure(i, &value)`: seconds or GFLOP/s, false on failure) in an order shuffled per round from
+// `seed`, so that a slow spell of the machine hits them alike. Each contender's median in
+// `medians`; false when a measurement fails or `stop` ends it early.
+bool interleaved_medians(size_t contenders, int rounds, uint64_t seed,
+                         const std::function<bool(size_t contender, double *value)> &measure,
+                         const std::function<bool()> &stop, std::vector<double> *medians);
+
 }  // namespace sepconv::tune

@@ -3,17 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <random>
 
 #include "families.h"
 #include "jit_candidate.h"
 
 namespace sepconv::tune {
 namespace {
-
-// The tuned configuration is kept over an existing one (or the default) only when it is faster by
-// more than this: closer than that is measurement noise on a shared machine.
-constexpr double kNoise = 0.03;
 
 std::string today() {
     char buf[16];
@@ -32,32 +27,17 @@ struct Contender {
     std::string name;      // default, incumbent, given, tuned, or an autoscheduler's
     std::string tunables;  // the configuration it runs ("" for an autoscheduler)
     std::unique_ptr<Candidate> candidate;
-    std::vector<double> seconds;  // per round
 };
 
-// Interleaved rounds, shuffled each round, so that a slow spell of the machine hits every
-// contender alike; the median per contender. GFLOP/s in contender order.
+// The contenders side by side (interleaved_medians, 7 rounds of 50 ms each): GFLOP/s in contender
+// order.
 bool measure_side_by_side(std::vector<Contender> &contenders, LayerData &data, int threads, uint64_t seed,
                           const std::atomic<bool> &stop, std::vector<double> *gflops, std::string *error) {
-    constexpr int kRounds = 7;
-    std::mt19937_64 rng(seed);
-    std::vector<size_t> order(contenders.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    for (Contender &c : contenders) c.seconds.clear();
-    for (int round = 0; round < kRounds && !stop; ++round) {
-        std::shuffle(order.begin(), order.end(), rng);
-        for (size_t i : order) {
-            double s = 0;
-            if (!contenders[i].candidate->time(data, threads, 1, 0.05, &s, error)) return false;
-            contenders[i].seconds.push_back(s);
-        }
-    }
-    if (stop) return false;
+    std::vector<double> seconds;
+    auto time_one = [&](size_t i, double *s) { return contenders[i].candidate->time(data, threads, 1, 0.05, s, error); };
+    if (!interleaved_medians(contenders.size(), 7, seed, time_one, [&] { return stop.load(); }, &seconds)) return false;
     gflops->clear();
-    for (Contender &c : contenders) {
-        std::sort(c.seconds.begin(), c.seconds.end());
-        gflops->push_back(data.flops / c.seconds[c.seconds.size() / 2] * 1e-9);
-    }
+    for (double s : seconds) gflops->push_back(data.flops / s * 1e-9);
     return true;
 }
 
@@ -150,7 +130,7 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
             if (schedule.autoscheduler.empty() && c.tunables == schedule.tunables) return;
         }
         progress.update(evaluated, settings.budget.max_candidates, result.best_gflops, "compiling " + name);
-        Contender c{name, schedule.tunables, nullptr, {}};
+        Contender c{name, schedule.tunables, nullptr};
         std::string why;
         c.candidate = Candidate::compile(data, settings.target, settings.family, schedule, settings.threads, &why);
         if (c.candidate && c.candidate->run(data, settings.threads, &why) &&
