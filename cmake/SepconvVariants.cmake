@@ -1,15 +1,17 @@
 # The AOT variants: one generator (generators/), many libraries. Which variants a build compiles is
 # computed by the host tool sepconv-variants (tools/variants) from the tuned database, in C++ that
 # states every fact once (shape keys, data types, knobs, schedule families, generator parameters);
-# this file only runs it and turns each line it writes into a library:
+# this file only runs it and turns each line it writes into a library or a row of the runtime's table:
 #
+#   sepconv_add_piece(NAME TYPE float32 TARGET halide-target PARAMS generator_param=value...)
 #   sepconv_add_variant(NAME TYPE float32 DEVICE cpu|cuda|opencl [CUDA_CAPABILITY cc]
-#                       PARAMS generator_param=value... ROW <VariantSpec initializer>
-#                       [TUNED_SHAPES key...])
+#                       PIECES piece... | PARAMS generator_param=value...
+#                       ROW <VariantSpec initializer> [TUNED_SHAPES key...])
 #
-# A CPU variant is compiled for every target in SEPCONV_TARGETS with Halide's multi-target CPU
-# dispatch; a GPU variant for one CUDA capability (or for OpenCL). All share the single runtime
-# sepconv_halide_runtime, and each is appended to the variant table the runtime reads.
+# A CPU variant is one piece per target in SEPCONV_TARGETS, each a single-target library that every
+# variant with the same code for that target shares; the runtime dispatches among them itself
+# (cpu_dispatch.h). A GPU variant is one library, for one CUDA capability (or for OpenCL). All share
+# the single runtime sepconv_halide_runtime.
 
 # Multi-target dispatch order: best first; the last must run on every CPU of the family.
 # (Plain `avx512` is not used: LLVM cannot select its predicated 256-bit tails without AVX512-VL.)
@@ -107,12 +109,15 @@ endif ()
 # The data types this build compiles variants for: a preset whose tests need fewer builds fewer.
 set(SEPCONV_TYPES float32 float16 int8 CACHE STRING "Data types compiled into the library (float32, float16, int8)")
 
-# Compiles one variant with the generator; its assembly and PTX feed the tests' checks.
-function(sepconv_compile_variant NAME)
-    cmake_parse_arguments(ARG "" "DEVICE" "TARGETS;PARAMS" ${ARGN})
+# Compiles one library of generated code for one target: a CPU variant's piece (its code for one
+# target) or a GPU variant. Its assembly and PTX feed the tests' checks.
+function(sepconv_compile_library NAME)
+    cmake_parse_arguments(ARG "" "DEVICE;TARGET" "PARAMS" ${ARGN})
     set(extra "")
     if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
         list(APPEND extra ASSEMBLY ${NAME}_ASM)
+        set_property(GLOBAL APPEND PROPERTY SEPCONV_CPU_PIECE_TARGETS "${NAME}=${ARG_TARGET}")
+        set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
     endif ()
     if (ARG_DEVICE STREQUAL "cuda")
         list(APPEND extra DEVICE_CODE ${NAME}_PTX)  # the PTX, for tests/check_ptx.py
@@ -120,31 +125,21 @@ function(sepconv_compile_variant NAME)
     add_halide_library(${NAME}
         FROM sepconv::halide_generators::separable_conv2d
         GENERATOR separable_conv2d
-        TARGETS ${ARG_TARGETS}
+        TARGETS ${ARG_TARGET}
         FEATURES user_context
         USE_RUNTIME sepconv_halide_runtime
         PARAMS ${ARG_PARAMS}
         ${extra})
-
-    if (SEPCONV_EMIT_ASSEMBLY AND ARG_DEVICE STREQUAL "cpu")
-        # With several targets GenGen writes <name>-<target>.s, but Halide's helper declares
-        # <name>.s as the output; without that file every build would regenerate the variant.
-        add_custom_command(TARGET ${NAME}.update POST_BUILD
-            COMMAND ${CMAKE_COMMAND} -E touch ${${NAME}_ASM}
-            WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} VERBATIM)
-        set_property(GLOBAL APPEND PROPERTY SEPCONV_CPU_VARIANT_NAMES ${NAME})
-        set_property(GLOBAL PROPERTY SEPCONV_VARIANT_DIR ${CMAKE_CURRENT_BINARY_DIR})
-    endif ()
     if (ARG_DEVICE STREQUAL "cuda")
         set_property(GLOBAL APPEND PROPERTY SEPCONV_PTX_FILES ${${NAME}_PTX})
     endif ()
 endfunction()
 
-# Links one variant that the build tree SEPCONV_VARIANTS_FROM compiled (its archive and header).
-function(sepconv_import_variant NAME)
+# Links one library that the build tree SEPCONV_VARIANTS_FROM compiled (its archive and header).
+function(sepconv_import_library NAME)
     set(dir "${SEPCONV_VARIANTS_FROM}/runtime")
     if (NOT EXISTS "${dir}/lib${NAME}.a" OR NOT EXISTS "${dir}/${NAME}.h")
-        message(FATAL_ERROR "sepconv: ${dir} has no variant ${NAME} (lib${NAME}.a and ${NAME}.h); "
+        message(FATAL_ERROR "sepconv: ${dir} has no variant library ${NAME} (lib${NAME}.a and ${NAME}.h); "
                             "build that tree first (SEPCONV_VARIANTS_FROM)")
     endif ()
     add_library(${NAME} STATIC IMPORTED GLOBAL)
@@ -152,52 +147,65 @@ function(sepconv_import_variant NAME)
         IMPORTED_LOCATION "${dir}/lib${NAME}.a" INTERFACE_INCLUDE_DIRECTORIES "${dir}")
 endfunction()
 
+function(sepconv_add_library NAME)
+    if (SEPCONV_VARIANTS_FROM)
+        sepconv_import_library(${NAME})
+    else ()
+        sepconv_compile_library(${NAME} ${ARGN})
+    endif ()
+    set_property(GLOBAL APPEND PROPERTY SEPCONV_LIBRARIES ${NAME})
+endfunction()
+
+# One CPU target's code, shared by every variant whose configuration for that target is the same.
+function(sepconv_add_piece NAME)
+    cmake_parse_arguments(ARG "" "TYPE;TARGET" "PARAMS" ${ARGN})
+    if (ARG_TYPE IN_LIST SEPCONV_TYPES)
+        sepconv_add_library(${NAME} DEVICE cpu TARGET ${ARG_TARGET} PARAMS ${ARG_PARAMS})
+    endif ()
+endfunction()
+
+# One row of the runtime's variant table. A CPU variant is its pieces, one per target of
+# SEPCONV_TARGETS (in that order); a GPU variant is one library, for one CUDA capability or OpenCL.
 function(sepconv_add_variant NAME)
-    cmake_parse_arguments(ARG "" "TYPE;DEVICE;CUDA_CAPABILITY;ROW" "PARAMS;TUNED_SHAPES" ${ARGN})
+    cmake_parse_arguments(ARG "" "TYPE;DEVICE;CUDA_CAPABILITY;ROW" "PARAMS;PIECES;TUNED_SHAPES" ${ARGN})
     if (NOT ARG_TYPE IN_LIST SEPCONV_TYPES)
         return()
     endif ()
     if (ARG_DEVICE STREQUAL "cpu")
-        set(targets ${SEPCONV_TARGETS})
-    elseif (ARG_DEVICE STREQUAL "cuda")
-        # The GPU variants' host side (the launch code) runs on any x86-64.
-        set(targets x86-64-linux-sse41-cuda-cuda_capability_${ARG_CUDA_CAPABILITY})
-    elseif (ARG_DEVICE STREQUAL "opencl")
-        set(targets x86-64-linux-sse41-opencl)
-    else ()
-        message(FATAL_ERROR "sepconv_add_variant(${NAME}): DEVICE must be cpu, cuda or opencl")
-    endif ()
-    if (SEPCONV_VARIANTS_FROM)
-        sepconv_import_variant(${NAME})
-    else ()
-        sepconv_compile_variant(${NAME} DEVICE ${ARG_DEVICE} TARGETS ${targets} PARAMS ${ARG_PARAMS})
-    endif ()
-    if (ARG_DEVICE STREQUAL "cpu")
-        # Each target's entry point, as Halide names it (<name>-<target>-<features>; <name> alone
-        # for a single target), for the runtime to call itself: the multi-target wrapper keeps the
-        # first target it picks for the rest of the process, so a later set_max_target would not
-        # reach it.
+        list(LENGTH ARG_PIECES pieces)
+        list(LENGTH SEPCONV_TARGETS targets)
+        if (NOT pieces EQUAL targets)
+            message(FATAL_ERROR "sepconv_add_variant(${NAME}): ${pieces} pieces for ${targets} targets")
+        endif ()
+        # The runtime calls the dispatched target's piece itself; the last (baseline) one is the row's fallback.
         set(entries "")
-        list(LENGTH targets count)
-        foreach (target IN LISTS targets)
-            set(symbol "${NAME}-${target}-user_context-no_runtime")
-            if (count EQUAL 1)
-                set(symbol "${NAME}")
-            endif ()
-            string(APPEND entries "\t.8byte \\\"${symbol}\\\"\\n")
+        foreach (piece IN LISTS ARG_PIECES)
+            string(APPEND entries "\t.8byte ${piece}\\n")
         endforeach ()
         set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_CPU_VARIANT_TARGETS
                      "SEPCONV_CPU_TARGETS(${NAME}, \"${entries}\")\n")
+        list(GET ARG_PIECES -1 fn)
+    elseif (ARG_DEVICE STREQUAL "cuda" OR ARG_DEVICE STREQUAL "opencl")
+        # The GPU variants' host side (the launch code) runs on any x86-64.
+        set(target x86-64-linux-sse41-opencl)
+        if (ARG_DEVICE STREQUAL "cuda")
+            set(target x86-64-linux-sse41-cuda-cuda_capability_${ARG_CUDA_CAPABILITY})
+        endif ()
+        sepconv_add_library(${NAME} DEVICE ${ARG_DEVICE} TARGET ${target} PARAMS ${ARG_PARAMS})
+        set(fn ${NAME})
+    else ()
+        message(FATAL_ERROR "sepconv_add_variant(${NAME}): DEVICE must be cpu, cuda or opencl")
     endif ()
     set_property(GLOBAL APPEND PROPERTY SEPCONV_VARIANT_NAMES ${NAME})
     set_property(GLOBAL APPEND PROPERTY SEPCONV_TUNED_KEYS ${ARG_TUNED_SHAPES})
-    set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS "SEPCONV_VARIANT(${NAME}, ${ARG_ROW})\n")
+    set_property(GLOBAL APPEND_STRING PROPERTY SEPCONV_VARIANT_ROWS "SEPCONV_VARIANT(${NAME}, ${fn}, ${ARG_ROW})\n")
 endfunction()
 
 # Every variant of this build: the untuned ones, then the tuned database's (SEPCONV_TUNED_DB).
 function(sepconv_add_variant_list)
     set(list_file "${CMAKE_CURRENT_BINARY_DIR}/sepconv_variants.cmake")
-    set(args --family ${SEPCONV_TARGET_FAMILY} --out "${list_file}")
+    list(JOIN SEPCONV_TARGETS "," targets)
+    set(args --family ${SEPCONV_TARGET_FAMILY} --targets "${targets}" --out "${list_file}")
     if (SEPCONV_GPU)
         list(APPEND args --gpu)
     endif ()
@@ -215,16 +223,18 @@ function(sepconv_add_variant_list)
         message(STATUS "sepconv: tuned entries this build does not compile: ${skipped}")
     endif ()
     get_property(names GLOBAL PROPERTY SEPCONV_VARIANT_NAMES)
+    get_property(libraries GLOBAL PROPERTY SEPCONV_LIBRARIES)
     list(LENGTH names count)
-    message(STATUS "sepconv: ${count} variants")
+    list(LENGTH libraries library_count)
+    message(STATUS "sepconv: ${count} variants in ${library_count} libraries of generated code")
 endfunction()
 
-# Writes <dir>/sepconv_variant_headers.inc (one #include per variant),
-# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(name, spec...) X-macro row per variant) and
-# <dir>/sepconv_variant_targets.inc (one SEPCONV_CPU_TARGETS(name, assembly) row per CPU variant:
-# its targets' entry points, in SEPCONV_TARGETS order, as .8byte directives).
+# Writes <dir>/sepconv_variant_headers.inc (one #include per library),
+# <dir>/sepconv_variant_rows.inc (one SEPCONV_VARIANT(name, fallback entry point, spec...) X-macro
+# row per variant) and <dir>/sepconv_variant_targets.inc (one SEPCONV_CPU_TARGETS(name, assembly)
+# row per CPU variant: its pieces' entry points, in SEPCONV_TARGETS order, as .8byte directives).
 function(sepconv_write_variant_table DIR)
-    get_property(names GLOBAL PROPERTY SEPCONV_VARIANT_NAMES)
+    get_property(names GLOBAL PROPERTY SEPCONV_LIBRARIES)
     get_property(rows GLOBAL PROPERTY SEPCONV_VARIANT_ROWS)
     get_property(cpu_targets GLOBAL PROPERTY SEPCONV_CPU_VARIANT_TARGETS)
     file(CONFIGURE OUTPUT "${DIR}/sepconv_variant_targets.inc" CONTENT "${cpu_targets}")

@@ -39,6 +39,22 @@ std::string VariantSpec::name() const {
     return n;
 }
 
+std::string VariantSpec::piece_name(const std::string &halide_target) const {
+    VariantSpec untuned = *this;
+    untuned.tuned_shapes.clear();
+    untuned.basis = false;
+    // "x86-64-linux-avx2-fma" -> "avx2_fma": the features after arch, bits and OS.
+    std::string features;
+    size_t at = 0;
+    for (int dashes = 0; dashes < 3 && at != std::string::npos; ++dashes) {
+        at = halide_target.find('-', at);
+        if (at != std::string::npos) ++at;
+    }
+    if (at != std::string::npos) features = halide_target.substr(at);
+    for (char &c : features) c = c == '-' ? '_' : c;
+    return untuned.name() + "_" + (features.empty() ? "base" : features) + "_" + short_hash(halide_target + " " + tunables);
+}
+
 std::string VariantSpec::gpu_api() const {
     return device == Device::kCuda ? "cuda" : device == Device::kOpenCL ? "opencl" : "";
 }

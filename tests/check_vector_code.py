@@ -2,9 +2,9 @@
 """Asserts that each compiled variant's hot loop is vector code, from Halide's generated assembly.
 
 The hot loop is the pointwise reduction (the basic blocks LLVM names after `pointwise...s1`, the
-update stage). A schedule that silently fell back to scalar code there fails. What counts as
-vector arithmetic depends on the ISA in the file's name (Halide names each target's assembly
-<variant>-<target>.s):
+update stage). A schedule that silently fell back to scalar code there fails. Each file is one
+piece's (a CPU variant's code for one target, <piece>.s); what counts as vector arithmetic depends
+on the piece's target:
   avx512*  vfmadd...ps on zmm      avx2  vfmadd...ps on ymm      sse41  mulps/addps on xmm
   arm-64   fmla on .4s vectors
 int8 variants (qs8_...): the int32 sums' multiply-adds (the update of pointwise_groups): in NHWC
@@ -18,7 +18,6 @@ float32, the hot loop the float32 one, and each AVX2 and AVX-512 file must conve
 (vcvtph2ps) somewhere: the weights are float32 already, so not necessarily in the hot loop.
 """
 import argparse
-import glob
 import os
 import re
 import sys
@@ -49,22 +48,23 @@ SQRDMULH = re.compile(r"\bsqrdmulh\s+v\d+\.4s")
 MIN_OPS = 8  # a register tile issues at least 8 vector FMAs per reduction step (cpu_tunables.cpp: fits)
 
 
-def check(path, variant):
-    name = path.rsplit("/", 1)[-1]
-    op = next((rx for isa, rx in VECTOR_OP if isa in name), None)
+def check(path, piece, target):
+    # The type and layout from the piece's name (it starts with its variant's untuned name), the ISA
+    # from its target.
+    op = next((rx for isa, rx in VECTOR_OP if isa in target), None)
     if op is None:
-        return f"{path}: no known ISA in the file name"
+        return f"{path}: no known ISA in its target {target}"
     with open(path) as f:
         text = f.read()
-    if variant.startswith("qs8_"):
-        op = next((rx for isa, nhwc_only, rx in INT8_OP if isa in name and (not nhwc_only or "_nhwc_" in variant)), None)
-        if "arm-64" in name and not SQRDMULH.search(text):
-            return f"{path}: an int8 variant's ARM code requantizes without sqrdmulh"
-    half = variant.startswith("f16_")
-    if half and "arm_fp16" in name and "_nhwc_" in variant:
+    if piece.startswith("qs8_"):
+        op = next((rx for isa, nhwc_only, rx in INT8_OP if isa in target and (not nhwc_only or "_nhwc_" in piece)), None)
+        if "arm-64" in target and not SQRDMULH.search(text):
+            return f"{path}: an int8 piece's ARM code requantizes without sqrdmulh"
+    half = piece.startswith("f16_")
+    if half and "arm_fp16" in target and "_nhwc_" in piece:
         op = HALF_FMA
-    if half and ("avx2" in name or "avx512" in name) and not F16C.search(text):
-        return f"{path}: a float16 variant's code has no vcvtph2ps (F16C)"
+    if half and ("avx2" in target or "avx512" in target) and not F16C.search(text):
+        return f"{path}: a float16 piece's code has no vcvtph2ps (F16C)"
     counts = {}  # hot block name -> vector ops in it
     block = None
     for line in text.splitlines():
@@ -76,33 +76,25 @@ def check(path, variant):
     best = max(counts.values(), default=0)
     if best < MIN_OPS:
         return f"{path}: the pointwise hot loop has {best} vector ops matching /{op.pattern}/ (need >= {MIN_OPS})"
-    print(f"ok  {path.rsplit('/', 1)[-1]}: {best} vector ops in the hot loop")
+    print(f"ok  {path.rsplit('/', 1)[-1]} ({target}): {best} vector ops in the hot loop")
     return None
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dir", required=True, help="where the variants' assembly was written")
-    p.add_argument("--variants", nargs="+", required=True)
-    p.add_argument("--targets", nargs="+", required=True)
+    p.add_argument("--pieces", nargs="+", required=True, metavar="PIECE=TARGET")
     args = p.parse_args()
-    failures, checked = [], 0
-    for variant in args.variants:
-        for target in args.targets:
-            # Halide appends non-ISA features (user_context, no_runtime); of the files that start
-            # with this target ("arm-64-linux" also prefixes "arm-64-linux-arm_dot_prod-..."),
-            # the shortest name is this target's own.
-            found = sorted(glob.glob(os.path.join(args.dir, f"{variant}-{target}-*.s")), key=len)
-            if not found:
-                failures.append(f"{variant} for {target}: no assembly in {args.dir}")
-                continue
-            checked += 1
-            msg = check(found[0], variant)
-            if msg:
-                failures.append(msg)
+    failures = []
+    for item in args.pieces:
+        piece, _, target = item.partition("=")
+        path = os.path.join(args.dir, piece + ".s")
+        msg = check(path, piece, target) if os.path.exists(path) else f"{piece} for {target}: no assembly {path}"
+        if msg:
+            failures.append(msg)
     for msg in failures:
         print("FAIL " + msg)
-    print(f"{checked + len([m for m in failures if 'no assembly' in m]) - len(failures)} passed, {len(failures)} failed")
+    print(f"{len(args.pieces) - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
 
 

@@ -13,6 +13,11 @@
 namespace sepconv::variant_list {
 namespace {
 
+// The default builds' targets (cmake/SepconvVariants.cmake).
+const std::vector<std::string> kX86Targets = {"x86-64-linux-avx512_skylake-avx512_zen4", "x86-64-linux-avx512_skylake",
+                                              "x86-64-linux-avx2-fma", "x86-64-linux-sse41"};
+const std::vector<std::string> kArmTargets = {"arm-64-linux-arm_dot_prod-arm_fp16", "arm-64-linux"};
+
 tune::TunedDb db_of(const std::string &text) {
     tune::TunedDb db;
     std::string error;
@@ -30,8 +35,8 @@ const VariantSpec *named(const VariantList &list, const std::string &name) {
 TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
     VariantList x86, arm;
     std::string error;
-    ASSERT_TRUE(build("x86", true, tune::TunedDb{}, "", &x86, &error)) << error;
-    ASSERT_TRUE(build("arm", false, tune::TunedDb{}, "", &arm, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, true, tune::TunedDb{}, "", &x86, &error)) << error;
+    ASSERT_TRUE(build("arm", kArmTargets, false, tune::TunedDb{}, "", &arm, &error)) << error;
     for (const std::string type : {"f32", "f16", "qs8"}) {
         for (const std::string name : {"_sepconv_nhwc_k3x3_s1_d1_m1", "_sepconv_nhwc_k3x3_s2_d1_m1",
                                        "_sepconv_nhwc_generic", "_sepconv_nchw_generic"}) {
@@ -54,7 +59,7 @@ TEST(VariantList, EveryBuildHasTheUntunedVariantsOfItsFamily) {
     EXPECT_EQ(named(x86, "qs8_sepconv_nhwc_generic_cuda_sm86"), nullptr) << "int8 runs on the CPU only";
     EXPECT_EQ(named(x86, "qs8_sepconv_nhwc_generic")->weights_type, DataType::kInt8);
     EXPECT_EQ(arm.variants.size(), 12u) << "no GPU variants in an ARM build: 4 per type";
-    EXPECT_FALSE(build("mips", false, tune::TunedDb{}, "", &arm, &error));
+    EXPECT_FALSE(build("mips", kArmTargets, false, tune::TunedDb{}, "", &arm, &error));
     EXPECT_NE(error.find("no CPU schedule family 'mips'"), std::string::npos) << error;
 }
 
@@ -72,7 +77,7 @@ TEST(VariantList, EntriesThatCompileAlikeShareOneVariant) {
                                    c + "avx2.tunables = tile_x:2,co_outer:0\n" + arm);
     VariantList list;
     std::string error;
-    ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, false, db, "test.db", &list, &error)) << error;
     std::vector<const VariantSpec *> tuned;  // a and b's variant first
     for (const VariantSpec &v : list.variants) {
         if (!v.tuned_shapes.empty()) tuned.push_back(&v);
@@ -89,6 +94,53 @@ TEST(VariantList, EntriesThatCompileAlikeShareOneVariant) {
     EXPECT_EQ(list.skipped, std::vector<std::string>{"f32_nhwc_n1_h7_w7_c1024_m1_co1024_k3x3_s1x1_d1x1_same (arm)"});
 }
 
+const std::vector<std::string> &pieces_of(const VariantList &list, const std::string &name) {
+    static const std::vector<std::string> none;
+    for (size_t i = 0; i < list.variants.size(); ++i) {
+        if (list.variants[i].name() == name) return list.pieces_of[i];
+    }
+    ADD_FAILURE() << "no variant " << name;
+    return none;
+}
+
+// Each CPU target's code is compiled once: a variant tuned on one ISA shares the untuned
+// variant's code for the others, and every piece holds its own ISA's configuration alone.
+TEST(VariantList, VariantsShareTheCodeOfTargetsTheyConfigureAlike) {
+    const std::string c7 = "[f32_nhwc_n1_h14_w14_c512_m1_co512_k3x3_s1x1_d1x1_same]\nlayers = c7\nfamily = x86\n";
+    VariantList list;
+    std::string error;
+    ASSERT_TRUE(build("x86", kX86Targets, true, db_of(c7 + "avx2.tunables = tile_x:2\n"), "t.db", &list, &error)) << error;
+    ASSERT_EQ(list.pieces_of.size(), list.variants.size());
+    std::string tuned;
+    for (const VariantSpec &v : list.variants) {
+        if (!v.tuned_shapes.empty()) tuned = v.name();
+    }
+    const std::vector<std::string> &untuned = pieces_of(list, "f32_sepconv_nhwc_k3x3_s1_d1_m1");
+    const std::vector<std::string> &mine = pieces_of(list, tuned);
+    ASSERT_EQ(untuned.size(), kX86Targets.size());
+    ASSERT_EQ(mine.size(), kX86Targets.size());
+    for (size_t t = 0; t < kX86Targets.size(); ++t) {
+        const bool avx2 = kX86Targets[t] == "x86-64-linux-avx2-fma";
+        EXPECT_EQ(mine[t] == untuned[t], !avx2) << kX86Targets[t];
+        EXPECT_EQ(mine[t].rfind("f32_sepconv_nhwc_k3x3_s1_d1_m1_", 0), 0u) << mine[t];
+    }
+    EXPECT_EQ(untuned[0].find("_avx512_skylake_avx512_zen4_"), std::string("f32_sepconv_nhwc_k3x3_s1_d1_m1").size());
+    EXPECT_NE(untuned[0], untuned[1]);  // the same configuration for another target is other code
+    std::map<std::string, int> seen;
+    for (const Piece &p : list.pieces) {
+        EXPECT_EQ(++seen[p.name], 1) << p.name << " listed twice";
+        const Family *x86 = find_family("x86");
+        const std::string isa = x86->isa_for(p.target)->isa.name;
+        EXPECT_EQ(p.spec.tunables.rfind(isa + ".", 0), 0u) << p.name << ": " << p.spec.tunables;
+        EXPECT_EQ(p.spec.tunables.find(isa == "avx2" ? "sse41." : "avx2."), std::string::npos) << p.spec.tunables;
+    }
+    for (size_t i = 0; i < list.variants.size(); ++i) {  // GPU variants are one target each: no pieces
+        EXPECT_EQ(list.pieces_of[i].empty(), list.variants[i].device != Device::kCpu) << list.variants[i].name();
+    }
+    EXPECT_FALSE(build("x86", {"arm-64-linux"}, false, tune::TunedDb{}, "", &list, &error));
+    EXPECT_NE(error.find("target 'arm-64-linux' has no ISA of the x86 family"), std::string::npos) << error;
+}
+
 // An entry keyed by a microarchitecture ([shape@uarch]) reads the unqualified entry's configuration
 // for the ISAs it was not tuned on; where it tuned nothing new it shares that entry's variant.
 TEST(VariantList, AMicroarchitecturesEntryKeepsTheUnqualifiedEntrysOtherIsas) {
@@ -101,7 +153,7 @@ TEST(VariantList, AMicroarchitecturesEntryKeepsTheUnqualifiedEntrysOtherIsas) {
         "[" + c13 + "@amd-zen5]\nlayers = c13\nfamily = x86\navx512.tunables = tile_x:7,co_vectors:2\n");
     VariantList list;
     std::string error;
-    ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, false, db, "test.db", &list, &error)) << error;
     std::map<std::string, const VariantSpec *> by_shapes;
     for (const VariantSpec &v : list.variants) {
         if (!v.tuned_shapes.empty()) by_shapes[v.tuned_shapes] = &v;
@@ -123,7 +175,7 @@ TEST(VariantList, AMicroarchitecturesEntryKeepsTheUnqualifiedEntrysOtherIsas) {
     const tune::TunedDb gpu = db_of(
         "[" + c7 + "]\nlayers = g\nfamily = gpu\ncuda.tunables = x_tile:8\ncuda.target = x86-64-linux-cuda-cuda_capability_80\n"
         "[" + c7 + "@amd-zen4]\nlayers = g\nfamily = gpu\nopencl.tunables = x_tile:8\nopencl.target = x86-64-linux-opencl\n");
-    ASSERT_TRUE(build("x86", true, gpu, "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, true, gpu, "test.db", &list, &error)) << error;
     int cuda = 0;
     for (const VariantSpec &v : list.variants) {
         if (v.device != Device::kCuda || v.tuned_shapes.find("@amd-zen4") == std::string::npos) continue;
@@ -134,7 +186,7 @@ TEST(VariantList, AMicroarchitecturesEntryKeepsTheUnqualifiedEntrysOtherIsas) {
     EXPECT_TRUE(list.skipped.empty()) << list.skipped.front();
 
     for (const char *bad : {"@Zen4", "@", "@amd zen4", "@unknown"}) {
-        EXPECT_FALSE(build("x86", false, db_of("[" + c7 + bad + "]\nfamily = x86\n"), "t.db", &list, &error)) << bad;
+        EXPECT_FALSE(build("x86", kX86Targets, false, db_of("[" + c7 + bad + "]\nfamily = x86\n"), "t.db", &list, &error)) << bad;
         EXPECT_NE(error.find("microarchitecture"), std::string::npos) << error;
     }
 }
@@ -149,7 +201,7 @@ TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
         "avx512.tunables = parallel_over:channels\n");
     VariantList list;
     std::string error;
-    ASSERT_TRUE(build("x86", true, db, "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, true, db, "test.db", &list, &error)) << error;
     int gpu = 0, scratch = 0;
     for (const VariantSpec &v : list.variants) {
         if (v.tuned_shapes.empty()) {  // only a basis configuration may run over weight blocks
@@ -167,7 +219,7 @@ TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
     }
     EXPECT_EQ(gpu, 1);
     EXPECT_EQ(scratch, 1);
-    ASSERT_TRUE(build("x86", false, db, "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, false, db, "test.db", &list, &error)) << error;
     EXPECT_EQ(list.skipped.size(), 1u) << "a GPU entry in a build without GPU variants";
 }
 
@@ -176,7 +228,7 @@ TEST(VariantList, ConfigurationsFixTheLimitsTheRuntimeChecks) {
 TEST(VariantList, EmitsTheFamilysBasisConfigurations) {
     VariantList list;
     std::string error;
-    ASSERT_TRUE(build("x86", false, db_of(""), "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("x86", kX86Targets, false, db_of(""), "test.db", &list, &error)) << error;
     const size_t basis = sepconv::find_family("x86")->basis.size(), int8_basis = sepconv::find_family("x86")->int8_basis.size();
     ASSERT_GT(basis, 0u);
     ASSERT_GT(int8_basis, 0u);
@@ -195,7 +247,7 @@ TEST(VariantList, EmitsTheFamilysBasisConfigurations) {
     EXPECT_EQ(per_stride["f32_sepconv_nhwc_k3x3_s2_d1_m1"], static_cast<int>(basis));
     EXPECT_EQ(per_stride["qs8_sepconv_nhwc_k3x3_s1_d1_m1"], static_cast<int>(int8_basis));
     EXPECT_EQ(per_stride["qs8_sepconv_nhwc_k3x3_s2_d1_m1"], static_cast<int>(int8_basis));
-    ASSERT_TRUE(build("arm", false, db_of(""), "test.db", &list, &error)) << error;
+    ASSERT_TRUE(build("arm", kArmTargets, false, db_of(""), "test.db", &list, &error)) << error;
     for (const VariantSpec &v : list.variants) EXPECT_FALSE(v.basis) << v.name();
 }
 
@@ -203,11 +255,11 @@ TEST(VariantList, RefusesEntriesItCannotReadNamingThem) {
     VariantList list;
     std::string error;
     const std::string key = "[f32_nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nlayers = t\nfamily = x86\n";
-    EXPECT_FALSE(build("x86", false, db_of(key + "neon.tunables = tile_x:4\n"), "t.db", &list, &error));
+    EXPECT_FALSE(build("x86", kX86Targets, false, db_of(key + "neon.tunables = tile_x:4\n"), "t.db", &list, &error));
     EXPECT_NE(error.find("neon.tunables: no ISA 'neon' in the x86 family"), std::string::npos) << error;
-    EXPECT_FALSE(build("x86", false, db_of(key + "avx2.tunables = tile_x:9\n"), "t.db", &list, &error));
+    EXPECT_FALSE(build("x86", kX86Targets, false, db_of(key + "avx2.tunables = tile_x:9\n"), "t.db", &list, &error));
     EXPECT_NE(error.find("bad value '9' for knob 'tile_x'"), std::string::npos) << error;
-    EXPECT_FALSE(build("x86", false, db_of("[nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nfamily = x86\n"), "t.db",
+    EXPECT_FALSE(build("x86", kX86Targets, false, db_of("[nhwc_n1_h8_w8_c16_m1_co16_k3x3_s1x1_d1x1_same]\nfamily = x86\n"), "t.db",
                        &list, &error));
     EXPECT_NE(error.find("is not a shape key like f32_nhwc_"), std::string::npos) << error;
 }

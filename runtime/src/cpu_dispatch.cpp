@@ -1,7 +1,7 @@
 // What the CPU offers, which compiled target runs, and an optional ceiling on that choice. The
 // choice is Halide's (halide_can_use_target_features, which the ceiling overrides); the runtime
-// asks it on every call and calls that target's entry point itself (VariantRow::kernel), since
-// Halide's multi-target wrapper keeps the first target it picks for the rest of the process.
+// asks it on every call and calls that target's piece of the variant itself (VariantRow::kernel),
+// so a ceiling set after a variant's first call still reaches it.
 #include <algorithm>
 #include <array>
 #include <atomic>

@@ -11,12 +11,12 @@
 #include "data_types.h"
 #include "families.h"
 
-// One #include per variant header and one SEPCONV_VARIANT(name, spec) row per variant, written by
-// sepconv_write_variant_table() from the build's variant list (tools/variants).
+// One #include per library of generated code and one SEPCONV_VARIANT(name, fallback, spec) row per
+// variant, written by sepconv_write_variant_table() from the build's variant list (tools/variants).
 #include "sepconv_variant_headers.inc"
 
-// Each CPU variant's table of entry points, one per compiled target (SEPCONV_TARGETS order), in
-// assembly: Halide names them <variant>-<target>-<features>, which C++ cannot spell.
+// Each CPU variant's table of entry points, its pieces' (one per compiled target, SEPCONV_TARGETS
+// order), in assembly: an array of addresses of symbols the table's own build names.
 #define SEPCONV_CPU_TARGETS(name, entries)                                                          \
     asm(".pushsection .data.rel.ro,\"aw\"\n\t.balign 8\n\t.globl sepconv_targets_" #name "\n\t.hidden " \
         "sepconv_targets_" #name "\nsepconv_targets_" #name ":\n" entries ".popsection\n");         \
@@ -95,7 +95,7 @@ private:
 
 std::vector<VariantRow> build_table() {
     std::vector<VariantRow> rows = {
-#define SEPCONV_VARIANT(name, ...) VariantRow{#name, VariantSpec __VA_ARGS__, &name, {}},
+#define SEPCONV_VARIANT(name, fallback, ...) VariantRow{#name, VariantSpec __VA_ARGS__, &fallback, {}},
 #include "sepconv_variant_rows.inc"
 #undef SEPCONV_VARIANT
     };

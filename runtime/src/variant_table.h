@@ -64,7 +64,7 @@ constexpr double kShapeClassFactor = 2.0;
 struct VariantRow {
     const char *name;
     VariantSpec spec;  // what it was compiled for (generators/variant_spec.h)
-    KernelFn fn;  // Halide's multi-target wrapper (it keeps its first choice: see kernel())
+    KernelFn fn;  // a GPU variant's entry point; a CPU variant's baseline target's (the fallback)
     // A CPU variant's entry point per compiled target (compiled_targets() order); null otherwise.
     const KernelFn *target_fns = nullptr;
     std::vector<TunedShape> tuned_shapes;  // parsed from spec.tuned_shapes

@@ -125,9 +125,16 @@ bool tune_layer(const internal::ShapeKey &key, const std::string &names, const s
     // autoschedulers.
     std::vector<Contender> contenders;
     std::vector<std::string> notes;
+    // Spellings differ (the space's text, --tunables as given): compare what the ISA's code reads.
+    auto reads = [&](const std::string &tunables) {
+        std::string text, why;
+        return isa_configuration(*family, *isa, key.nchw, section_text(settings.isa, tunables), &text, &why) ? text
+                                                                                                            : tunables;
+    };
     auto add = [&](const std::string &name, const Schedule &schedule) {
         for (const Contender &c : contenders) {
-            if (schedule.autoscheduler.empty() && c.tunables == schedule.tunables) return;
+            const bool both_configurations = schedule.autoscheduler.empty() && !c.tunables.empty();
+            if (both_configurations && reads(c.tunables) == reads(schedule.tunables)) return;
         }
         progress.update(evaluated, settings.budget.max_candidates, result.best_gflops, "compiling " + name);
         Contender c{name, schedule.tunables, nullptr};

@@ -128,10 +128,41 @@ tune::TunedEntry with_unqualified_defaults(const tune::TunedDb &db, const intern
     return merged;
 }
 
+// Each CPU variant's pieces, one per target, every distinct piece listed once.
+bool add_pieces(const Family &family, const std::vector<std::string> &targets, VariantList *list, std::string *error) {
+    std::map<std::string, std::string> tunables_of;  // piece name -> its configuration (collision check)
+    list->pieces.clear();
+    list->pieces_of.clear();
+    for (const VariantSpec &v : list->variants) {
+        std::vector<std::string> names;
+        for (const std::string &target : v.device == Device::kCpu ? targets : std::vector<std::string>{}) {
+            const IsaRow *isa = family.isa_for(target);
+            if (isa == nullptr) {
+                *error = "target '" + target + "' has no ISA of the " + family.name + " family (" + family.isa_names() + ")";
+                return false;
+            }
+            Piece p{"", target, v};
+            std::string config;
+            if (!isa_configuration(family, *isa, v.nchw, v.tunables, &config, error)) return false;
+            p.spec.tunables = section_text(isa->isa.name, config);
+            p.name = p.spec.piece_name(target);
+            auto [it, added] = tunables_of.emplace(p.name, p.spec.tunables);
+            if (!added && it->second != p.spec.tunables) {
+                *error = "two configurations both name the piece " + p.name + " (a hash collision: change a knob of one)";
+                return false;
+            }
+            if (added) list->pieces.push_back(p);
+            names.push_back(p.name);
+        }
+        list->pieces_of.push_back(names);
+    }
+    return true;
+}
+
 }  // namespace
 
-bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, const std::string &db_name,
-                  VariantList *out, std::string *error) {
+bool build(const std::string &family_name, const std::vector<std::string> &targets, bool gpu, const tune::TunedDb &db,
+           const std::string &db_name, VariantList *out, std::string *error) {
     const Family *cpu = find_family(family_name);
     const Family *gpu_family = find_family("gpu");
     if (cpu == nullptr || cpu->gpu) {
@@ -210,7 +241,7 @@ bool build(const std::string &family_name, bool gpu, const tune::TunedDb &db, co
         if (!v.tuned_shapes.empty()) v.origin = db_name + ", tuned for " + layers_of[v.name()];
     }
     out->variants = std::move(variants);
-    return true;
+    return add_pieces(*cpu, targets, out, error);
 }
 
 bool canonicalize(tune::TunedDb *db, std::string *error) {

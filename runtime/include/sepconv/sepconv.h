@@ -238,7 +238,7 @@ struct VariantInfo {
 };
 std::vector<VariantInfo> variants();
 
-// CPU features seen on this machine and the Halide target that multi-target dispatch will run.
+// CPU features seen on this machine and the Halide target whose code the dispatch will run.
 struct CpuInfo {
     std::vector<std::string> features;  // e.g. {"sse4.1", "avx", "avx2", "fma", "f16c"}
     std::string dispatched_target;      // e.g. "x86-64-linux-avx2-fma"
@@ -266,7 +266,7 @@ CudaInfo cuda_info();
 // Whether an OpenCL platform with at least one device is present (e.g. PoCL on the CPU).
 bool opencl_available(std::string *why);
 
-// Caps Halide's multi-target dispatch at `target`, one of compiled_targets(): better targets are
+// Caps the CPU dispatch at `target`, one of compiled_targets(): better targets are
 // not used even where the CPU has them (to test each ISA's code, or to avoid AVX-512 clock
 // throttling). Empty removes the cap. Process-wide; takes effect from the next call.
 Status set_max_target(const std::string &target);
