@@ -34,9 +34,9 @@ struct VariantSpec {
     // <type>_sepconv_<layout>_<kernel>_<stride>_<dilation>_<multiplier>[_<device>][_tuned_<hash>|_basis_<hash>],
     // or _generic for a variant that fixes nothing; the ISA is dispatched inside.
     std::string name() const;
-    // The library of one CPU target's code: the untuned name, the target's features, and a hash of
-    // the target and `tunables` (which then hold that target's ISA section alone). Variants whose
-    // code for a target is the same share it (tools/variants).
+    // The library of one CPU target's code: the untuned name, the target's features ("base" for a
+    // target with none), and a hash of the target and `tunables` (which then hold that target's ISA
+    // section alone). Variants whose code for a target is the same share it (tools/variants).
     std::string piece_name(const std::string &halide_target) const;
     // A GPU variant's API, the section of the gpu family its code reads ("cuda", "opencl"); "" for
     // a CPU variant, whose code reads the section of the ISA the dispatcher runs.
