@@ -39,12 +39,14 @@ option(SEPCONV_EMIT_ASSEMBLY "Also emit each variant's assembly and stmt next to
 set(SEPCONV_TUNED_DB "${PROJECT_SOURCE_DIR}/schedules/tuned/sepconv_tuned.db"
     CACHE FILEPATH "Tuned-schedule database to build variants from (sepconv-tune's output); empty for none")
 
-# A sanitizer build links the variants a host build compiled instead of generating them again:
-# the sanitizers never instrument Halide's generated code, so the objects would be the same. The
-# host build must compile every variant this one lists (it does: the untuned ones always are), for
-# the same SEPCONV_TARGETS.
+# A build may link the libraries of generated code that another build tree of the same sources
+# compiled, instead of generating them again, and compile only what that tree lacks: a library's
+# name says what code it is (a piece's: its target and configuration), so the same name is the same
+# code. The sanitizer presets link build/release's (the sanitizers never instrument Halide's
+# generated code, and the untuned variants are always there); tests/tuned_build_test.cmake compiles
+# only its tuned pieces.
 set(SEPCONV_VARIANTS_FROM "" CACHE PATH
-    "A host build tree whose compiled variants (its runtime/ folder) this build links; empty to compile them")
+    "A build tree whose compiled variant libraries (its runtime/ folder) this build links where it has them")
 
 # The one Halide runtime, compiled for the union of the variants' targets (CUDA and OpenCL too):
 # a build that links another tree's variants links that tree's runtime as well.
@@ -135,21 +137,14 @@ function(sepconv_compile_library NAME)
     endif ()
 endfunction()
 
-# Links one library that the build tree SEPCONV_VARIANTS_FROM compiled (its archive and header).
-function(sepconv_import_library NAME)
-    set(dir "${SEPCONV_VARIANTS_FROM}/runtime")
-    if (NOT EXISTS "${dir}/lib${NAME}.a" OR NOT EXISTS "${dir}/${NAME}.h")
-        message(FATAL_ERROR "sepconv: ${dir} has no variant library ${NAME} (lib${NAME}.a and ${NAME}.h); "
-                            "build that tree first (SEPCONV_VARIANTS_FROM)")
-    endif ()
-    add_library(${NAME} STATIC IMPORTED GLOBAL)
-    set_target_properties(${NAME} PROPERTIES
-        IMPORTED_LOCATION "${dir}/lib${NAME}.a" INTERFACE_INCLUDE_DIRECTORIES "${dir}")
-endfunction()
-
+# Links the library NAME that the build tree SEPCONV_VARIANTS_FROM compiled, else compiles it.
 function(sepconv_add_library NAME)
-    if (SEPCONV_VARIANTS_FROM)
-        sepconv_import_library(${NAME})
+    set(dir "${SEPCONV_VARIANTS_FROM}/runtime")
+    if (SEPCONV_VARIANTS_FROM AND EXISTS "${dir}/lib${NAME}.a" AND EXISTS "${dir}/${NAME}.h")
+        add_library(${NAME} STATIC IMPORTED GLOBAL)
+        set_target_properties(${NAME} PROPERTIES
+            IMPORTED_LOCATION "${dir}/lib${NAME}.a" INTERFACE_INCLUDE_DIRECTORIES "${dir}")
+        set_property(GLOBAL APPEND PROPERTY SEPCONV_IMPORTED_LIBRARIES ${NAME})
     else ()
         sepconv_compile_library(${NAME} ${ARGN})
     endif ()
@@ -226,7 +221,13 @@ function(sepconv_add_variant_list)
     get_property(libraries GLOBAL PROPERTY SEPCONV_LIBRARIES)
     list(LENGTH names count)
     list(LENGTH libraries library_count)
-    message(STATUS "sepconv: ${count} variants in ${library_count} libraries of generated code")
+    set(linked "")
+    if (SEPCONV_VARIANTS_FROM)
+        get_property(imported GLOBAL PROPERTY SEPCONV_IMPORTED_LIBRARIES)
+        list(LENGTH imported imported_count)
+        set(linked " (${imported_count} linked from SEPCONV_VARIANTS_FROM)")
+    endif ()
+    message(STATUS "sepconv: ${count} variants in ${library_count} libraries of generated code${linked}")
 endfunction()
 
 # Writes <dir>/sepconv_variant_headers.inc (one #include per library),

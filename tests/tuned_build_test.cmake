@@ -2,11 +2,11 @@
 #   1. sepconv-tune writes a small database (a few candidates, no autoschedulers);
 #   2. running it again resumes from that database: nothing to tune, the file unchanged;
 #   3. a build of this project that reads the database (for the tuned target only, reusing this
-#      build's generator) produces the tuned variants;
+#      build's generator and the pieces it compiled) produces the tuned variants;
 #   4. that build's tuned_variant_test finds a variant for every entry, sees the runtime pick it
 #      for its shape, and checks its results against the naive reference.
-# cmake -DTUNER=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATORS_DIR=... -DLAYERS=... -P this
-foreach (v IN ITEMS TUNER SOURCE_DIR WORK_DIR GENERATORS_DIR LAYERS)
+# cmake -DTUNER=... -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATORS_DIR=... -DVARIANTS_FROM=... -DLAYERS=... -P this
+foreach (v IN ITEMS TUNER SOURCE_DIR WORK_DIR GENERATORS_DIR VARIANTS_FROM LAYERS)
     if (NOT DEFINED ${v})
         message(FATAL_ERROR "tuned_build_test: -D${v}=... is required")
     endif ()
@@ -77,9 +77,20 @@ if (NOT target)
     message(FATAL_ERROR "no target line in ${db}:\n${first}")
 endif ()
 set(build "${WORK_DIR}/build")
-run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${build}" -G Ninja -DCMAKE_BUILD_TYPE=Release
-    -DSEPCONV_TUNED_DB=${db} -DSEPCONV_TARGETS=${target} -DSEPCONV_TYPES=float32 -DSEPCONV_GPU=OFF -DSEPCONV_BUILD_BENCH=OFF
-    -DSEPCONV_EMIT_ASSEMBLY=OFF -Dsepconv_generators_DIR=${GENERATORS_DIR})
+execute_process(
+    COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${build}" -G Ninja -DCMAKE_BUILD_TYPE=Release
+        -DSEPCONV_TUNED_DB=${db} -DSEPCONV_TARGETS=${target} -DSEPCONV_TYPES=float32 -DSEPCONV_GPU=OFF
+        -DSEPCONV_BUILD_BENCH=OFF -DSEPCONV_EMIT_ASSEMBLY=OFF -Dsepconv_generators_DIR=${GENERATORS_DIR}
+        -DSEPCONV_VARIANTS_FROM=${VARIANTS_FROM}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE configured ERROR_VARIABLE configured)
+# The untuned variants' pieces for this target are this build's own: linked, not compiled again.
+string(REGEX MATCH "sepconv: ([0-9]+) variants in ([0-9]+) libraries of generated code \\(([0-9]+) linked" unused
+       "${configured}")
+if (NOT rc EQUAL 0 OR NOT CMAKE_MATCH_3 OR NOT CMAKE_MATCH_3 LESS CMAKE_MATCH_2)
+    message(FATAL_ERROR "configuring the tuned build: expected some but not all libraries linked from "
+                        "${VARIANTS_FROM} (rc ${rc}):\n${configured}")
+endif ()
+message(STATUS "tuned_build_test: ${CMAKE_MATCH_2} libraries, ${CMAKE_MATCH_3} linked from ${VARIANTS_FROM}")
 run("${CMAKE_COMMAND}" --build "${build}" --target tuned_variant_test)
 
 string(REGEX REPLACE "\n\\[([^]\n]+)\\]" "\\1" keys "${keys}")
